@@ -1,0 +1,48 @@
+// One lint configuration for the whole repository; `npm test` runs it.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'web/dist/', 'coverage/', '.downbeat/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'bin/*.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/cli/*', '**/cli'], message: 'Nothing imports cli/ (DESIGN §3).' }] },
+      ],
+    },
+  },
+  {
+    // The authoring API stays free of I/O (DESIGN §3).
+    files: ['src/dag/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*', '../storage*', '../warehouse*', '../store*', '../executor*', '../server*', '../cli*'], message: 'dag/ does no I/O (DESIGN §3).' }] },
+      ],
+    },
+  },
+  {
+    // Operators talk to ports, never to a concrete adapter (DESIGN §3).
+    files: ['src/operators/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../storage*', '../warehouse*', '../store*', '../cli*', '../server*'], message: 'Operators use ports only (DESIGN §3).' }] },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

@@ -1,0 +1,21 @@
+/**
+ * A command a pipeline adds to the `downbeat` CLI (e.g. `downbeat sparkify generate`): the small
+ * registration hook of DESIGN §3. A DAGs-folder file named `*.cli.ts` default-exports an array of
+ * these; the CLI finds and lists them, and knows nothing else about the pipeline.
+ */
+export interface PipelineCommand {
+  /** Words after `downbeat`, e.g. `['sparkify', 'generate']`. */
+  readonly name: readonly string[];
+  /** One line for `downbeat --help`. */
+  readonly summary: string;
+  /** The full `--help` text: usage, every flag with its default. */
+  readonly help: string;
+  /** Runs with the arguments after the name; resolves to the exit status. */
+  run(args: readonly string[], io: CommandIo): Promise<number>;
+}
+
+export interface CommandIo {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly env: Readonly<Record<string, string | undefined>>;
+}

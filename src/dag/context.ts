@@ -1,0 +1,79 @@
+import type { ObjectStore, Warehouse } from '../ports/index.ts';
+import type { DataInterval } from './schedule.ts';
+
+export type RunType = 'scheduled' | 'manual' | 'backfill';
+
+/** One DAG run: the DAG, the interval it is responsible for, and how it came to be. */
+export interface RunInfo {
+  readonly dagId: string;
+  readonly runId: string;
+  readonly runType: RunType;
+  /** The start of the data interval (Airflow's logical date). */
+  readonly logicalDate: Date;
+  readonly dataInterval: DataInterval;
+  /** The JSON `conf` a manual trigger passed; `{}` otherwise. */
+  readonly conf: Readonly<Record<string, unknown>>;
+}
+
+export interface TaskLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** How a task reaches data: by connection id, never by a concrete adapter. */
+export interface ConnectionResolver {
+  objectStore(connectionId: string): Promise<ObjectStore>;
+  warehouse(connectionId: string): Promise<Warehouse>;
+}
+
+/** Everything one try of one task may use. */
+export interface TaskContext extends RunInfo {
+  readonly taskId: string;
+  /** 1 for the first try. */
+  readonly tryNumber: number;
+  readonly log: TaskLogger;
+  /** Aborted when the task times out or the run is cancelled: long work must stop when it fires. */
+  readonly signal: AbortSignal;
+  readonly connections: ConnectionResolver;
+}
+
+/** Airflow's run id shape: `scheduled__2018-11-15T10:00:00.000Z`. One run per (DAG, logical date). */
+export function runIdFor(runType: RunType, logicalDate: Date): string {
+  return `${runType}__${logicalDate.toISOString()}`;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * Renders `{{ name }}` placeholders from a date (UTC): `ds` (2018-11-15), `ds_nodash` (20181115),
+ * `ts` (ISO-8601), `YYYY`, `MM`, `DD`, `HH`. An unknown placeholder is an error, never left as is.
+ */
+export function renderTemplate(template: string, date: Date): string {
+  const values: Record<string, string> = {
+    YYYY: pad(date.getUTCFullYear(), 4),
+    MM: pad(date.getUTCMonth() + 1),
+    DD: pad(date.getUTCDate()),
+    HH: pad(date.getUTCHours()),
+    ds: date.toISOString().slice(0, 10),
+    ds_nodash: date.toISOString().slice(0, 10).replaceAll('-', ''),
+    ts: date.toISOString(),
+  };
+  return template.replace(/\{\{\s*([A-Za-z_]+)\s*\}\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) {
+      throw new Error(`unknown placeholder {{ ${name} }} in "${template}" (known: ${Object.keys(values).join(', ')})`);
+    }
+    return value;
+  });
+}
+
+const DAY_MS = 86_400_000;
+
+/** The UTC days that [start, end) touches, as the midnight that starts each. */
+export function utcDaysIn(interval: DataInterval): Date[] {
+  const days: Date[] = [];
+  const first = Math.floor(interval.start.getTime() / DAY_MS) * DAY_MS;
+  for (let day = first; day < interval.end.getTime(); day += DAY_MS) days.push(new Date(day));
+  return days;
+}

@@ -1,0 +1,274 @@
+import { DownbeatError } from '../errors/index.ts';
+import { durationMs, type Duration } from './duration.ts';
+import type { Operator } from './operator.ts';
+import { CronSchedule, type DataInterval } from './schedule.ts';
+import { findCycle } from './graph.ts';
+
+/** Settings every task of a DAG shares unless a task overrides them (Airflow's `default_args`). */
+export interface TaskSettings {
+  /** Tries after the first one when the work fails. @default 0 */
+  readonly retries?: number;
+  /** Wait before a retry. @default '5m' */
+  readonly retryDelay?: Duration;
+  /** Double the delay at each retry, up to `maxRetryDelay`. @default false */
+  readonly retryExponentialBackoff?: boolean;
+  /** @default '1h' */
+  readonly maxRetryDelay?: Duration;
+  /** Run only when this task succeeded in the previous run. @default false */
+  readonly dependsOnPast?: boolean;
+  /** The work is cancelled after this long. @default none */
+  readonly timeout?: Duration;
+  /** Send an alert on each retry, not only when the task fails for good. @default false */
+  readonly alertOnRetry?: boolean;
+}
+
+/** Task settings with defaults applied and durations in milliseconds. */
+export interface ResolvedTaskSettings {
+  readonly retries: number;
+  readonly retryDelayMs: number;
+  readonly retryExponentialBackoff: boolean;
+  readonly maxRetryDelayMs: number;
+  readonly dependsOnPast: boolean;
+  readonly timeoutMs: number | null;
+  readonly alertOnRetry: boolean;
+}
+
+export interface DagOptions {
+  /** Letters, digits, `_`, `-` and `.`; unique in the DAGs folder. */
+  readonly id: string;
+  readonly description?: string;
+  /** A 5-field cron expression or preset (`@hourly`, `@daily`, …); `null` runs only when triggered. */
+  readonly schedule: string | null;
+  /** The first data interval starts here. */
+  readonly startDate: Date | string;
+  /** Cron fields are read in this time zone. @default 'UTC' */
+  readonly timezone?: string;
+  /** Create the runs missed since `startDate`. @default false */
+  readonly catchup?: boolean;
+  /** @default 16 */
+  readonly maxActiveRuns?: number;
+  readonly defaultArgs?: TaskSettings;
+  readonly tags?: readonly string[];
+  /**
+   * URIs for connections nobody configured, so the DAG runs out of the box (`${DOWNBEAT_HOME}` is
+   * replaced). A configured connection always wins.
+   */
+  readonly connectionDefaults?: Readonly<Record<string, string>>;
+}
+
+export interface Task {
+  readonly id: string;
+  readonly operator: Operator;
+  readonly settings: ResolvedTaskSettings;
+  readonly upstream: ReadonlySet<string>;
+  readonly downstream: ReadonlySet<string>;
+}
+
+/** A DAG whose definition is wrong; names the DAG and every problem found. */
+export class DagDefinitionError extends DownbeatError {
+  readonly dagId: string;
+  readonly problems: readonly string[];
+
+  constructor(dagId: string, problems: readonly string[]) {
+    super('dag_definition', `DAG "${dagId}" is invalid: ${problems.join('; ')}`);
+    this.dagId = dagId;
+    this.problems = problems;
+  }
+}
+
+const ID_PATTERN = /^[A-Za-z0-9_.-]{1,250}$/;
+
+type TaskRef = string | Task;
+type ChainStep = TaskRef | readonly TaskRef[];
+
+interface MutableTask {
+  id: string;
+  operator: Operator;
+  settings: ResolvedTaskSettings;
+  upstream: Set<string>;
+  downstream: Set<string>;
+}
+
+/** What a DAG's build function receives: add tasks and the edges between them. */
+export class DagBuilder {
+  readonly #tasks = new Map<string, MutableTask>();
+  readonly #problems: string[];
+  readonly #defaults: TaskSettings;
+
+  constructor(defaults: TaskSettings, problems: string[]) {
+    this.#defaults = defaults;
+    this.#problems = problems;
+  }
+
+  /** Adds a task; `upstream` names tasks that must succeed first. */
+  task(id: string, operator: Operator, options: TaskSettings & { upstream?: readonly TaskRef[] } = {}): Task {
+    if (!ID_PATTERN.test(id)) this.#problems.push(`task id "${id}" must match ${ID_PATTERN.source}`);
+    if (this.#tasks.has(id)) this.#problems.push(`duplicate task id "${id}"`);
+    const { upstream = [], ...settings } = options;
+    const task: MutableTask = {
+      id,
+      operator,
+      settings: this.#resolve(id, { ...this.#defaults, ...settings }),
+      upstream: new Set(),
+      downstream: new Set(),
+    };
+    if (!this.#tasks.has(id)) this.#tasks.set(id, task);
+    for (const ref of upstream) this.edge(ref, id);
+    return task;
+  }
+
+  /** `from` must succeed before `to` starts. */
+  edge(from: TaskRef, to: TaskRef): this {
+    const fromId = typeof from === 'string' ? from : from.id;
+    const toId = typeof to === 'string' ? to : to.id;
+    const source = this.#tasks.get(fromId);
+    const target = this.#tasks.get(toId);
+    if (!source) this.#problems.push(`edge ${fromId} → ${toId} names unknown task "${fromId}"`);
+    if (!target) this.#problems.push(`edge ${fromId} → ${toId} names unknown task "${toId}"`);
+    if (source && target) {
+      source.downstream.add(toId);
+      target.upstream.add(fromId);
+    }
+    return this;
+  }
+
+  /** Airflow's `chain(a, [b, c], d)`: each step runs after every task of the step before. */
+  chain(...steps: ChainStep[]): this {
+    for (let i = 1; i < steps.length; i += 1) {
+      const before = [steps[i - 1] ?? []].flat();
+      const after = [steps[i] ?? []].flat();
+      for (const from of before) for (const to of after) this.edge(from, to);
+    }
+    return this;
+  }
+
+  tasks(): Map<string, Task> {
+    return new Map(this.#tasks);
+  }
+
+  #resolve(taskId: string, settings: TaskSettings): ResolvedTaskSettings {
+    const ms = (value: Duration | undefined, fallback: number | null, name: string): number | null => {
+      if (value === undefined) return fallback;
+      try {
+        return durationMs(value);
+      } catch (error) {
+        this.#problems.push(`task "${taskId}" ${name}: ${(error as Error).message}`);
+        return fallback;
+      }
+    };
+    const retries = settings.retries ?? 0;
+    if (!Number.isInteger(retries) || retries < 0) {
+      this.#problems.push(`task "${taskId}" retries must be a whole number ≥ 0, got ${retries}`);
+    }
+    return {
+      retries,
+      retryDelayMs: ms(settings.retryDelay, 300_000, 'retryDelay') ?? 300_000,
+      retryExponentialBackoff: settings.retryExponentialBackoff ?? false,
+      maxRetryDelayMs: ms(settings.maxRetryDelay, 3_600_000, 'maxRetryDelay') ?? 3_600_000,
+      dependsOnPast: settings.dependsOnPast ?? false,
+      timeoutMs: ms(settings.timeout, null, 'timeout'),
+      alertOnRetry: settings.alertOnRetry ?? false,
+    };
+  }
+}
+
+/** A validated, immutable DAG. */
+export class Dag {
+  readonly id: string;
+  readonly description: string;
+  readonly schedule: CronSchedule | null;
+  readonly startDate: Date;
+  readonly catchup: boolean;
+  readonly maxActiveRuns: number;
+  readonly tags: readonly string[];
+  readonly connectionDefaults: Readonly<Record<string, string>>;
+  readonly tasks: ReadonlyMap<string, Task>;
+
+  constructor(fields: Omit<Dag, 'intervalFor' | 'topologicalOrder'>) {
+    this.id = fields.id;
+    this.description = fields.description;
+    this.schedule = fields.schedule;
+    this.startDate = fields.startDate;
+    this.catchup = fields.catchup;
+    this.maxActiveRuns = fields.maxActiveRuns;
+    this.tags = fields.tags;
+    this.connectionDefaults = fields.connectionDefaults;
+    this.tasks = fields.tasks;
+  }
+
+  /**
+   * The data interval of the run at `logicalDate`. A date between fire times belongs to the interval
+   * that contains it; a DAG without a schedule has the empty interval [date, date).
+   */
+  intervalFor(logicalDate: Date): DataInterval {
+    if (!this.schedule) return { start: logicalDate, end: logicalDate };
+    return this.schedule.intervalContaining(logicalDate);
+  }
+
+  /** Task ids, each after all of its upstream tasks; ties in definition order. */
+  topologicalOrder(): string[] {
+    const order: string[] = [];
+    const remaining = new Map([...this.tasks.values()].map((t) => [t.id, t.upstream.size]));
+    const ready = [...remaining].filter(([, count]) => count === 0).map(([id]) => id);
+    while (ready.length > 0) {
+      const id = ready.shift() as string;
+      order.push(id);
+      for (const next of this.tasks.get(id)?.downstream ?? []) {
+        const count = (remaining.get(next) ?? 0) - 1;
+        remaining.set(next, count);
+        if (count === 0) ready.push(next);
+      }
+    }
+    return order;
+  }
+}
+
+/**
+ * Defines a DAG. `build` adds its tasks and edges; the result is validated at once, and every
+ * problem (a cycle, a duplicate or unknown task id, a bad cron or start date) is reported together
+ * in one DagDefinitionError that names the DAG.
+ */
+export function dag(options: DagOptions, build: (builder: DagBuilder) => void): Dag {
+  const problems: string[] = [];
+  const id = options.id;
+  if (!ID_PATTERN.test(id)) problems.push(`DAG id must match ${ID_PATTERN.source}`);
+
+  let schedule: CronSchedule | null = null;
+  if (options.schedule !== null) {
+    try {
+      schedule = new CronSchedule(options.schedule, options.timezone ?? 'UTC');
+    } catch (error) {
+      problems.push(`bad schedule: ${(error as Error).message}`);
+    }
+  }
+  const startDate = options.startDate instanceof Date ? options.startDate : new Date(options.startDate);
+  if (Number.isNaN(startDate.getTime())) problems.push(`bad start date "${String(options.startDate)}"`);
+  const maxActiveRuns = options.maxActiveRuns ?? 16;
+  if (!Number.isInteger(maxActiveRuns) || maxActiveRuns < 1) {
+    problems.push(`maxActiveRuns must be a whole number ≥ 1, got ${maxActiveRuns}`);
+  }
+
+  const builder = new DagBuilder(options.defaultArgs ?? {}, problems);
+  try {
+    build(builder);
+  } catch (error) {
+    problems.push(`its build function threw: ${(error as Error).message}`);
+  }
+  const tasks = builder.tasks();
+  if (tasks.size === 0) problems.push('it has no tasks');
+  const cycle = findCycle([...tasks.values()].map((t) => ({ id: t.id, next: [...t.downstream] })));
+  if (cycle) problems.push(`cycle: ${cycle.join(' → ')}`);
+  if (problems.length > 0) throw new DagDefinitionError(id, problems);
+
+  return new Dag({
+    id,
+    description: options.description ?? '',
+    schedule,
+    startDate,
+    catchup: options.catchup ?? false,
+    maxActiveRuns,
+    tags: options.tags ?? [],
+    connectionDefaults: options.connectionDefaults ?? {},
+    tasks,
+  });
+}

@@ -1,0 +1,48 @@
+import type { TaskContext } from './context.ts';
+
+/** One data-quality check's result, kept per run and shown in the UI. */
+export interface CheckResult {
+  readonly name: string;
+  /** The SQL that measured `actual`, when the check is SQL. */
+  readonly sql?: string;
+  readonly expected: string;
+  readonly actual: string;
+  readonly passed: boolean;
+}
+
+/** What a task reports when it ends; the engine stores it with the try. */
+export interface TaskOutcome {
+  /** Rows written per table, e.g. `{ staging_events: 1234 }`. */
+  readonly rowsWritten?: Readonly<Record<string, number>>;
+  readonly checks?: readonly CheckResult[];
+  /** One line for a person: what the task did. */
+  readonly summary?: string;
+}
+
+/**
+ * A reusable kind of task. An operator is configured once, when the DAG is defined, and executed
+ * once per try with that try's context. It reaches data only through the context's ports.
+ */
+export interface Operator {
+  /** The operator's kind, e.g. `stage_json`; shown in the UI and kept in the DAG's stored spec. */
+  readonly kind: string;
+  /** Its configuration as JSON, for the stored spec and the UI. Secrets never appear here. */
+  describe(): Record<string, unknown>;
+  execute(context: TaskContext): Promise<TaskOutcome>;
+}
+
+/**
+ * A task's failure that carries what was measured before it failed (a data-quality check's
+ * actual values, the rejected lines of a source): stored and shown, not just logged.
+ */
+export class TaskFailure extends Error {
+  readonly code: string;
+  readonly outcome: TaskOutcome;
+
+  constructor(code: string, message: string, outcome: TaskOutcome = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.outcome = outcome;
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * The ports: what operators and the engine need from the outside world, and nothing about how
+ * an adapter provides it. Each port has one contract suite (`*-contract.ts`) every adapter runs.
+ */
+export { assertSafeKey, InvalidKeyError, ObjectNotFoundError } from './object-store.ts';
+export type { ObjectBody, ObjectInfo, ObjectStore } from './object-store.ts';
+export { quoteIdentifier, WarehouseBusyError, WarehouseError } from './warehouse.ts';
+export type {
+  BulkRow,
+  SqlParams,
+  SqlResultValue,
+  SqlRow,
+  SqlSession,
+  SqlValue,
+  Warehouse,
+  WarehouseDialect,
+} from './warehouse.ts';

@@ -1,0 +1,1 @@
+export { LocalObjectStore } from './local-object-store.ts';

@@ -1,0 +1,1 @@
+export { Mutex, NamedMutexes } from './mutex.ts';
