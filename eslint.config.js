@@ -1,5 +1,6 @@
 // One lint configuration for the whole repository; `npm test` runs it.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -8,7 +9,10 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'bin/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'bin/*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -27,7 +31,22 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', '../storage*', '../warehouse*', '../store*', '../executor*', '../server*', '../cli*'], message: 'dag/ does no I/O (DESIGN §3).' }] },
+        {
+          patterns: [
+            {
+              group: [
+                'node:*',
+                '../storage*',
+                '../warehouse*',
+                '../store*',
+                '../executor*',
+                '../server*',
+                '../cli*',
+              ],
+              message: 'dag/ does no I/O (DESIGN §3).',
+            },
+          ],
+        },
       ],
     },
   },
@@ -37,12 +56,20 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../storage*', '../warehouse*', '../store*', '../cli*', '../server*'], message: 'Operators use ports only (DESIGN §3).' }] },
+        {
+          patterns: [
+            {
+              group: ['../storage*', '../warehouse*', '../store*', '../cli*', '../server*'],
+              message: 'Operators use ports only (DESIGN §3).',
+            },
+          ],
+        },
       ],
     },
   },
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: globals.node },
   },
 );

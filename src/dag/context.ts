@@ -62,7 +62,9 @@ export function renderTemplate(template: string, date: Date): string {
   return template.replace(/\{\{\s*([A-Za-z_]+)\s*\}\}/g, (_, name: string) => {
     const value = values[name];
     if (value === undefined) {
-      throw new Error(`unknown placeholder {{ ${name} }} in "${template}" (known: ${Object.keys(values).join(', ')})`);
+      throw new Error(
+        `unknown placeholder {{ ${name} }} in "${template}" (known: ${Object.keys(values).join(', ')})`,
+      );
     }
     return value;
   });

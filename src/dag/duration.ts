@@ -9,14 +9,20 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_0
 export function durationMs(duration: Duration): number {
   if (typeof duration === 'number') {
     if (!Number.isFinite(duration) || duration < 0) {
-      throw new DownbeatError('invalid_duration', `a duration must be a non-negative number of ms, got ${duration}`);
+      throw new DownbeatError(
+        'invalid_duration',
+        `a duration must be a non-negative number of ms, got ${duration}`,
+      );
     }
     return duration;
   }
   const text = duration.trim();
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text.replace(/\s+/g, '')) {
-    throw new DownbeatError('invalid_duration', `cannot read duration "${duration}" (use e.g. 300ms, 30s, 5m, 1h30m, 2d)`);
+    throw new DownbeatError(
+      'invalid_duration',
+      `cannot read duration "${duration}" (use e.g. 300ms, 30s, 5m, 1h30m, 2d)`,
+    );
   }
   return parts.reduce((sum, [, value, unit]) => sum + Number(value) * (UNIT_MS[unit ?? 'ms'] ?? 1), 0);
 }

@@ -32,7 +32,9 @@ export class CronSchedule {
     this.timezone = timezone;
     const pattern = PRESETS[expression.trim()] ?? expression;
     if (pattern.trim().split(/\s+/).length !== 5) {
-      throw new Error(`"${expression}" is not a cron expression of 5 fields (minute hour day month weekday) or a preset`);
+      throw new Error(
+        `"${expression}" is not a cron expression of 5 fields (minute hour day month weekday) or a preset`,
+      );
     }
     try {
       Intl.DateTimeFormat('en-US', { timeZone: timezone });
@@ -53,7 +55,8 @@ export class CronSchedule {
   atOrBefore(date: Date): Date {
     if (this.isFireTime(date)) return date;
     const [previous] = this.#cron.previousRuns(1, date);
-    if (!previous) throw new Error(`schedule "${this.expression}" has no fire time before ${date.toISOString()}`);
+    if (!previous)
+      throw new Error(`schedule "${this.expression}" has no fire time before ${date.toISOString()}`);
     return previous;
   }
 

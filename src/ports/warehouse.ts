@@ -18,7 +18,11 @@ export interface SqlSession {
   /** Runs statements that return no rows; the number of rows they changed. */
   execute(sql: string, params?: SqlParams): Promise<number>;
   /** Appends rows to a table, streamed; columns not named are null. The number of rows. */
-  bulkInsert(table: string, columns: readonly string[], rows: AsyncIterable<BulkRow> | Iterable<BulkRow>): Promise<number>;
+  bulkInsert(
+    table: string,
+    columns: readonly string[],
+    rows: AsyncIterable<BulkRow> | Iterable<BulkRow>,
+  ): Promise<number>;
 }
 
 export type WarehouseDialect = 'duckdb' | 'postgres' | 'redshift';
@@ -62,7 +66,10 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 /** Quotes an identifier that came from configuration, after checking it is a plain name. */
 export function quoteIdentifier(name: string): string {
   if (!IDENTIFIER.test(name)) {
-    throw new DownbeatError('invalid_identifier', `"${name}" is not a valid SQL identifier (letters, digits, _)`);
+    throw new DownbeatError(
+      'invalid_identifier',
+      `"${name}" is not a valid SQL identifier (letters, digits, _)`,
+    );
   }
   return `"${name}"`;
 }

@@ -10,9 +10,14 @@ export async function openWarehouse(uri: string): Promise<Warehouse> {
   const match = /^duckdb:(?:\/\/)?(.*)$/.exec(uri);
   if (match) {
     const path = match[1] ?? '';
-    if (path === '' ) throw new ConfigError(`warehouse URI "${uri}" names no file (use duckdb:///path/file.duckdb)`);
-    return await DuckDbWarehouse.open({ path: path === ':memory:' ? path : resolve(decodeURIComponent(path)) });
+    if (path === '')
+      throw new ConfigError(`warehouse URI "${uri}" names no file (use duckdb:///path/file.duckdb)`);
+    return await DuckDbWarehouse.open({
+      path: path === ':memory:' ? path : resolve(decodeURIComponent(path)),
+    });
   }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1];
-  throw new ConfigError(`warehouse scheme "${scheme ?? uri}" is not supported (use duckdb:///path/file.duckdb)`);
+  throw new ConfigError(
+    `warehouse scheme "${scheme ?? uri}" is not supported (use duckdb:///path/file.duckdb)`,
+  );
 }

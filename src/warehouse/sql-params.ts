@@ -17,7 +17,10 @@ export function bindableParams(sql: string, params: SqlParams = {}): Record<stri
   const bound: Record<string, SqlValue> = {};
   for (const name of parameterNames(sql)) {
     if (!(name in params)) {
-      throw new DownbeatError('missing_parameter', `SQL parameter $${name} has no value (given: ${Object.keys(params).join(', ') || 'none'})`);
+      throw new DownbeatError(
+        'missing_parameter',
+        `SQL parameter $${name} has no value (given: ${Object.keys(params).join(', ') || 'none'})`,
+      );
     }
     bound[name] = params[name] ?? null;
   }

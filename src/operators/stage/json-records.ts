@@ -19,7 +19,10 @@ export interface JsonRecordOptions {
 
 const NEWLINE = 0x0a;
 
-export function readJsonRecords(body: AsyncIterable<Uint8Array>, options: JsonRecordOptions): AsyncIterable<JsonRecord> {
+export function readJsonRecords(
+  body: AsyncIterable<Uint8Array>,
+  options: JsonRecordOptions,
+): AsyncIterable<JsonRecord> {
   const max = options.maxRecordBytes ?? 1 << 20;
   return options.framing === 'ndjson' ? ndjsonRecords(body, max) : concatenatedRecords(body, max);
 }
@@ -90,7 +93,10 @@ function parseRecord(text: string, line: number): JsonRecord | undefined {
     return { line, error: `not valid JSON (${(error as Error).message})` };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { line, error: `expected a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}` };
+    return {
+      line,
+      error: `expected a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`,
+    };
   }
   return { line, value: value as Record<string, unknown> };
 }
@@ -139,7 +145,10 @@ async function* concatenatedRecords(body: AsyncIterable<Uint8Array>, max: number
           line += 1;
           if (skippingLine) {
             skippingLine = false;
-            yield { line: line - 1, error: `unexpected text ${JSON.stringify(bad.slice(0, 40))} outside a JSON object` };
+            yield {
+              line: line - 1,
+              error: `unexpected text ${JSON.stringify(bad.slice(0, 40))} outside a JSON object`,
+            };
             bad = '';
           }
         }
@@ -181,7 +190,10 @@ async function* concatenatedRecords(body: AsyncIterable<Uint8Array>, max: number
         record += text.slice(from);
         if (record.length > max) {
           // Its end cannot be found without reading it whole, so the rest of the file is not read.
-          yield { line: recordLine, error: `record longer than ${max} bytes; the rest of the file was not read` };
+          yield {
+            line: recordLine,
+            error: `record longer than ${max} bytes; the rest of the file was not read`,
+          };
           return;
         }
       }
@@ -193,7 +205,8 @@ async function* concatenatedRecords(body: AsyncIterable<Uint8Array>, max: number
     }
     throw error;
   }
-  if (skippingLine) yield { line, error: `unexpected text ${JSON.stringify(bad.slice(0, 40))} outside a JSON object` };
+  if (skippingLine)
+    yield { line, error: `unexpected text ${JSON.stringify(bad.slice(0, 40))} outside a JSON object` };
   if (depth > 0) yield { line: recordLine, error: 'truncated JSON: the file ends inside this record' };
 }
 

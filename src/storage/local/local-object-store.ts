@@ -82,7 +82,8 @@ export class LocalObjectStore implements ObjectStore {
     // Write beside, then rename: a reader sees the old object or the new one, never half of one.
     const temp = `${path}.${process.pid}.${Date.now()}.downbeat-tmp`;
     try {
-      const source = typeof body === 'string' || body instanceof Uint8Array ? Readable.from([body]) : Readable.from(body);
+      const source =
+        typeof body === 'string' || body instanceof Uint8Array ? Readable.from([body]) : Readable.from(body);
       await pipeline(source, createWriteStream(temp));
       await rename(temp, path);
     } catch (error) {
@@ -149,4 +150,3 @@ function isMissing(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
-

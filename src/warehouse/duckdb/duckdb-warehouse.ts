@@ -93,7 +93,11 @@ export class DuckDbWarehouse implements Warehouse {
     return this.#writer.run(() => this.#withConnection((connection) => runExecute(connection, sql, params)));
   }
 
-  bulkInsert(table: string, columns: readonly string[], rows: AsyncIterable<BulkRow> | Iterable<BulkRow>): Promise<number> {
+  bulkInsert(
+    table: string,
+    columns: readonly string[],
+    rows: AsyncIterable<BulkRow> | Iterable<BulkRow>,
+  ): Promise<number> {
     return this.transaction((tx) => tx.bulkInsert(table, columns, rows));
   }
 
@@ -134,7 +138,7 @@ export class DuckDbWarehouse implements Warehouse {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#writer.run(async () => undefined);
+    await this.#writer.run(() => Promise.resolve());
     for (const connection of this.#idle.splice(0)) connection.closeSync();
     const entry = instances.get(this.#path);
     if (entry) {
@@ -165,17 +169,19 @@ export class DuckDbWarehouse implements Warehouse {
     quoteIdentifier(table);
     let tableColumns = this.#columns.get(table);
     if (!tableColumns) {
-      tableColumns = (await runQuery<{ name: string }>(
-        connection,
-        `SELECT lower(column_name) AS name FROM information_schema.columns
+      tableColumns = (
+        await runQuery<{ name: string }>(
+          connection,
+          `SELECT lower(column_name) AS name FROM information_schema.columns
          WHERE table_name = $table AND table_schema = current_schema() ORDER BY ordinal_position`,
-        { table },
-      )).map((c) => c.name);
+          { table },
+        )
+      ).map((c) => c.name);
       if (tableColumns.length === 0) throw new WarehouseError(`bulk insert: no table "${table}"`);
       this.#columns.set(table, tableColumns);
     }
     const positions = columns.map((name) => {
-      const index = (tableColumns as string[]).indexOf(name.toLowerCase());
+      const index = (tableColumns).indexOf(name.toLowerCase());
       if (index < 0) throw new WarehouseError(`bulk insert: table "${table}" has no column "${name}"`);
       return index;
     });
@@ -200,9 +206,13 @@ export class DuckDbWarehouse implements Warehouse {
   }
 }
 
-async function runQuery<T extends SqlRow>(connection: DuckDBConnection, sql: string, params?: SqlParams): Promise<T[]> {
+async function runQuery<T extends SqlRow>(
+  connection: DuckDBConnection,
+  sql: string,
+  params?: SqlParams,
+): Promise<T[]> {
   try {
-    const reader = await connection.runAndReadAll(sql, bindableParams(sql, params) as never);
+    const reader = await connection.runAndReadAll(sql, bindableParams(sql, params));
     return reader.getRowObjectsJS().map((row) => normaliseRow(row) as T);
   } catch (error) {
     throw wrapError(error, sql);
@@ -212,7 +222,8 @@ async function runQuery<T extends SqlRow>(connection: DuckDBConnection, sql: str
 async function runExecute(connection: DuckDBConnection, sql: string, params?: SqlParams): Promise<number> {
   try {
     const values = bindableParams(sql, params);
-    const result = Object.keys(values).length > 0 ? await connection.run(sql, values as never) : await connection.run(sql);
+    const result =
+      Object.keys(values).length > 0 ? await connection.run(sql, values) : await connection.run(sql);
     return Number(result.rowsChanged);
   } catch (error) {
     throw wrapError(error, sql);
@@ -228,9 +239,16 @@ function normaliseRow(row: Record<string, unknown>): SqlRow {
 function normaliseValue(value: unknown): SqlResultValue {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') {
-    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : String(value);
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(value)
+      : String(value);
   }
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) {
+  if (
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean' ||
+    value instanceof Date
+  ) {
     return value;
   }
   return JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v));

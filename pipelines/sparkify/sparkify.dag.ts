@@ -1,0 +1,113 @@
+/**
+ * Sparkify's warehouse ETL (DESIGN §6): stage the day's app events and the song catalog from the
+ * object store, load the songplays fact for the hour, upsert the four dimensions, check the result.
+ * Task ids and edges are the original Airflow DAG's.
+ */
+import { dag } from '../../src/dag/index.ts';
+import { dataQuality, loadDimension, loadFact, noop, sql, stageJson } from '../../src/operators/index.ts';
+import { sparkifyChecks } from './quality-checks.ts';
+import * as q from './sql.ts';
+import { eventColumns, songColumns, validateEvent } from './staging-columns.ts';
+
+export default dag(
+  {
+    id: 'sparkify_etl',
+    description: 'Loads Sparkify app events and songs from the object store into the star schema, hourly',
+    schedule: '0 * * * *',
+    startDate: '2018-11-01T00:00:00Z',
+    catchup: false,
+    tags: ['sparkify'],
+    defaultArgs: { retries: 3, retryDelay: '5m', dependsOnPast: false, alertOnRetry: false },
+    // With nothing configured, the sample data that `downbeat sparkify generate` writes here.
+    connectionDefaults: { sparkify_source: 'file://${DOWNBEAT_HOME}/sample/sparkify' },
+  },
+  (d) => {
+    // Begin_execution also creates the schema when it is missing (idempotent; one run at a time).
+    const begin = d.task('Begin_execution', sql({ statements: q.createTables, lock: 'sparkify_schema' }));
+    const stageEvents = d.task(
+      'Stage_events',
+      stageJson({
+        source: 'sparkify_source',
+        table: 'staging_events',
+        objects: { every: 'day', key: 'log_data/{{ YYYY }}/{{ MM }}/{{ ds }}-events.json' },
+        framing: 'ndjson',
+        columns: eventColumns,
+        validate: validateEvent,
+      }),
+    );
+    const stageSongs = d.task(
+      'Stage_songs',
+      stageJson({
+        source: 'sparkify_source',
+        table: 'staging_songs',
+        objects: { prefix: 'song_data/', suffix: '.json' },
+        framing: 'json',
+        columns: songColumns,
+      }),
+    );
+    const songplays = d.task(
+      'Load_songplays_fact_table',
+      loadFact({
+        table: 'songplays',
+        columns: [
+          'playid',
+          'start_time',
+          'userid',
+          'level',
+          'songid',
+          'artistid',
+          'sessionid',
+          'location',
+          'user_agent',
+        ],
+        select: q.songplaysSelect,
+        intervalColumn: 'start_time',
+      }),
+    );
+    const users = d.task(
+      'Load_user_dim_table',
+      loadDimension({
+        table: 'users',
+        columns: ['userid', 'first_name', 'last_name', 'gender', 'level', 'level_at'],
+        key: ['userid'],
+        select: q.usersSelect,
+        orderBy: 'level_at DESC, sessionid DESC, iteminsession DESC',
+        updateWhen: 'source.level_at > target.level_at',
+      }),
+    );
+    const songs = d.task(
+      'Load_song_dim_table',
+      loadDimension({
+        table: 'songs',
+        columns: ['songid', 'title', 'artistid', 'year', 'duration'],
+        key: ['songid'],
+        select: q.songsSelect,
+        orderBy: '_source_key, _source_line',
+      }),
+    );
+    const artists = d.task(
+      'Load_artist_dim_table',
+      loadDimension({
+        table: 'artists',
+        columns: ['artistid', 'name', 'location', 'latitude', 'longitude'],
+        key: ['artistid'],
+        select: q.artistsSelect,
+        orderBy: 'song_id, _source_key, _source_line',
+      }),
+    );
+    const time = d.task(
+      'Load_time_dim_table',
+      loadDimension({
+        table: 'time',
+        columns: ['start_time', 'hour', 'day', 'week', 'month', 'year', 'weekday'],
+        key: ['start_time'],
+        select: q.timeSelect,
+        orderBy: 'start_time',
+      }),
+    );
+    const quality = d.task('Run_data_quality_checks', dataQuality({ checks: sparkifyChecks }));
+    const stop = d.task('Stop_execution', noop());
+
+    d.chain(begin, [stageEvents, stageSongs], songplays, [users, songs, artists, time], quality, stop);
+  },
+);

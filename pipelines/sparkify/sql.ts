@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+
+/** The pipeline's SQL, from the .sql files beside this one. */
+function read(name: string): string {
+  return readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');
+}
+
+/** The statements of a file of several, split on `;` at line ends. */
+function statements(text: string): string[] {
+  return text
+    .split(/;\s*$/m)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter((s) => s.length > 0);
+}
+
+export const createTables = statements(read('create_tables'));
+export const songplaysSelect = read('songplays');
+export const usersSelect = read('users');
+export const songsSelect = read('songs');
+export const artistsSelect = read('artists');
+export const timeSelect = read('time');

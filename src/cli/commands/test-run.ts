@@ -1,0 +1,136 @@
+import { loadConfig } from '../../config/index.ts';
+import { Connections } from '../../connections/index.ts';
+import { runIdFor, type Dag, type RunInfo } from '../../dag/index.ts';
+import { runInProcess, type TaskRunResult } from '../../executor/index.ts';
+import { parse, parseDate, UsageError } from '../args.ts';
+import { findDag, loadDags, print, type CliIo } from '../context.ts';
+
+export const dagsTestHelp = `Usage: downbeat dags test DAG_ID LOGICAL_DATE [--conf JSON] [--verbose]
+
+Runs one DAG run inside this process, like \`airflow dags test\`: every task once, in dependency
+order, independent tasks at the same time, no retries and no retry delays. Running the same
+logical date again replaces that run's data. Exit status 0 only when every task succeeded.
+
+  LOGICAL_DATE   the start of the data interval: 2018-11-15T10:00:00Z, or 2018-11-15 for 00:00 UTC;
+                 a date between fire times runs the interval that contains it
+  --conf JSON    the run's conf, a JSON object (default {})
+  --verbose      print every task's log as it is written
+
+Connections come from DOWNBEAT_CONN_<ID> (e.g. DOWNBEAT_CONN_SPARKIFY_SOURCE=file:///data,
+DOWNBEAT_CONN_WAREHOUSE=duckdb:///path/warehouse.duckdb); unset, defaults under DOWNBEAT_HOME.`;
+
+export const tasksTestHelp = `Usage: downbeat tasks test DAG_ID TASK_ID LOGICAL_DATE [--conf JSON] [--verbose]
+
+Runs one task of one DAG run inside this process, whatever the state of its upstream tasks, once,
+with no retries. Exit status 0 only when it succeeded. LOGICAL_DATE as for \`dags test\`.`;
+
+export async function dagsTest(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { conf: { type: 'string' }, verbose: { type: 'boolean' } });
+  const [dagId, date, ...extra] = positionals;
+  if (!dagId || !date || extra.length > 0)
+    throw new UsageError(`expected DAG_ID LOGICAL_DATE\n\n${dagsTestHelp}`);
+  return testRun(io, { dagId, date, conf: values.conf, verbose: values.verbose ?? false });
+}
+
+export async function tasksTest(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { conf: { type: 'string' }, verbose: { type: 'boolean' } });
+  const [dagId, taskId, date, ...extra] = positionals;
+  if (!dagId || !taskId || !date || extra.length > 0)
+    throw new UsageError(`expected DAG_ID TASK_ID LOGICAL_DATE\n\n${tasksTestHelp}`);
+  return testRun(io, { dagId, taskId, date, conf: values.conf, verbose: values.verbose ?? false });
+}
+
+interface TestRunRequest {
+  readonly dagId: string;
+  readonly taskId?: string;
+  readonly date: string;
+  readonly conf: string | undefined;
+  readonly verbose: boolean;
+}
+
+async function testRun(io: CliIo, request: TestRunRequest): Promise<number> {
+  const logicalDate = parseDate(request.date, 'LOGICAL_DATE');
+  const conf = parseConf(request.conf);
+  const config = loadConfig(io.env);
+  const dag = findDag(await loadDags(io, config), request.dagId);
+  if (request.taskId && !dag.tasks.has(request.taskId)) {
+    throw new UsageError(
+      `DAG "${dag.id}" has no task "${request.taskId}" (tasks: ${[...dag.tasks.keys()].join(', ')})`,
+    );
+  }
+  const run = runFor(dag, logicalDate, conf);
+  if (run.logicalDate.getTime() !== logicalDate.getTime()) {
+    print(
+      io.stderr,
+      `note: ${logicalDate.toISOString()} is not on the schedule; running the interval that contains it`,
+    );
+  }
+  print(
+    io.stdout,
+    `${dag.id}  ${run.runId}  interval [${run.dataInterval.start.toISOString()}, ${run.dataInterval.end.toISOString()})`,
+  );
+  const connections = new Connections(config, dag.connectionDefaults);
+  const started = Date.now();
+  try {
+    const results = await runInProcess({
+      dag,
+      run,
+      connections,
+      only: request.taskId ? [request.taskId] : undefined,
+      onTaskEnd: (result) => print(io.stdout, formatResult(result)),
+      onLog: request.verbose ? (taskId, line) => print(io.stderr, `[${taskId}] ${line}`) : undefined,
+    });
+    const failed = results.filter((r) => r.state !== 'success');
+    print(
+      io.stdout,
+      `${failed.length === 0 ? 'success' : 'failed'}: ${results.length - failed.length} of ${results.length} task(s) succeeded in ${Date.now() - started} ms`,
+    );
+    for (const result of failed) {
+      if (result.state === 'failed' && result.error)
+        print(io.stderr, `\n${result.taskId} failed [${result.error.code}]: ${result.error.message}`);
+    }
+    return failed.length === 0 ? 0 : 1;
+  } finally {
+    await connections.close();
+  }
+}
+
+function runFor(dag: Dag, date: Date, conf: Record<string, unknown>): RunInfo {
+  const dataInterval = dag.intervalFor(date);
+  return {
+    dagId: dag.id,
+    runId: runIdFor('manual', dataInterval.start),
+    runType: 'manual',
+    logicalDate: dataInterval.start,
+    dataInterval,
+    conf,
+  };
+}
+
+function parseConf(text: string | undefined): Record<string, unknown> {
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--conf is not valid JSON: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new UsageError('--conf must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+function formatResult(result: TaskRunResult): string {
+  const name = result.taskId.padEnd(28);
+  if (result.state === 'upstream_failed') return `${name}  upstream_failed`;
+  const ms = `${result.endedAt.getTime() - result.startedAt.getTime()} ms`.padStart(9);
+  const rows = Object.entries(result.outcome.rowsWritten ?? {}).map(([table, n]) => `${table} +${n}`);
+  const checks = result.outcome.checks ?? [];
+  const passed = checks.filter((c) => c.passed).length;
+  const parts = [...rows, ...(checks.length > 0 ? [`${passed}/${checks.length} checks passed`] : [])];
+  let text = `${name}  ${result.state.padEnd(15)} ${ms}  ${parts.join(', ')}`.trimEnd();
+  for (const check of checks) {
+    text += `\n    ${check.passed ? 'ok  ' : 'FAIL'} ${check.name}: expected ${check.expected}, got ${check.actual}`;
+  }
+  return text;
+}

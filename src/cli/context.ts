@@ -1,0 +1,31 @@
+import { loadConfig, type DownbeatConfig } from '../config/index.ts';
+import type { Dag } from '../dag/index.ts';
+import { loadDagFolder, type DagFolder } from '../loader/index.ts';
+import { UsageError } from './args.ts';
+
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export function print(stream: NodeJS.WritableStream, text = ''): void {
+  stream.write(`${text}\n`);
+}
+
+/** Loads the DAG folder, reporting files that failed on stderr; the other DAGs still load. */
+export async function loadDags(io: CliIo, config: DownbeatConfig = loadConfig(io.env)): Promise<DagFolder> {
+  const folder = await loadDagFolder(config.dagsFolder);
+  for (const error of folder.errors)
+    print(io.stderr, `warning: ${error.file} failed to load: ${error.message}`);
+  return folder;
+}
+
+export function findDag(folder: DagFolder, dagId: string): Dag {
+  const dag = folder.dags.get(dagId);
+  if (!dag) {
+    const known = [...folder.dags.keys()].join(', ') || 'none';
+    throw new UsageError(`no DAG "${dagId}" in the DAGs folder (known: ${known})`);
+  }
+  return dag;
+}

@@ -1,0 +1,98 @@
+import { loadConfig } from '../config/index.ts';
+import { DownbeatError, toError } from '../errors/index.ts';
+import { loadPipelineCommands } from '../loader/index.ts';
+import { UsageError } from './args.ts';
+import { print, type CliIo } from './context.ts';
+import { dagsList, help as dagsListHelp } from './commands/dags-list.ts';
+import { dagsTest, dagsTestHelp, tasksTest, tasksTestHelp } from './commands/test-run.ts';
+
+interface Command {
+  readonly name: readonly string[];
+  readonly summary: string;
+  readonly help: string;
+  run(args: readonly string[], io: CliIo): Promise<number>;
+}
+
+const BUILT_IN: readonly Command[] = [
+  {
+    name: ['dags', 'list'],
+    summary: 'list the DAGs and the DAG files that failed to load',
+    help: dagsListHelp,
+    run: dagsList,
+  },
+  { name: ['dags', 'test'], summary: 'run one DAG run in this process', help: dagsTestHelp, run: dagsTest },
+  {
+    name: ['tasks', 'test'],
+    summary: 'run one task of one DAG run in this process',
+    help: tasksTestHelp,
+    run: tasksTest,
+  },
+];
+
+function usage(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.join(' ').length));
+  return [
+    'Usage: downbeat COMMAND [ARGS] [--help]',
+    '',
+    'Downbeat, a data-pipeline orchestrator for TypeScript.',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.join(' ').padEnd(width)}  ${c.summary}`),
+    '',
+    'Environment: DOWNBEAT_HOME (state folder, default ./.downbeat), DOWNBEAT_DAGS_FOLDER (default the',
+    "repository's pipelines/), DOWNBEAT_CONN_<ID> (a connection as a URI, e.g. DOWNBEAT_CONN_WAREHOUSE=",
+    'duckdb:///path/warehouse.duckdb).',
+    '',
+    'Not built yet: standalone, scheduler, worker, webserver, db migrate, dags trigger|pause|unpause|backfill,',
+    'tasks clear and connections (the scheduler, metadata DB and web UI come next).',
+  ].join('\n');
+}
+
+/** The `downbeat` command. Resolves to the exit status: 0 success, 1 failure, 2 bad usage. */
+export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
+  let commands: readonly Command[] = BUILT_IN;
+  try {
+    const pipelines = await loadPipelineCommands(loadConfig(io.env).dagsFolder);
+    for (const error of pipelines.errors)
+      print(io.stderr, `warning: ${error.file} failed to load: ${error.message}`);
+    commands = [...BUILT_IN, ...pipelines.commands];
+
+    const wantsHelp = argv.includes('--help') || argv.includes('-h');
+    const command = commands.find((c) => c.name.every((word, i) => argv[i] === word));
+    if (!command) {
+      if (argv.length === 0 || (wantsHelp && !argv[0]?.match(/^[a-z]/))) {
+        print(io.stdout, usage(commands));
+        return 0;
+      }
+      if (wantsHelp && argv[0]) {
+        const family = commands.filter((c) => c.name[0] === argv[0]);
+        if (family.length > 0) {
+          print(io.stdout, usage(family));
+          return 0;
+        }
+      }
+      throw new UsageError(
+        `unknown command "${argv.filter((a) => !a.startsWith('-')).join(' ')}"\n\n${usage(commands)}`,
+      );
+    }
+    const args = argv.slice(command.name.length);
+    if (wantsHelp) {
+      print(io.stdout, command.help);
+      return 0;
+    }
+    return await command.run(args, io);
+  } catch (thrown) {
+    const error = toError(thrown);
+    if (error instanceof UsageError) {
+      print(io.stderr, `downbeat: ${error.message}`);
+      return 2;
+    }
+    print(
+      io.stderr,
+      error instanceof DownbeatError
+        ? `downbeat: ${error.message}`
+        : `downbeat: unexpected error: ${error.stack ?? error.message}`,
+    );
+    return 1;
+  }
+}

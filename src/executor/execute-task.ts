@@ -1,0 +1,108 @@
+import type { ConnectionResolver, RunInfo, Task, TaskLogger, TaskOutcome } from '../dag/index.ts';
+import { TaskFailure } from '../dag/index.ts';
+import { DownbeatError, errorCode, toError } from '../errors/index.ts';
+
+export type TaskState =
+  'scheduled' | 'queued' | 'running' | 'success' | 'failed' | 'up_for_retry' | 'upstream_failed' | 'skipped';
+
+/** What one try of a task did: stored with the try, printed by `dags test`. */
+export interface TryResult {
+  readonly taskId: string;
+  readonly tryNumber: number;
+  readonly state: 'success' | 'failed';
+  readonly startedAt: Date;
+  readonly endedAt: Date;
+  readonly outcome: TaskOutcome;
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly log: readonly string[];
+}
+
+export class TaskTimeoutError extends DownbeatError {
+  constructor(taskId: string, timeoutMs: number) {
+    super('task_timeout', `task ${taskId} timed out after ${timeoutMs} ms and was cancelled`);
+  }
+}
+
+export interface ExecuteTaskOptions {
+  readonly run: RunInfo;
+  readonly task: Task;
+  readonly tryNumber: number;
+  readonly connections: ConnectionResolver;
+  /** Each log line as it is written, besides being kept in the result. */
+  readonly onLog?: (line: string) => void;
+  /** Cancels the try from outside (a run cancelled, a worker stopping). */
+  readonly signal?: AbortSignal;
+  readonly now?: () => Date;
+}
+
+/**
+ * Runs one try of a task: builds its context, enforces its timeout (the work's signal is aborted,
+ * and the try ends at the deadline even if the work ignores it), and turns whatever it throws
+ * into a stored error with a stable code.
+ */
+export async function executeTask(options: ExecuteTaskOptions): Promise<TryResult> {
+  const { run, task, tryNumber } = options;
+  const now = options.now ?? (() => new Date());
+  const lines: string[] = [];
+  const write = (level: string, message: string) => {
+    const line = `${now().toISOString()} ${level} ${message}`;
+    lines.push(line);
+    options.onLog?.(line);
+  };
+  const log: TaskLogger = {
+    info: (m) => write('INFO', m),
+    warn: (m) => write('WARN', m),
+    error: (m) => write('ERROR', m),
+  };
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const timeoutMs = task.settings.timeoutMs;
+  const deadline =
+    timeoutMs === null
+      ? undefined
+      : new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            const error = new TaskTimeoutError(task.id, timeoutMs);
+            controller.abort(error);
+            reject(error);
+          }, timeoutMs);
+        });
+
+  const startedAt = now();
+  write(
+    'INFO',
+    `starting ${task.id} (${task.operator.kind}), try ${tryNumber}, interval ${run.dataInterval.start.toISOString()} – ${run.dataInterval.end.toISOString()}`,
+  );
+  try {
+    const work = task.operator.execute({
+      ...run,
+      taskId: task.id,
+      tryNumber,
+      log,
+      signal: controller.signal,
+      connections: options.connections,
+    });
+    const outcome = await (deadline ? Promise.race([work, deadline]) : work);
+    if (outcome.summary) write('INFO', outcome.summary);
+    write('INFO', `${task.id} succeeded`);
+    return { taskId: task.id, tryNumber, state: 'success', startedAt, endedAt: now(), outcome, log: lines };
+  } catch (thrown) {
+    const error = toError(thrown);
+    write('ERROR', `${task.id} failed: ${error.message}`);
+    return {
+      taskId: task.id,
+      tryNumber,
+      state: 'failed',
+      startedAt,
+      endedAt: now(),
+      outcome: error instanceof TaskFailure ? error.outcome : {},
+      error: { code: errorCode(error), message: error.message },
+      log: lines,
+    };
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}

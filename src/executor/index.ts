@@ -1,0 +1,4 @@
+export { executeTask, TaskTimeoutError } from './execute-task.ts';
+export type { ExecuteTaskOptions, TaskState, TryResult } from './execute-task.ts';
+export { runInProcess } from './run-in-process.ts';
+export type { RunInProcessOptions, TaskRunResult } from './run-in-process.ts';

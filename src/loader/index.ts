@@ -1,0 +1,2 @@
+export { loadDagFolder, loadPipelineCommands } from './load-dag-folder.ts';
+export type { DagFolder, DagLoadError } from './load-dag-folder.ts';

@@ -1,0 +1,80 @@
+import { readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Dag, type PipelineCommand } from '../dag/index.ts';
+
+/** A DAG file that could not be loaded, with its error, so that the others still load. */
+export interface DagLoadError {
+  readonly file: string;
+  readonly message: string;
+}
+
+export interface DagFolder {
+  readonly dags: ReadonlyMap<string, Dag>;
+  /** Which file defined each DAG, relative to the folder. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly errors: readonly DagLoadError[];
+}
+
+/** Finds files below `folder` whose names end with `suffix`, in path order. */
+async function findFiles(folder: string, suffix: string): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(folder, { recursive: true });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return [];
+    throw error;
+  }
+  return entries
+    .filter((entry) => entry.endsWith(suffix) && !entry.split('/').includes('node_modules'))
+    .sort()
+    .map((entry) => join(folder, entry));
+}
+
+/**
+ * Loads every `*.dag.ts` below the folder. A file may export DAGs under any names (the default
+ * export too). A file that throws, exports no DAG, or repeats a DAG id is reported and skipped.
+ */
+export async function loadDagFolder(folder: string): Promise<DagFolder> {
+  const dags = new Map<string, Dag>();
+  const files = new Map<string, string>();
+  const errors: DagLoadError[] = [];
+  for (const path of await findFiles(folder, '.dag.ts')) {
+    const file = relative(folder, path);
+    try {
+      const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+      const found = Object.values(module).filter((value): value is Dag => value instanceof Dag);
+      if (found.length === 0) throw new Error('it exports no DAG');
+      for (const dag of new Set(found)) {
+        const other = files.get(dag.id);
+        if (other) throw new Error(`DAG id "${dag.id}" is already defined in ${other}`);
+        dags.set(dag.id, dag);
+        files.set(dag.id, file);
+      }
+    } catch (error) {
+      errors.push({ file, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { dags, files, errors };
+}
+
+/** Loads the commands pipelines add to the CLI, from every `*.cli.ts` below the folder. */
+export async function loadPipelineCommands(
+  folder: string,
+): Promise<{ commands: PipelineCommand[]; errors: DagLoadError[] }> {
+  const commands: PipelineCommand[] = [];
+  const errors: DagLoadError[] = [];
+  for (const path of await findFiles(folder, '.cli.ts')) {
+    try {
+      const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+      if (!Array.isArray(module.default)) throw new Error('its default export is not an array of commands');
+      commands.push(...(module.default as PipelineCommand[]));
+    } catch (error) {
+      errors.push({
+        file: relative(folder, path),
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return { commands, errors };
+}

@@ -1,0 +1,131 @@
+import {
+  TaskFailure,
+  type CheckResult,
+  type Operator,
+  type TaskContext,
+  type TaskOutcome,
+} from '../dag/index.ts';
+import type { SqlResultValue, SqlSession } from '../ports/index.ts';
+import { runParams } from './run-params.ts';
+
+/**
+ * A check: a SQL statement whose first value must equal `expected`, or the first value of
+ * `expectedSql` (a reconciliation). The brief's `{ check_sql, expected_result }` is accepted too.
+ */
+export type DataQualityCheck =
+  | { readonly name?: string; readonly sql: string; readonly expected: string | number | boolean | null }
+  | { readonly name?: string; readonly sql: string; readonly expectedSql: string }
+  | {
+      readonly name?: string;
+      readonly check_sql: string;
+      readonly expected_result: string | number | boolean | null;
+    };
+
+export interface DataQualityOptions {
+  /** @default 'warehouse' */
+  readonly warehouse?: string;
+  readonly checks: readonly DataQualityCheck[];
+}
+
+/** Runs every check, returns each result, and fails the task when any check fails. */
+export function dataQuality(options: DataQualityOptions): Operator {
+  const connection = options.warehouse ?? 'warehouse';
+  if (options.checks.length === 0) throw new Error('dataQuality: no checks given');
+  return {
+    kind: 'data_quality',
+    describe: () => ({ warehouse: connection, checks: options.checks }),
+    async execute(context: TaskContext): Promise<TaskOutcome> {
+      const warehouse = await context.connections.warehouse(connection);
+      const params = runParams(context);
+      // One transaction: every check sees the same snapshot of the warehouse.
+      const checks = await warehouse.transaction(async (tx) => {
+        const results: CheckResult[] = [];
+        for (const [index, check] of options.checks.entries())
+          results.push(await runCheck(tx, check, index, params));
+        return results;
+      });
+      const failed = checks.filter((c) => !c.passed);
+      for (const c of checks) {
+        context.log[c.passed ? 'info' : 'error'](
+          `${c.passed ? 'passed' : 'FAILED'}: ${c.name} (expected ${c.expected}, got ${c.actual})`,
+        );
+      }
+      if (failed.length > 0) {
+        const lines = failed.map((c) => `${c.name}: expected ${c.expected}, got ${c.actual}`);
+        throw new TaskFailure(
+          'data_quality',
+          `${failed.length} of ${checks.length} data-quality check(s) failed: ${lines.join('; ')}`,
+          { checks },
+        );
+      }
+      return { checks, summary: `${checks.length} check(s) passed` };
+    },
+  };
+}
+
+async function runCheck(
+  tx: SqlSession,
+  check: DataQualityCheck,
+  index: number,
+  params: Parameters<SqlSession['query']>[1],
+): Promise<CheckResult> {
+  const sql = 'check_sql' in check ? check.check_sql : check.sql;
+  const name = check.name ?? `check ${index + 1}`;
+  const actual = asText(await firstValue(tx, sql, params));
+  const expected =
+    'expectedSql' in check
+      ? asText(await firstValue(tx, check.expectedSql, params))
+      : asText('expected_result' in check ? check.expected_result : check.expected);
+  return { name, sql, expected, actual, passed: actual === expected };
+}
+
+async function firstValue(
+  tx: SqlSession,
+  sql: string,
+  params: Parameters<SqlSession['query']>[1],
+): Promise<SqlResultValue> {
+  const [row] = await tx.query(sql, params);
+  return row ? (Object.values(row)[0] ?? null) : null;
+}
+
+/** One text form for values from any engine: 5, 5.0 and '5' compare equal. */
+function asText(value: SqlResultValue | undefined): string {
+  if (value === null || value === undefined) return 'null';
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return String(Number(value));
+  return String(value);
+}
+
+/** Built-in checks, each measuring the offending rows (expected 0). `where` narrows to e.g. the interval. */
+export const checks = {
+  noNulls(table: string, column: string, where = 'TRUE'): DataQualityCheck {
+    return {
+      name: `${table}.${column} has no nulls`,
+      sql: `SELECT COUNT(*) FROM ${table} WHERE ${column} IS NULL AND (${where})`,
+      expected: 0,
+    };
+  },
+  uniqueKey(table: string, key: readonly string[], where = 'TRUE'): DataQualityCheck {
+    const columns = key.join(', ');
+    return {
+      name: `${table}(${columns}) is unique`,
+      sql: `SELECT COUNT(*) FROM (SELECT ${columns} FROM ${table} WHERE (${where}) GROUP BY ${columns} HAVING COUNT(*) > 1) AS repeated`,
+      expected: 0,
+    };
+  },
+  referencesExisting(
+    from: { table: string; column: string; where?: string },
+    to: { table: string; column: string },
+  ): DataQualityCheck {
+    return {
+      name: `${from.table}.${from.column} references ${to.table}.${to.column}`,
+      sql:
+        `SELECT COUNT(*) FROM ${from.table} AS child WHERE child.${from.column} IS NOT NULL AND (${from.where ?? 'TRUE'}) ` +
+        `AND NOT EXISTS (SELECT 1 FROM ${to.table} AS parent WHERE parent.${to.column} = child.${from.column})`,
+      expected: 0,
+    };
+  },
+  reconcile(name: string, sql: string, expectedSql: string): DataQualityCheck {
+    return { name, sql, expectedSql };
+  },
+};

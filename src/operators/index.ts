@@ -1,0 +1,19 @@
+/** The operators: reusable kinds of task. They reach data only through the context's ports. */
+export { noop } from './noop.ts';
+export { sql } from './sql.ts';
+export type { SqlOptions } from './sql.ts';
+export { stageJson } from './stage/index.ts';
+export type {
+  CatalogObjects,
+  ColumnType,
+  IntervalObjects,
+  StageJsonOptions,
+  StagingColumn,
+} from './stage/index.ts';
+export { loadFact } from './load-fact.ts';
+export type { LoadFactOptions } from './load-fact.ts';
+export { loadDimension } from './load-dimension.ts';
+export type { LoadDimensionOptions } from './load-dimension.ts';
+export { checks, dataQuality } from './data-quality.ts';
+export type { DataQualityCheck, DataQualityOptions } from './data-quality.ts';
+export { runParams, sqlTimestamp } from './run-params.ts';

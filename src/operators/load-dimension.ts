@@ -1,0 +1,93 @@
+import type { Operator, TaskContext, TaskOutcome } from '../dag/index.ts';
+import { quoteIdentifier } from '../ports/index.ts';
+import { runParams } from './run-params.ts';
+
+export interface LoadDimensionOptions {
+  /** @default 'warehouse' */
+  readonly warehouse?: string;
+  readonly table: string;
+  /** The dimension's columns, filled from the same-named columns of `select`. */
+  readonly columns: readonly string[];
+  /** The key columns (a subset of `columns`). */
+  readonly key: readonly string[];
+  /** A SELECT of the batch; it may use the run's parameters (see runParams) and return extra columns for `orderBy`. */
+  readonly select: string;
+  /**
+   * `upsert`: insert new keys, update changed ones. `truncate_insert`: empty the table, then insert
+   * (the template's default). `append`: insert only. @default 'upsert'
+   */
+  readonly mode?: 'upsert' | 'truncate_insert' | 'append';
+  /** Which row of the batch wins when a key repeats: the first in this SQL order. Required for upsert. */
+  readonly orderBy?: string;
+  /**
+   * A condition on `source` (the batch row) and `target` (the stored row) that must hold for an
+   * update, e.g. `source.level_at > target.level_at`, so an older run never overwrites newer data.
+   * @default always (when any value differs)
+   */
+  readonly updateWhen?: string;
+}
+
+/**
+ * Loads a dimension table. An upsert first reduces the batch to one row per key (deterministically,
+ * by `orderBy`), then merges it: rows whose values did not change are not written.
+ */
+export function loadDimension(options: LoadDimensionOptions): Operator {
+  const connection = options.warehouse ?? 'warehouse';
+  const mode = options.mode ?? 'upsert';
+  const table = quoteIdentifier(options.table);
+  const columns = options.columns.map(quoteIdentifier);
+  const keys = options.key.map(quoteIdentifier);
+  const others = columns.filter((c) => !keys.includes(c));
+  if (keys.length === 0 || !keys.every((k) => columns.includes(k))) {
+    throw new Error(`loadDimension(${options.table}): key must name some of its columns`);
+  }
+  if (mode !== 'append' && !options.orderBy) {
+    throw new Error(
+      `loadDimension(${options.table}): mode ${mode} needs orderBy to choose between repeated keys`,
+    );
+  }
+  const reduced =
+    `SELECT ${columns.join(', ')} FROM (SELECT batch.*, ROW_NUMBER() OVER (PARTITION BY ${keys.join(', ')} ` +
+    `ORDER BY ${options.orderBy ?? keys.join(', ')}) AS downbeat_rank FROM (${options.select}) AS batch) AS ranked ` +
+    'WHERE downbeat_rank = 1';
+  const changed = others.map((c) => `source.${c} IS DISTINCT FROM target.${c}`).join(' OR ') || 'FALSE';
+  const statements: Record<typeof mode, string[]> = {
+    upsert: [
+      `MERGE INTO ${table} AS target USING (${reduced}) AS source ON ` +
+        keys.map((k) => `target.${k} = source.${k}`).join(' AND ') +
+        (others.length > 0
+          ? ` WHEN MATCHED AND (${changed})${options.updateWhen ? ` AND (${options.updateWhen})` : ''} THEN UPDATE SET ` +
+            others.map((c) => `${c} = source.${c}`).join(', ')
+          : '') +
+        ` WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((c) => `source.${c}`).join(', ')})`,
+    ],
+    truncate_insert: [`DELETE FROM ${table}`, `INSERT INTO ${table} (${columns.join(', ')}) ${reduced}`],
+    append: [
+      `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM (${options.select}) AS batch`,
+    ],
+  };
+
+  return {
+    kind: 'load_dimension',
+    describe: () => ({
+      warehouse: connection,
+      table: options.table,
+      mode,
+      key: options.key,
+      select: options.select,
+    }),
+    async execute(context: TaskContext): Promise<TaskOutcome> {
+      const warehouse = await context.connections.warehouse(connection);
+      const params = runParams(context);
+      const written = await warehouse.transaction(async (tx) => {
+        let count = 0;
+        for (const statement of statements[mode]) count = await tx.execute(statement, params);
+        return count;
+      });
+      return {
+        rowsWritten: { [options.table]: written },
+        summary: `${written} row(s) written to ${options.table} (${mode})`,
+      };
+    },
+  };
+}

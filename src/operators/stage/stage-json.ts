@@ -1,0 +1,237 @@
+import {
+  renderTemplate,
+  TaskFailure,
+  utcDaysIn,
+  type Operator,
+  type TaskContext,
+  type TaskOutcome,
+} from '../../dag/index.ts';
+import { quoteIdentifier, type BulkRow, type ObjectStore, type Warehouse } from '../../ports/index.ts';
+import {
+  ensureBookkeeping,
+  firstRejects,
+  forgetObjects,
+  pinRunObjects,
+  recordObjects,
+  stagedObjects,
+  type Reject,
+  type StagedObject,
+} from './bookkeeping.ts';
+import { coerceRecord, type StagingColumn } from './columns.ts';
+import { readJsonRecords, type JsonFraming } from './json-records.ts';
+
+/** Objects chosen by the run's interval: one key per UTC day it touches, e.g. a day's event log. */
+export interface IntervalObjects {
+  readonly every: 'day';
+  /** A key template (see renderTemplate), e.g. `log_data/{{ YYYY }}/{{ MM }}/{{ ds }}-events.json`. */
+  readonly key: string;
+}
+
+/** Every object under a prefix: a catalog that grows (e.g. song_data), staged as it changes. */
+export interface CatalogObjects {
+  readonly prefix: string;
+  /** @default '.json' */
+  readonly suffix?: string;
+}
+
+export interface StageJsonOptions {
+  /** The object-store connection. */
+  readonly source: string;
+  /** @default 'warehouse' */
+  readonly warehouse?: string;
+  /** The staging table; besides `columns` it has `_source_key` (text) and `_source_line` (bigint). */
+  readonly table: string;
+  readonly objects: IntervalObjects | CatalogObjects;
+  readonly framing: JsonFraming;
+  readonly columns: readonly StagingColumn[];
+  /** A rule beyond the column types; returns the reason a record is invalid. */
+  readonly validate?: (record: Record<string, unknown>) => string | undefined;
+  /** How many rejected records a run tolerates before it fails. @default 0 */
+  readonly rejectLimit?: number;
+  /** @default 1 MiB */
+  readonly maxRecordBytes?: number;
+  /** Objects staged per transaction in catalog mode. @default 1000 */
+  readonly batchSize?: number;
+}
+
+/** Rejects kept per object; all are counted. */
+const REJECTS_KEPT_PER_OBJECT = 1000;
+/** Rejects named in a failure message. */
+const REJECTS_SHOWN = 20;
+
+/**
+ * Stages JSON objects into a staging table, each object version once: a run whose objects are
+ * already staged at their current version reads nothing. An object's rows, rejects and manifest
+ * entry are replaced in one transaction, so concurrent runs see the old version or the new one,
+ * never half of one; a run that finds another staging the same object waits for it.
+ */
+export function stageJson(options: StageJsonOptions): Operator {
+  const warehouseId = options.warehouse ?? 'warehouse';
+  const table = quoteIdentifier(options.table);
+  const rejectLimit = options.rejectLimit ?? 0;
+  const columns = [...options.columns.map((c) => c.name), '_source_key', '_source_line'];
+  columns.forEach(quoteIdentifier);
+
+  /** Stages these objects in one transaction; returns rows loaded. */
+  const stageObjects = async (
+    context: TaskContext,
+    store: ObjectStore,
+    warehouse: Warehouse,
+    keys: readonly string[],
+  ) =>
+    warehouse.transaction(async (tx) => {
+      await forgetObjects(tx, options.table, table, keys);
+      const staged: StagedObject[] = [];
+      const rejects: Reject[] = [];
+      async function* rows(): AsyncIterable<BulkRow> {
+        for (const key of keys) {
+          const { info, body } = await store.get(key);
+          let loaded = 0;
+          let rejected = 0;
+          const reject = (line: number, reason: string) => {
+            rejected += 1;
+            if (rejected <= REJECTS_KEPT_PER_OBJECT) rejects.push({ key, line, reason });
+          };
+          for await (const record of readJsonRecords(body, {
+            framing: options.framing,
+            maxRecordBytes: options.maxRecordBytes,
+          })) {
+            if (record.error !== undefined) {
+              reject(record.line, record.error);
+              continue;
+            }
+            const coerced = coerceRecord(record.value, options.columns);
+            const invalid = coerced.error ?? options.validate?.(record.value);
+            if (invalid !== undefined || !coerced.row) {
+              reject(record.line, invalid ?? 'invalid');
+              continue;
+            }
+            loaded += 1;
+            if ((loaded & 0x3fff) === 0) context.signal.throwIfAborted();
+            yield [...coerced.row, key, record.line];
+          }
+          staged.push({ key, version: info.version, rows: loaded, rejects: rejected });
+          if (rejected > 0) context.log.warn(`${key}: ${rejected} record(s) rejected`);
+        }
+      }
+      const count = await tx.bulkInsert(options.table, columns, rows());
+      await recordObjects(tx, options.table, staged, rejects);
+      return count;
+    });
+
+  const failOnRejects = async (
+    warehouse: Warehouse,
+    objects: Iterable<StagedObject>,
+    keys: readonly string[] | undefined,
+    written: number,
+  ) => {
+    let total = 0;
+    for (const o of objects) total += o.rejects;
+    if (total <= rejectLimit) return total;
+    const shown = await firstRejects(warehouse, options.table, keys, REJECTS_SHOWN);
+    const lines = shown.map((r) => `${r.key}:${r.line}: ${r.reason}`);
+    if (total > shown.length) lines.push(`… and ${total - shown.length} more`);
+    throw new TaskFailure(
+      'source_rejected',
+      `${total} source record(s) could not be loaded into ${options.table} (reject limit ${rejectLimit}):\n  ${lines.join('\n  ')}`,
+      { rowsWritten: { [options.table]: written } },
+    );
+  };
+
+  const stageInterval = async (context: TaskContext, objects: IntervalObjects): Promise<TaskOutcome> => {
+    const store = await context.connections.objectStore(options.source);
+    const warehouse = await context.connections.warehouse(warehouseId);
+    await ensureBookkeeping(warehouse);
+    const keys = [...new Set(utcDaysIn(context.dataInterval).map((day) => renderTemplate(objects.key, day)))];
+    let written = 0;
+    for (const key of keys) {
+      const info = await store.stat(key);
+      if (!info) {
+        throw new TaskFailure(
+          'source_missing',
+          `${key} not found in ${store.location}: the data for this interval may be late`,
+        );
+      }
+      written += await warehouse.withLock(`stage:${options.table}:${key}`, async () => {
+        const staged = await stagedObjects(warehouse, options.table, [key]);
+        if (staged.get(key)?.version === info.version) return 0;
+        return stageObjects(context, store, warehouse, [key]);
+      });
+    }
+    await pinRunObjects(warehouse, context.runId, options.table, keys);
+    const staged = await stagedObjects(warehouse, options.table, keys);
+    const rejected = await failOnRejects(warehouse, staged.values(), keys, written);
+    const available = [...staged.values()].reduce((sum, o) => sum + o.rows, 0);
+    return {
+      rowsWritten: { [options.table]: written },
+      summary:
+        `${keys.length} object(s) for the interval, ${available} row(s) staged` +
+        (written === 0 ? ' (already staged)' : `, ${written} now`) +
+        (rejected > 0 ? `, ${rejected} rejected` : ''),
+    };
+  };
+
+  const stageCatalog = async (context: TaskContext, objects: CatalogObjects): Promise<TaskOutcome> => {
+    const store = await context.connections.objectStore(options.source);
+    const warehouse = await context.connections.warehouse(warehouseId);
+    await ensureBookkeeping(warehouse);
+    const suffix = objects.suffix ?? '.json';
+    const batchSize = options.batchSize ?? 1000;
+    // Runs wait here for a staging already in progress rather than repeating it.
+    const { written, staged } = await warehouse.withLock(
+      `stage:${options.table}:${objects.prefix}`,
+      async () => {
+        const listed = new Map<string, string>();
+        for await (const info of store.list(objects.prefix))
+          if (info.key.endsWith(suffix)) listed.set(info.key, info.version);
+        const before = await stagedObjects(warehouse, options.table);
+        const changed = [...listed]
+          .filter(([key, version]) => before.get(key)?.version !== version)
+          .map(([key]) => key);
+        const removed = [...before.keys()].filter(
+          (key) => key.startsWith(objects.prefix) && !listed.has(key),
+        );
+        let count = 0;
+        for (let i = 0; i < changed.length; i += batchSize) {
+          context.signal.throwIfAborted();
+          count += await stageObjects(context, store, warehouse, changed.slice(i, i + batchSize));
+        }
+        if (removed.length > 0)
+          await warehouse.transaction((tx) => forgetObjects(tx, options.table, table, removed));
+        if (changed.length > 0 || removed.length > 0) {
+          context.log.info(
+            `${changed.length} object(s) staged, ${removed.length} removed, of ${listed.size} under ${objects.prefix}`,
+          );
+        }
+        const after =
+          changed.length > 0 || removed.length > 0 ? await stagedObjects(warehouse, options.table) : before;
+        return { written: count, staged: after };
+      },
+    );
+    const rejected = await failOnRejects(warehouse, staged.values(), undefined, written);
+    const rows = [...staged.values()].reduce((sum, o) => sum + o.rows, 0);
+    return {
+      rowsWritten: { [options.table]: written },
+      summary:
+        `${staged.size} object(s), ${rows} row(s) staged, ${written} now` +
+        (rejected > 0 ? `, ${rejected} rejected` : ''),
+    };
+  };
+
+  return {
+    kind: 'stage_json',
+    describe: () => ({
+      source: options.source,
+      warehouse: warehouseId,
+      table: options.table,
+      objects: options.objects,
+      framing: options.framing,
+      rejectLimit,
+      columns: options.columns,
+    }),
+    execute: (context) =>
+      'every' in options.objects
+        ? stageInterval(context, options.objects)
+        : stageCatalog(context, options.objects),
+  };
+}
