@@ -181,7 +181,7 @@ export class DuckDbWarehouse implements Warehouse {
       this.#columns.set(table, tableColumns);
     }
     const positions = columns.map((name) => {
-      const index = (tableColumns).indexOf(name.toLowerCase());
+      const index = tableColumns.indexOf(name.toLowerCase());
       if (index < 0) throw new WarehouseError(`bulk insert: table "${table}" has no column "${name}"`);
       return index;
     });
