@@ -28,6 +28,7 @@ export default tseslint.config(
   {
     // The authoring API stays free of I/O (DESIGN §3).
     files: ['src/dag/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -53,6 +54,7 @@ export default tseslint.config(
   {
     // Operators talk to ports, never to a concrete adapter (DESIGN §3).
     files: ['src/operators/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
