@@ -43,6 +43,8 @@ export default dag(
         objects: { prefix: 'song_data/', suffix: '.json' },
         framing: 'json',
         columns: songColumns,
+        // A backfill runs hundreds of hours a minute: one listing of the catalog serves them all.
+        relistAfter: '1m',
       }),
     );
     const songplays = d.task(
@@ -83,6 +85,7 @@ export default dag(
         key: ['songid'],
         select: q.songsSelect,
         orderBy: '_source_key, _source_line',
+        inputVersion: q.catalogVersion,
       }),
     );
     const artists = d.task(
@@ -93,6 +96,7 @@ export default dag(
         key: ['artistid'],
         select: q.artistsSelect,
         orderBy: 'song_id, _source_key, _source_line',
+        inputVersion: q.catalogVersion,
       }),
     );
     const time = d.task(

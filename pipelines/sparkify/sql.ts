@@ -19,3 +19,7 @@ export const usersSelect = read('users');
 export const songsSelect = read('songs');
 export const artistsSelect = read('artists');
 export const timeSelect = read('time');
+
+/** Changes whenever the staged song catalog changes (see Stage_songs). */
+export const catalogVersion =
+  "SELECT fingerprint FROM _downbeat_catalog_state WHERE table_name = 'staging_songs' AND prefix = 'song_data/'";

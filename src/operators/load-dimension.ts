@@ -1,5 +1,6 @@
 import type { Operator, TaskContext, TaskOutcome } from '../dag/index.ts';
-import { quoteIdentifier } from '../ports/index.ts';
+import { quoteIdentifier, type SqlParams, type SqlSession } from '../ports/index.ts';
+import { ensureBookkeeping, loadedInputVersion, recordInputVersion } from './bookkeeping.ts';
 import { runParams } from './run-params.ts';
 
 export interface LoadDimensionOptions {
@@ -25,6 +26,12 @@ export interface LoadDimensionOptions {
    * @default always (when any value differs)
    */
   readonly updateWhen?: string;
+  /**
+   * A SELECT of one value that changes whenever the batch may change (e.g. the fingerprint of the
+   * staged catalog). When it and the table's row count are as after the last load, the load is
+   * skipped: re-merging an unchanged catalog every hour is waste. @default always load
+   */
+  readonly inputVersion?: string;
 }
 
 /**
@@ -67,6 +74,13 @@ export function loadDimension(options: LoadDimensionOptions): Operator {
     ],
   };
 
+  /** The input's version and the table's row count: a table emptied by hand is loaded again. */
+  const inputVersion = async (tx: SqlSession, sql: string, params: SqlParams): Promise<string> => {
+    const [input] = await tx.query(sql, params);
+    const [size] = await tx.query(`SELECT COUNT(*) AS n FROM ${table}`);
+    return `${String(input ? Object.values(input)[0] : null)}:${String(size?.n)}`;
+  };
+
   return {
     kind: 'load_dimension',
     describe: () => ({
@@ -79,11 +93,26 @@ export function loadDimension(options: LoadDimensionOptions): Operator {
     async execute(context: TaskContext): Promise<TaskOutcome> {
       const warehouse = await context.connections.warehouse(connection);
       const params = runParams(context);
+      if (options.inputVersion) await ensureBookkeeping(warehouse);
       const written = await warehouse.transaction(async (tx) => {
+        const version = options.inputVersion && (await inputVersion(tx, options.inputVersion, params));
+        if (version && (await loadedInputVersion(tx, options.table)) === version) return undefined;
         let count = 0;
         for (const statement of statements[mode]) count = await tx.execute(statement, params);
+        if (version)
+          await recordInputVersion(
+            tx,
+            options.table,
+            await inputVersion(tx, options.inputVersion ?? '', params),
+          );
         return count;
       });
+      if (written === undefined) {
+        return {
+          rowsWritten: { [options.table]: 0 },
+          summary: `${options.table} is up to date: its input has not changed since the last load`,
+        };
+      }
       return {
         rowsWritten: { [options.table]: written },
         summary: `${written} row(s) written to ${options.table} (${mode})`,

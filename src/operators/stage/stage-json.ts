@@ -1,4 +1,6 @@
 import {
+  durationMs,
+  type Duration,
   renderTemplate,
   TaskFailure,
   utcDaysIn,
@@ -7,16 +9,19 @@ import {
   type TaskOutcome,
 } from '../../dag/index.ts';
 import { quoteIdentifier, type BulkRow, type ObjectStore, type Warehouse } from '../../ports/index.ts';
+import { createHash } from 'node:crypto';
 import {
+  catalogState,
   ensureBookkeeping,
   firstRejects,
   forgetObjects,
   pinRunObjects,
+  recordCatalogState,
   recordObjects,
   stagedObjects,
   type Reject,
   type StagedObject,
-} from './bookkeeping.ts';
+} from '../bookkeeping.ts';
 import { coerceRecord, type StagingColumn } from './columns.ts';
 import { readJsonRecords, type JsonFraming } from './json-records.ts';
 
@@ -52,7 +57,15 @@ export interface StageJsonOptions {
   readonly maxRecordBytes?: number;
   /** Objects staged per transaction in catalog mode. @default 1000 */
   readonly batchSize?: number;
+  /**
+   * Catalog mode: a listing this process made less than this long ago stands for the catalog, so
+   * a backfill's hundreds of runs do not each list thousands of objects. @default 0 (always list)
+   */
+  readonly relistAfter?: Duration;
 }
+
+/** The last full listing of each catalog, per process: when it was made and its fingerprint. */
+const recentListings = new Map<string, { at: number; fingerprint: string }>();
 
 /** Rejects kept per object; all are counted. */
 const REJECTS_KEPT_PER_OBJECT = 1000;
@@ -69,6 +82,7 @@ export function stageJson(options: StageJsonOptions): Operator {
   const warehouseId = options.warehouse ?? 'warehouse';
   const table = quoteIdentifier(options.table);
   const rejectLimit = options.rejectLimit ?? 0;
+  const relistAfterMs = durationMs(options.relistAfter ?? 0);
   const columns = [...options.columns.map((c) => c.name), '_source_key', '_source_line'];
   columns.forEach(quoteIdentifier);
 
@@ -121,12 +135,10 @@ export function stageJson(options: StageJsonOptions): Operator {
 
   const failOnRejects = async (
     warehouse: Warehouse,
-    objects: Iterable<StagedObject>,
+    total: number,
     keys: readonly string[] | undefined,
     written: number,
   ) => {
-    let total = 0;
-    for (const o of objects) total += o.rejects;
     if (total <= rejectLimit) return total;
     const shown = await firstRejects(warehouse, options.table, keys, REJECTS_SHOWN);
     const lines = shown.map((r) => `${r.key}:${r.line}: ${r.reason}`);
@@ -160,7 +172,12 @@ export function stageJson(options: StageJsonOptions): Operator {
     }
     await pinRunObjects(warehouse, context.runId, options.table, keys);
     const staged = await stagedObjects(warehouse, options.table, keys);
-    const rejected = await failOnRejects(warehouse, staged.values(), keys, written);
+    const rejected = await failOnRejects(
+      warehouse,
+      [...staged.values()].reduce((sum, o) => sum + o.rejects, 0),
+      keys,
+      written,
+    );
     const available = [...staged.values()].reduce((sum, o) => sum + o.rows, 0);
     return {
       rowsWritten: { [options.table]: written },
@@ -178,12 +195,29 @@ export function stageJson(options: StageJsonOptions): Operator {
     const suffix = objects.suffix ?? '.json';
     const batchSize = options.batchSize ?? 1000;
     // Runs wait here for a staging already in progress rather than repeating it.
-    const { written, staged } = await warehouse.withLock(
+    const { written, state } = await warehouse.withLock(
       `stage:${options.table}:${objects.prefix}`,
       async () => {
+        const listingKey = `${store.location}\0${objects.prefix}\0${suffix}\0${options.table}`;
+        const recent = recentListings.get(listingKey);
+        if (recent && Date.now() - recent.at < relistAfterMs) {
+          const known = await catalogState(warehouse, options.table, objects.prefix);
+          if (known?.fingerprint === recent.fingerprint) return { written: 0, state: known };
+        }
+        const listedAt = Date.now();
         const listed = new Map<string, string>();
-        for await (const info of store.list(objects.prefix))
-          if (info.key.endsWith(suffix)) listed.set(info.key, info.version);
+        const fingerprint = createHash('sha256');
+        for await (const info of store.list(objects.prefix)) {
+          if (!info.key.endsWith(suffix)) continue;
+          listed.set(info.key, info.version);
+          fingerprint.update(`${info.key}\0${info.version}\n`);
+        }
+        const digest = fingerprint.digest('hex');
+        recentListings.set(listingKey, { at: listedAt, fingerprint: digest });
+        const known = await catalogState(warehouse, options.table, objects.prefix);
+        // The same listing as when the catalog was last staged in full: nothing to compare.
+        if (known?.fingerprint === digest) return { written: 0, state: known };
+
         const before = await stagedObjects(warehouse, options.table);
         const changed = [...listed]
           .filter(([key, version]) => before.get(key)?.version !== version)
@@ -203,17 +237,24 @@ export function stageJson(options: StageJsonOptions): Operator {
             `${changed.length} object(s) staged, ${removed.length} removed, of ${listed.size} under ${objects.prefix}`,
           );
         }
-        const after =
-          changed.length > 0 || removed.length > 0 ? await stagedObjects(warehouse, options.table) : before;
-        return { written: count, staged: after };
+        const after = [...(await stagedObjects(warehouse, options.table)).values()].filter((o) =>
+          o.key.startsWith(objects.prefix),
+        );
+        const state = {
+          fingerprint: digest,
+          objects: after.length,
+          rows: after.reduce((sum, o) => sum + o.rows, 0),
+          rejects: after.reduce((sum, o) => sum + o.rejects, 0),
+        };
+        await recordCatalogState(warehouse, options.table, objects.prefix, state);
+        return { written: count, state };
       },
     );
-    const rejected = await failOnRejects(warehouse, staged.values(), undefined, written);
-    const rows = [...staged.values()].reduce((sum, o) => sum + o.rows, 0);
+    const rejected = await failOnRejects(warehouse, state.rejects, undefined, written);
     return {
       rowsWritten: { [options.table]: written },
       summary:
-        `${staged.size} object(s), ${rows} row(s) staged, ${written} now` +
+        `${state.objects} object(s), ${state.rows} row(s) staged, ${written} now` +
         (rejected > 0 ? `, ${rejected} rejected` : ''),
     };
   };

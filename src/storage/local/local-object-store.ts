@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type Dirent } from 'node:fs';
 import { mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -34,20 +34,42 @@ export class LocalObjectStore implements ObjectStore {
     if (folder) assertSafeKey(folder);
     const root = await this.#realRoot();
     if (!root) return;
-    let entries: string[];
-    try {
-      entries = await readdir(join(root, folder), { recursive: true });
-    } catch (error) {
-      if (isMissing(error)) return;
-      throw error;
-    }
-    const keys = entries
-      .map((entry) => (folder ? `${folder}/${entry.split(sep).join('/')}` : entry.split(sep).join('/')))
-      .filter((key) => key.startsWith(prefix) && !isTempName(key))
-      .sort();
-    const BATCH = 64;
-    for (let i = 0; i < keys.length; i += BATCH) {
-      const infos = await Promise.all(keys.slice(i, i + BATCH).map((key) => this.#statFile(root, key)));
+    const candidates: { key: string; link: boolean }[] = [];
+    // A hand-written walk: Node 20's recursive readdir is several times slower on deep trees.
+    const walk = async (dir: string): Promise<void> => {
+      let entries: Dirent[];
+      try {
+        entries = await readdir(join(root, dir), { withFileTypes: true });
+      } catch (error) {
+        if (isMissing(error)) return;
+        throw error;
+      }
+      const folders: string[] = [];
+      for (const entry of entries) {
+        const key = dir ? `${dir}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) {
+          if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) folders.push(key);
+        } else if ((entry.isFile() || entry.isSymbolicLink()) && key.startsWith(prefix) && !isTempName(key)) {
+          candidates.push({ key, link: entry.isSymbolicLink() });
+        }
+      }
+      await Promise.all(folders.map(walk));
+    };
+    await walk(folder);
+    candidates.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const BATCH = 256;
+    for (let i = 0; i < candidates.length; i += BATCH) {
+      // A plain file found by walking down from the real root is inside it; only links need resolving.
+      const infos = await Promise.all(
+        candidates.slice(i, i + BATCH).map(async ({ key, link }) => {
+          if (link) return this.#statFile(root, key);
+          const stats = await statBigint(join(root, key)).catch((error: unknown) => {
+            if (isMissing(error)) return undefined;
+            throw error;
+          });
+          return stats?.isFile() ? toInfo(key, stats) : undefined;
+        }),
+      );
       for (const info of infos) if (info) yield info;
     }
   }

@@ -1,12 +1,16 @@
-import type { SqlParams, SqlSession, Warehouse } from '../../ports/index.ts';
+import type { SqlParams, SqlSession, Warehouse } from '../ports/index.ts';
 
 /**
- * The staging bookkeeping tables, beside the pipeline's own:
+ * The operators' bookkeeping tables, beside the pipeline's own:
  * - _downbeat_staged_objects: which version of each source object a staging table holds, with its
  *   row and reject counts; written in the same transaction as the rows.
  * - _downbeat_rejects: every record that could not be loaded, with object, line and reason.
  * - _downbeat_run_objects: the objects (and versions) a run's interval reads, so that later tasks
  *   of the run select exactly that run's rows.
+ * - _downbeat_catalog_state: a fingerprint of a catalog's listing when it was last staged in full,
+ *   so a run that finds the same listing compares nothing object by object.
+ * - _downbeat_load_state: the version of its input a table was last loaded from, so a load whose
+ *   input has not changed since is skipped.
  */
 const DDL = [
   `CREATE TABLE IF NOT EXISTS _downbeat_staged_objects (
@@ -19,6 +23,12 @@ const DDL = [
   `CREATE TABLE IF NOT EXISTS _downbeat_run_objects (
      run_id VARCHAR(256) NOT NULL, table_name VARCHAR(128) NOT NULL, object_key VARCHAR(1024) NOT NULL,
      version VARCHAR(256) NOT NULL, PRIMARY KEY (run_id, table_name, object_key))`,
+  `CREATE TABLE IF NOT EXISTS _downbeat_catalog_state (
+     table_name VARCHAR(128) NOT NULL, prefix VARCHAR(1024) NOT NULL, fingerprint VARCHAR(64) NOT NULL,
+     object_count BIGINT NOT NULL, row_count BIGINT NOT NULL, reject_count BIGINT NOT NULL,
+     PRIMARY KEY (table_name, prefix))`,
+  `CREATE TABLE IF NOT EXISTS _downbeat_load_state (
+     table_name VARCHAR(128) NOT NULL PRIMARY KEY, input_version VARCHAR(1024) NOT NULL)`,
 ];
 
 const ready = new WeakSet<Warehouse>();
@@ -162,4 +172,72 @@ export async function firstRejects(
     { table, ...filter?.params },
   );
   return rows.map((r) => ({ key: r.object_key, line: r.line, reason: r.reason }));
+}
+
+export interface CatalogState {
+  readonly fingerprint: string;
+  readonly objects: number;
+  readonly rows: number;
+  readonly rejects: number;
+}
+
+export async function catalogState(
+  session: SqlSession,
+  table: string,
+  prefix: string,
+): Promise<CatalogState | undefined> {
+  const [row] = await session.query<{
+    fingerprint: string;
+    object_count: number;
+    row_count: number;
+    reject_count: number;
+  }>(
+    'SELECT fingerprint, object_count, row_count, reject_count FROM _downbeat_catalog_state WHERE table_name = $table AND prefix = $prefix',
+    { table, prefix },
+  );
+  return (
+    row && {
+      fingerprint: row.fingerprint,
+      objects: row.object_count,
+      rows: row.row_count,
+      rejects: row.reject_count,
+    }
+  );
+}
+
+export async function recordCatalogState(
+  warehouse: Warehouse,
+  table: string,
+  prefix: string,
+  state: CatalogState,
+): Promise<void> {
+  await warehouse.transaction(async (tx) => {
+    await tx.execute('DELETE FROM _downbeat_catalog_state WHERE table_name = $table AND prefix = $prefix', {
+      table,
+      prefix,
+    });
+    await tx.execute(
+      `INSERT INTO _downbeat_catalog_state (table_name, prefix, fingerprint, object_count, row_count, reject_count)
+       VALUES ($table, $prefix, $fingerprint, $objects, $rows, $rejects)`,
+      { table, prefix, ...state },
+    );
+  });
+}
+
+/** The input version a table was last loaded from. */
+export async function loadedInputVersion(session: SqlSession, table: string): Promise<string | undefined> {
+  const [row] = await session.query<{ input_version: string }>(
+    'SELECT input_version FROM _downbeat_load_state WHERE table_name = $table',
+    { table },
+  );
+  return row?.input_version;
+}
+
+/** Records, in the load's transaction, the input version a table was loaded from. */
+export async function recordInputVersion(tx: SqlSession, table: string, version: string): Promise<void> {
+  await tx.execute('DELETE FROM _downbeat_load_state WHERE table_name = $table', { table });
+  await tx.execute('INSERT INTO _downbeat_load_state (table_name, input_version) VALUES ($table, $version)', {
+    table,
+    version,
+  });
 }
