@@ -63,6 +63,54 @@ export function dataQuality(options: DataQualityOptions): Operator {
   };
 }
 
+type Params = Parameters<SqlSession['query']>[1];
+
+/**
+ * All checks as one statement of scalar subqueries: one round trip instead of one per check.
+ * Undefined when the engine refuses it (a check that is not one value, say): then one by one, so
+ * the error names the check.
+ */
+async function runTogether(
+  tx: SqlSession,
+  list: readonly DataQualityCheck[],
+  params: Params,
+): Promise<CheckResult[] | undefined> {
+  const parts = list.flatMap((check, i) => {
+    const sql = 'check_sql' in check ? check.check_sql : check.sql;
+    return [
+      `(${sql}) AS actual_${i}`,
+      ...('expectedSql' in check ? [`(${check.expectedSql}) AS expected_${i}`] : []),
+    ];
+  });
+  let row: Record<string, SqlResultValue> | undefined;
+  try {
+    [row] = await tx.query(`SELECT ${parts.join(', ')}`, params);
+  } catch {
+    return undefined;
+  }
+  if (!row) return undefined;
+  const values = row;
+  return list.map((check, i) => {
+    const sql = 'check_sql' in check ? check.check_sql : check.sql;
+    const actual = asText(values[`actual_${i}`]);
+    const expected =
+      'expectedSql' in check
+        ? asText(values[`expected_${i}`])
+        : asText('expected_result' in check ? check.expected_result : check.expected);
+    return { name: check.name ?? `check ${i + 1}`, sql, expected, actual, passed: actual === expected };
+  });
+}
+
+async function runOneByOne(
+  tx: SqlSession,
+  list: readonly DataQualityCheck[],
+  params: Params,
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const [index, check] of list.entries()) results.push(await runCheck(tx, check, index, params));
+  return results;
+}
+
 async function runCheck(
   tx: SqlSession,
   check: DataQualityCheck,
@@ -71,11 +119,22 @@ async function runCheck(
 ): Promise<CheckResult> {
   const sql = 'check_sql' in check ? check.check_sql : check.sql;
   const name = check.name ?? `check ${index + 1}`;
-  const actual = asText(await firstValue(tx, sql, params));
-  const expected =
-    'expectedSql' in check
-      ? asText(await firstValue(tx, check.expectedSql, params))
-      : asText('expected_result' in check ? check.expected_result : check.expected);
+  let actual: string;
+  let expected: string;
+  try {
+    actual = asText(await firstValue(tx, sql, params));
+    expected =
+      'expectedSql' in check
+        ? asText(await firstValue(tx, check.expectedSql, params))
+        : asText('expected_result' in check ? check.expected_result : check.expected);
+  } catch (error) {
+    throw new TaskFailure(
+      'data_quality_error',
+      `check "${name}" could not run: ${(error as Error).message}`,
+      {},
+      { cause: error },
+    );
+  }
   return { name, sql, expected, actual, passed: actual === expected };
 }
 

@@ -137,4 +137,24 @@ describe('dataQuality', () => {
       ['t matches itself', '3', '3', true],
     ]);
   });
+
+  it('falls back to one check at a time when a check is not a single value, and names a broken check', async () => {
+    await wh.execute('CREATE TABLE t (k INTEGER); INSERT INTO t VALUES (1), (2)');
+    const rows = dataQuality({
+      checks: [{ name: 'first k', sql: 'SELECT k, k * 10 FROM t ORDER BY k', expected: 1 }],
+    });
+    expect((await rows.execute(env.context('dq', hour(10)))).checks?.[0]).toMatchObject({
+      actual: '1',
+      passed: true,
+    });
+    const broken = dataQuality({
+      checks: [
+        { name: 'ok', sql: 'SELECT 1', expected: 1 },
+        { name: 'typo', sql: 'SELECT COUNT(*) FROM nope', expected: 0 },
+      ],
+    });
+    await expect(broken.execute(env.context('dq', hour(10)))).rejects.toThrow(
+      /^check "typo" could not run: .*nope/,
+    );
+  });
 });
