@@ -38,12 +38,10 @@ export function dataQuality(options: DataQualityOptions): Operator {
       const warehouse = await context.connections.warehouse(connection);
       const params = runParams(context);
       // One transaction: every check sees the same snapshot of the warehouse.
-      const checks = await warehouse.transaction(async (tx) => {
-        const results: CheckResult[] = [];
-        for (const [index, check] of options.checks.entries())
-          results.push(await runCheck(tx, check, index, params));
-        return results;
-      });
+      const checks = await warehouse.transaction(
+        async (tx) =>
+          (await runTogether(tx, options.checks, params)) ?? runOneByOne(tx, options.checks, params),
+      );
       const failed = checks.filter((c) => !c.passed);
       for (const c of checks) {
         context.log[c.passed ? 'info' : 'error'](
