@@ -47,9 +47,9 @@ export function createCatalog(seed: number, songCount: number): Catalog {
   const rng = createRandom(seed, 'catalog');
   const artists = createArtists(rng, Math.max(1, Math.round(songCount / 4)));
 
-  // Every artist gets a song; the rest go mostly to a few prolific ones.
+  // Every artist gets a song; of the rest, half go to anyone and half mostly to a few prolific ones.
   const artistOf = Array.from({ length: songCount }, (_, i) =>
-    i < artists.length ? i : rng.skewed(artists.length),
+    i < artists.length ? i : rng.chance(0.5) ? rng.int(artists.length) : rng.skewed(artists.length),
   );
   const songIds = new Set<string>();
   const trackIds = new Set<string>();
@@ -70,7 +70,10 @@ export function createCatalog(seed: number, songCount: number): Catalog {
 }
 
 function createArtists(rng: Random, count: number): Artist[] {
-  const numbered = new Set(rng.sample(count, Math.min(NUMBER_NAMES.length, messyCount(count, 0.004, 4))));
+  // Among the first artists, whose first songs are the most played: their plays must be in the logs.
+  const numbered = new Set(
+    rng.sample(Math.min(count, 10), Math.min(NUMBER_NAMES.length, messyCount(count, 0.004, 4))),
+  );
   const noCoordinates = new Set(rng.sample(count, messyCount(count, 0.15, 4)));
   const noLocation = new Set(rng.sample(count, messyCount(count, 0.1, 4)));
   const ids = new Set<string>();

@@ -3,7 +3,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CommandIo, PipelineCommand } from '../../../src/dag/index.ts';
-import { toError } from '../../../src/errors/index.ts';
+import { ConfigError, toError } from '../../../src/errors/index.ts';
 import { LocalObjectStore } from '../../../src/storage/index.ts';
 import { generateSparkifyData, type GenerateProgress, type GenerateSummary } from './generate.ts';
 import {
@@ -37,7 +37,7 @@ song_data/A/B/C/TRABC….json (one file per track).
 
 Options:
   --out DIR             folder to write into, created if needed (required)
-  --start DATE          first day, YYYY-MM-DD or ISO-8601, UTC (default ${day(GENERATE_DEFAULTS.start)})
+  --start DATE          start of the data, YYYY-MM-DD or ISO-8601, UTC (default ${day(GENERATE_DEFAULTS.start)})
   --end DATE            end of the data, exclusive (default ${day(GENERATE_DEFAULTS.end)})
   --users N             users in the logs, at least 1 (default ${GENERATE_DEFAULTS.users})
   --songs N             songs in song_data, at least 1 (default ${GENERATE_DEFAULTS.songs})
@@ -47,9 +47,6 @@ Options:
   --seed N              same seed and options, same bytes (default ${GENERATE_DEFAULTS.seed})
   -h, --help            show this help
 `;
-
-/** A flag or value the command cannot use: exit status 2. */
-class UsageError extends Error {}
 
 export const generateCommand: PipelineCommand = {
   name: ['sparkify', 'generate'],
@@ -78,7 +75,7 @@ async function runGenerate(args: readonly string[], io: CommandIo): Promise<numb
   } catch (error) {
     return usageFailure(
       io,
-      new UsageError(`--out: cannot use ${folder} as a folder (${toError(error).message})`),
+      new ConfigError(`--out: cannot use ${folder} as a folder (${toError(error).message})`),
     );
   }
 
@@ -121,10 +118,10 @@ function parseFlags(args: readonly string[]): 'help' | { out: string; options: G
     }));
   } catch (error) {
     // parseArgs names the flag: "Unknown option '--bogus'", "Option '--out <value>' argument missing".
-    throw new UsageError(toError(error).message);
+    throw new ConfigError(toError(error).message);
   }
   if (values.help) return 'help';
-  if (values.out === undefined || values.out === '') throw new UsageError('--out DIR is required');
+  if (values.out === undefined || values.out === '') throw new ConfigError('--out DIR is required');
   const options: GenerateOptions = {
     start: values.start === undefined ? undefined : parseDate('--start', values.start),
     end: values.end === undefined ? undefined : parseDate('--end', values.end),
@@ -151,7 +148,7 @@ function parseDate(flag: string, text: string): Date {
     !Number.isNaN(calendarDay.getTime()) &&
     calendarDay.toISOString().slice(0, 10) === `${year}-${month}-${dayOfMonth}`;
   if (!match || (zone && !time) || Number.isNaN(date.getTime()) || !real) {
-    throw new UsageError(
+    throw new ConfigError(
       `${flag}: expected a date as YYYY-MM-DD or ISO-8601 (e.g. 2018-11-01T06:00:00Z), got '${text}'`,
     );
   }
@@ -161,7 +158,7 @@ function parseDate(flag: string, text: string): Date {
 function parseInteger(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const value = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(value)) throw new UsageError(`${flag}: expected a whole number, got '${text}'`);
+  if (!Number.isSafeInteger(value)) throw new ConfigError(`${flag}: expected a whole number, got '${text}'`);
   return value;
 }
 
@@ -169,10 +166,11 @@ function parseRate(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const value = /^(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : NaN;
   if (!(value >= 0 && value <= 1))
-    throw new UsageError(`${flag}: expected a number from 0 to 1, got '${text}'`);
+    throw new ConfigError(`${flag}: expected a number from 0 to 1, got '${text}'`);
   return value;
 }
 
+/** Bad flags and values (ConfigError, or an option the generator refused): exit status 2. */
 function usageFailure(io: CommandIo, error: unknown): number {
   const message =
     error instanceof InvalidGenerateOptionError

@@ -24,7 +24,15 @@ export function trackId(rng: Random): string {
   return 'TR' + chars(rng, LETTERS, 3) + chars(rng, ALPHANUMERICS, 13);
 }
 
+const IRREGULAR: Readonly<Record<string, string>> = {
+  Child: 'Children',
+  Wolf: 'Wolves',
+  'Déjà Vu': 'Déjà Vu',
+};
+
 function plural(noun: string): string {
+  const irregular = IRREGULAR[noun];
+  if (irregular) return irregular;
   if (/[^aeiou]y$/.test(noun)) return noun.slice(0, -1) + 'ies';
   if (/(s|x|ch|sh)$/.test(noun)) return noun + 'es';
   return noun + 's';
