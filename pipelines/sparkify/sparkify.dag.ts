@@ -107,6 +107,9 @@ export default dag(
         key: ['start_time'],
         select: q.timeSelect,
         orderBy: 'start_time',
+        // A time row belongs to one interval: the merge need not read the others.
+        targetFilter:
+          'target.start_time >= CAST($interval_start AS TIMESTAMP) AND target.start_time < CAST($interval_end AS TIMESTAMP)',
       }),
     );
     const quality = d.task('Run_data_quality_checks', dataQuality({ checks: sparkifyChecks }));

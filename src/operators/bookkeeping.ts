@@ -224,15 +224,6 @@ export async function recordCatalogState(
   });
 }
 
-/** The input version a table was last loaded from. */
-export async function loadedInputVersion(session: SqlSession, table: string): Promise<string | undefined> {
-  const [row] = await session.query<{ input_version: string }>(
-    'SELECT input_version FROM _downbeat_load_state WHERE table_name = $table',
-    { table },
-  );
-  return row?.input_version;
-}
-
 /** Records, in the load's transaction, the input version a table was loaded from. */
 export async function recordInputVersion(tx: SqlSession, table: string, version: string): Promise<void> {
   await tx.execute('DELETE FROM _downbeat_load_state WHERE table_name = $table', { table });

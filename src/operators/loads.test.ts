@@ -112,6 +112,26 @@ describe('loadDimension', () => {
   });
 });
 
+describe('loadDimension with an input version', () => {
+  it('skips a load whose input has not changed, and loads again when it changes or the table was emptied', async () => {
+    await wh.execute("CREATE TABLE catalog_version (v VARCHAR); INSERT INTO catalog_version VALUES ('one')");
+    const load = loadDimension({
+      table: 'people',
+      columns: ['who', 'level', 'level_at'],
+      key: ['who'],
+      select: 'SELECT who, level, at_ts AS level_at FROM staged',
+      orderBy: 'level_at DESC',
+      inputVersion: 'SELECT v FROM catalog_version',
+    });
+    expect((await load.execute(env.context('people', hour(10)))).rowsWritten).toEqual({ people: 2 });
+    expect((await load.execute(env.context('people', hour(11)))).summary).toMatch(/up to date/);
+    await wh.execute("UPDATE staged SET level = 'paid'; UPDATE catalog_version SET v = 'two'");
+    expect((await load.execute(env.context('people', hour(12)))).rowsWritten).toEqual({ people: 1 });
+    await wh.execute('DELETE FROM people');
+    expect((await load.execute(env.context('people', hour(13)))).rowsWritten).toEqual({ people: 2 });
+  });
+});
+
 describe('dataQuality', () => {
   it('returns every check with expected and actual values, and fails the task when one fails', async () => {
     await wh.execute('CREATE TABLE t (k INTEGER); INSERT INTO t VALUES (1), (1), (NULL)');

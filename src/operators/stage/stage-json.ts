@@ -24,6 +24,7 @@ import {
 } from '../bookkeeping.ts';
 import { coerceRecord, type StagingColumn } from './columns.ts';
 import { readJsonRecords, type JsonFraming } from './json-records.ts';
+import { readObjects } from './read-objects.ts';
 
 /** Objects chosen by the run's interval: one key per UTC day it touches, e.g. a day's event log. */
 export interface IntervalObjects {
@@ -69,6 +70,8 @@ const recentListings = new Map<string, { at: number; fingerprint: string }>();
 
 /** Rejects kept per object; all are counted. */
 const REJECTS_KEPT_PER_OBJECT = 1000;
+/** Objects opened ahead of the one being parsed. */
+const READ_AHEAD = 16;
 /** Rejects named in a failure message. */
 const REJECTS_SHOWN = 20;
 
@@ -98,8 +101,7 @@ export function stageJson(options: StageJsonOptions): Operator {
       const staged: StagedObject[] = [];
       const rejects: Reject[] = [];
       async function* rows(): AsyncIterable<BulkRow> {
-        for (const key of keys) {
-          const { info, body } = await store.get(key);
+        for await (const { key, info, body } of readObjects(store, keys, READ_AHEAD)) {
           let loaded = 0;
           let rejected = 0;
           const reject = (line: number, reason: string) => {

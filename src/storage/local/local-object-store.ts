@@ -12,6 +12,9 @@ import {
   type ObjectStore,
 } from '../../ports/index.ts';
 
+/** Objects up to this size are read whole rather than streamed. */
+const SMALL_OBJECT_BYTES = 256 * 1024;
+
 type Stats = Awaited<ReturnType<typeof statBigint>>;
 const statBigint = (path: string) => stat(path, { bigint: true });
 
@@ -90,6 +93,12 @@ export class LocalObjectStore implements ObjectStore {
       const stats = await handle.stat({ bigint: true });
       if (!stats.isFile()) throw new ObjectNotFoundError(key, this.location);
       const info = toInfo(key, stats);
+      if (stats.size <= SMALL_OBJECT_BYTES) {
+        // A small object is read in one call: a stream costs more than the read itself.
+        const bytes = await handle.readFile();
+        await handle.close();
+        return { info, body: once(bytes) };
+      }
       return { info, body: handle.createReadStream({ highWaterMark: 1 << 20, autoClose: true }) };
     } catch (error) {
       await handle.close();
@@ -153,6 +162,10 @@ export class LocalObjectStore implements ObjectStore {
     const stats = await statBigint(path);
     return stats.isFile() ? toInfo(key, stats) : undefined;
   }
+}
+
+async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  yield await Promise.resolve(bytes);
 }
 
 function toInfo(key: string, stats: Stats): ObjectInfo {
