@@ -1,0 +1,74 @@
+/**
+ * `npm run bench`: the hourly Sparkify pipeline against the same transformation done directly in
+ * DuckDB, on a generated month. Each side runs in its own process, so its peak memory is its own.
+ *
+ *   npm run bench                       # 1,000,000 events (33,334 a day), 5,000 songs, 1,000 users
+ *   npm run bench -- --events-per-day 3000 --days 7
+ *
+ * Prints a Markdown table (for BENCHMARKS.md) and writes bench/results/latest.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { LocalObjectStore } from '../src/storage/index.ts';
+import { generateSparkifyData } from '../pipelines/sparkify/generate/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    'events-per-day': { type: 'string', default: '33334' },
+    days: { type: 'string', default: '30' },
+    songs: { type: 'string', default: '5000' },
+    users: { type: 'string', default: '1000' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const start = new Date('2018-11-01T00:00:00Z');
+const end = new Date(start.getTime() + Number(values.days) * 86_400_000);
+const root = await mkdtemp(join(tmpdir(), 'downbeat-bench-'));
+const source = join(root, 'source');
+
+function child(script: string, args: string[]): Record<string, unknown> {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', new URL(script, import.meta.url).pathname, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  if (result.status !== 0) throw new Error(`${script} failed (${result.status}):\n${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+}
+
+try {
+  process.stderr.write(`generating ${values.days} days × ${values['events-per-day']} events into ${source} …\n`);
+  const generated = await generateSparkifyData(new LocalObjectStore(source), {
+    start,
+    end,
+    eventsPerDay: Number(values['events-per-day']),
+    songs: Number(values.songs),
+    users: Number(values.users),
+  });
+  process.stderr.write('direct load in DuckDB …\n');
+  const direct = child('./direct-load.ts', [source, join(root, 'direct.duckdb')]);
+  process.stderr.write(`hourly pipeline, ${Number(values.days) * 24} runs …\n`);
+  const hourly = child('./hourly-pipeline.ts', [source, join(root, 'hourly.duckdb'), start.toISOString(), end.toISOString()]);
+
+  const events = generated.events;
+  const rate = (seconds: unknown) => Math.round(events / Number(seconds));
+  const sameCounts = JSON.stringify(direct.counts) === JSON.stringify(hourly.counts);
+  const table = [
+    '| load | wall time | events/s | peak RSS | tables equal |',
+    '|---|---|---|---|---|',
+    `| direct, a few DuckDB statements | ${Number(direct.seconds).toFixed(1)} s | ${rate(direct.seconds).toLocaleString('en')} | ${Math.round(Number(direct.maxRssMb))} MB | |`,
+    `| hourly pipeline, ${Number(values.days) * 24} runs | ${Number(hourly.seconds).toFixed(1)} s | ${rate(hourly.seconds).toLocaleString('en')} | ${Math.round(Number(hourly.maxRssMb))} MB | ${sameCounts ? 'yes' : 'NO'} |`,
+    '',
+    `ratio hourly / direct: ${(Number(hourly.seconds) / Number(direct.seconds)).toFixed(1)}x; ${events.toLocaleString('en')} events, ` +
+      `${generated.songs.toLocaleString('en')} songs, failed tasks: ${String(hourly.failed)}`,
+  ].join('\n');
+  process.stdout.write(`${table}\n\ntask seconds (summed over runs): ${JSON.stringify(hourly.taskSeconds)}\n`);
+  const results = new URL('./results/', import.meta.url).pathname;
+  await mkdir(results, { recursive: true });
+  await writeFile(join(results, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), options: values, generated, direct, hourly }, null, 2));
+  if (!sameCounts) process.exitCode = 1;
+} finally {
+  if (!values.keep) await rm(root, { recursive: true, force: true });
+}
