@@ -30,16 +30,22 @@ const root = await mkdtemp(join(tmpdir(), 'downbeat-bench-'));
 const source = join(root, 'source');
 
 function child(script: string, args: string[]): Record<string, unknown> {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', new URL(script, import.meta.url).pathname, ...args], {
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', new URL(script, import.meta.url).pathname, ...args],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    },
+  );
   if (result.status !== 0) throw new Error(`${script} failed (${result.status}):\n${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
 }
 
 try {
-  process.stderr.write(`generating ${values.days} days × ${values['events-per-day']} events into ${source} …\n`);
+  process.stderr.write(
+    `generating ${values.days} days × ${values['events-per-day']} events into ${source} …\n`,
+  );
   const generated = await generateSparkifyData(new LocalObjectStore(source), {
     start,
     end,
@@ -50,7 +56,12 @@ try {
   process.stderr.write('direct load in DuckDB …\n');
   const direct = child('./direct-load.ts', [source, join(root, 'direct.duckdb')]);
   process.stderr.write(`hourly pipeline, ${Number(values.days) * 24} runs …\n`);
-  const hourly = child('./hourly-pipeline.ts', [source, join(root, 'hourly.duckdb'), start.toISOString(), end.toISOString()]);
+  const hourly = child('./hourly-pipeline.ts', [
+    source,
+    join(root, 'hourly.duckdb'),
+    start.toISOString(),
+    end.toISOString(),
+  ]);
 
   const events = generated.events;
   const rate = (seconds: unknown) => Math.round(events / Number(seconds));
@@ -64,10 +75,15 @@ try {
     `ratio hourly / direct: ${(Number(hourly.seconds) / Number(direct.seconds)).toFixed(1)}x; ${events.toLocaleString('en')} events, ` +
       `${generated.songs.toLocaleString('en')} songs, failed tasks: ${String(hourly.failed)}`,
   ].join('\n');
-  process.stdout.write(`${table}\n\ntask seconds (summed over runs): ${JSON.stringify(hourly.taskSeconds)}\n`);
+  process.stdout.write(
+    `${table}\n\ntask seconds (summed over runs): ${JSON.stringify(hourly.taskSeconds)}\n`,
+  );
   const results = new URL('./results/', import.meta.url).pathname;
   await mkdir(results, { recursive: true });
-  await writeFile(join(results, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), options: values, generated, direct, hourly }, null, 2));
+  await writeFile(
+    join(results, 'latest.json'),
+    JSON.stringify({ at: new Date().toISOString(), options: values, generated, direct, hourly }, null, 2),
+  );
   if (!sameCounts) process.exitCode = 1;
 } finally {
   if (!values.keep) await rm(root, { recursive: true, force: true });
