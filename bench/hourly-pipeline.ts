@@ -5,7 +5,6 @@
  */
 import { loadConfig } from '../src/config/index.ts';
 import { Connections } from '../src/connections/index.ts';
-import { runIdFor } from '../src/dag/index.ts';
 import { runInProcess } from '../src/executor/index.ts';
 import sparkify from '../pipelines/sparkify/sparkify.dag.ts';
 
@@ -25,14 +24,7 @@ for (let t = new Date(start).getTime(); t < new Date(end).getTime(); t += 3_600_
   const logicalDate = new Date(t);
   const results = await runInProcess({
     dag: sparkify,
-    run: {
-      dagId: sparkify.id,
-      runId: runIdFor('manual', logicalDate),
-      runType: 'manual',
-      logicalDate,
-      dataInterval: sparkify.intervalFor(logicalDate),
-      conf: {},
-    },
+    run: sparkify.runFor(logicalDate),
     connections,
   });
   for (const r of results) {

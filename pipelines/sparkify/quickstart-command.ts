@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config/index.ts';
 import { Connections, envName } from '../../src/connections/index.ts';
-import { runIdFor, type CommandIo, type PipelineCommand } from '../../src/dag/index.ts';
+import type { CommandIo, PipelineCommand } from '../../src/dag/index.ts';
 import { runInProcess } from '../../src/executor/index.ts';
 import { LocalObjectStore } from '../../src/storage/index.ts';
 import { generateSparkifyData } from './generate/index.ts';
@@ -59,14 +59,7 @@ async function quickstart(args: readonly string[], io: CommandIo): Promise<numbe
       const logicalDate = new Date(start + i * HOUR);
       const results = await runInProcess({
         dag: sparkify,
-        run: {
-          dagId: sparkify.id,
-          runId: runIdFor('manual', logicalDate),
-          runType: 'manual',
-          logicalDate,
-          dataInterval: sparkify.intervalFor(logicalDate),
-          conf: {},
-        },
+        run: sparkify.runFor(logicalDate),
         connections,
       });
       for (const r of results) {

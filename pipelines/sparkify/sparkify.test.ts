@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
 import { Connections } from '../../src/connections/index.ts';
-import { runIdFor } from '../../src/dag/index.ts';
 import { runInProcess, type TaskRunResult } from '../../src/executor/index.ts';
 import { LocalObjectStore } from '../../src/storage/index.ts';
 import type { Warehouse } from '../../src/ports/index.ts';
@@ -59,14 +58,7 @@ function connectionsFor(name: string, sourceFolder = source): Connections {
 function runHour(connections: Connections, logicalDate: Date, only?: string[]): Promise<TaskRunResult[]> {
   return runInProcess({
     dag: sparkify,
-    run: {
-      dagId: sparkify.id,
-      runId: runIdFor('manual', logicalDate),
-      runType: 'manual',
-      logicalDate,
-      dataInterval: sparkify.intervalFor(logicalDate),
-      conf: {},
-    },
+    run: sparkify.runFor(logicalDate),
     connections,
     only,
   });

@@ -3,6 +3,7 @@ import { durationMs, type Duration } from './duration.ts';
 import type { Operator } from './operator.ts';
 import { CronSchedule, type DataInterval } from './schedule.ts';
 import { findCycle } from './graph.ts';
+import { runIdFor, type RunInfo, type RunType } from './context.ts';
 
 /** Settings every task of a DAG shares unless a task overrides them (Airflow's `default_args`). */
 export interface TaskSettings {
@@ -184,7 +185,7 @@ export class Dag {
   readonly connectionDefaults: Readonly<Record<string, string>>;
   readonly tasks: ReadonlyMap<string, Task>;
 
-  constructor(fields: Omit<Dag, 'intervalFor' | 'topologicalOrder'>) {
+  constructor(fields: Omit<Dag, 'intervalFor' | 'runFor' | 'topologicalOrder'>) {
     this.id = fields.id;
     this.description = fields.description;
     this.schedule = fields.schedule;
@@ -203,6 +204,20 @@ export class Dag {
   intervalFor(logicalDate: Date): DataInterval {
     if (!this.schedule) return { start: logicalDate, end: logicalDate };
     return this.schedule.intervalContaining(logicalDate);
+  }
+
+  /** The run for the interval that contains `date`: its logical date is the interval's start. */
+  runFor(date: Date, runType: RunType = 'manual', conf: Readonly<Record<string, unknown>> = {}): RunInfo {
+    const dataInterval = this.intervalFor(date);
+    const logicalDate = dataInterval.start;
+    return {
+      dagId: this.id,
+      runId: runIdFor(runType, logicalDate),
+      runType,
+      logicalDate,
+      dataInterval,
+      conf,
+    };
   }
 
   /** Task ids, each after all of its upstream tasks; ties in definition order. */

@@ -1,6 +1,5 @@
 import { loadConfig } from '../../config/index.ts';
 import { Connections } from '../../connections/index.ts';
-import { runIdFor, type Dag, type RunInfo } from '../../dag/index.ts';
 import { runInProcess, type TaskRunResult } from '../../executor/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { findDag, loadDags, print, type CliIo } from '../context.ts';
@@ -58,7 +57,7 @@ async function testRun(io: CliIo, request: TestRunRequest): Promise<number> {
       `DAG "${dag.id}" has no task "${request.taskId}" (tasks: ${[...dag.tasks.keys()].join(', ')})`,
     );
   }
-  const run = runFor(dag, logicalDate, conf);
+  const run = dag.runFor(logicalDate, 'manual', conf);
   if (run.logicalDate.getTime() !== logicalDate.getTime()) {
     print(
       io.stderr,
@@ -93,18 +92,6 @@ async function testRun(io: CliIo, request: TestRunRequest): Promise<number> {
   } finally {
     await connections.close();
   }
-}
-
-function runFor(dag: Dag, date: Date, conf: Record<string, unknown>): RunInfo {
-  const dataInterval = dag.intervalFor(date);
-  return {
-    dagId: dag.id,
-    runId: runIdFor('manual', dataInterval.start),
-    runType: 'manual',
-    logicalDate: dataInterval.start,
-    dataInterval,
-    conf,
-  };
 }
 
 function parseConf(text: string | undefined): Record<string, unknown> {
