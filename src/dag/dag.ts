@@ -287,3 +287,45 @@ export function dag(options: DagOptions, build: (builder: DagBuilder) => void): 
     tasks,
   });
 }
+
+/** A DAG as JSON: what the metadata DB keeps and the UI draws. */
+export interface DagSpec {
+  readonly id: string;
+  readonly description: string;
+  readonly schedule: string | null;
+  readonly timezone: string;
+  readonly startDate: string;
+  readonly catchup: boolean;
+  readonly maxActiveRuns: number;
+  readonly tags: readonly string[];
+  readonly tasks: readonly {
+    readonly id: string;
+    readonly kind: string;
+    readonly config: Record<string, unknown>;
+    readonly settings: ResolvedTaskSettings;
+    readonly upstream: readonly string[];
+  }[];
+}
+
+export function dagSpec(dag: Dag): DagSpec {
+  return {
+    id: dag.id,
+    description: dag.description,
+    schedule: dag.schedule?.expression ?? null,
+    timezone: dag.schedule?.timezone ?? 'UTC',
+    startDate: dag.startDate.toISOString(),
+    catchup: dag.catchup,
+    maxActiveRuns: dag.maxActiveRuns,
+    tags: dag.tags,
+    tasks: dag.topologicalOrder().map((id) => {
+      const task = dag.tasks.get(id) as Task;
+      return {
+        id,
+        kind: task.operator.kind,
+        config: task.operator.describe(),
+        settings: task.settings,
+        upstream: [...task.upstream],
+      };
+    }),
+  };
+}

@@ -11,8 +11,8 @@
  * - Task instance: one task in one run; each try keeps its own log, times and error.
  * - Connection: named credentials and endpoint, resolved by the engine, never by the task.
  */
-export { dag, Dag, DagBuilder, DagDefinitionError } from './dag.ts';
-export type { DagOptions, Task, TaskSettings, ResolvedTaskSettings } from './dag.ts';
+export { dag, Dag, DagBuilder, DagDefinitionError, dagSpec } from './dag.ts';
+export type { DagOptions, DagSpec, Task, TaskSettings, ResolvedTaskSettings } from './dag.ts';
 export { CronSchedule } from './schedule.ts';
 export type { DataInterval } from './schedule.ts';
 export { durationMs } from './duration.ts';

@@ -1,0 +1,27 @@
+/**
+ * The metadata DB as the engine sees it: SQL with `$1…$n` parameters, on SQLite (embedded) or
+ * PostgreSQL (distributed). Queries are written once; the few places where the dialects differ
+ * ask `db.dialect`.
+ */
+export type MetadataDialect = 'sqlite' | 'postgres';
+
+export type DbValue = string | number | bigint | boolean | null;
+export type DbRow = Record<string, unknown>;
+
+export interface DbSession {
+  readonly dialect: MetadataDialect;
+  query<T extends DbRow = DbRow>(sql: string, params?: readonly DbValue[]): Promise<T[]>;
+  /** Rows changed. */
+  execute(sql: string, params?: readonly DbValue[]): Promise<number>;
+}
+
+export interface Db extends DbSession {
+  /** Where the DB is, for messages (no password). */
+  readonly location: string;
+  /**
+   * Runs `work` in one transaction. On SQLite it takes the write lock at once (BEGIN IMMEDIATE),
+   * so a transaction that reads then writes never fails half-way on a lock upgrade.
+   */
+  transaction<T>(work: (tx: DbSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,13 @@
+/**
+ * The metadata DB: DAGs, runs, task instances with every try and its log, backfills, checks.
+ * One schema in two dialects (SQLite, PostgreSQL), versioned migrations, one query per function.
+ */
+export type { Db, DbRow, DbSession, DbValue, MetadataDialect } from './db.ts';
+export { openDb } from './open-db.ts';
+export { migrate, migrations } from './migrate.ts';
+export { getDagRow, setPaused, syncDags } from './dags.ts';
+export type { DagRow } from './dags.ts';
+export { completeRunIfDone, createRun, getRun, PRIORITY, startQueuedRuns } from './runs.ts';
+export type { RunRow, RunState } from './runs.ts';
+export { appendLog, claimTasks, endTry, heartbeat, requeueZombies } from './queue.ts';
+export type { ClaimedTask, TryEnd, TryEndResult } from './queue.ts';
