@@ -1,7 +1,12 @@
-/** The commands Sparkify adds to `downbeat` (found by the CLI through the `*.cli.ts` name). */
-import type { PipelineCommand } from '../../src/dag/index.ts';
+/**
+ * What Sparkify adds to `downbeat` (found by the CLI through the `*.cli.ts` name): the `sparkify
+ * generate` command, and the sample month `downbeat standalone` loads on its first start.
+ */
+import type { PipelineCommand, PipelineSample } from '../../src/dag/index.ts';
 import { generateCommand } from './generate/index.ts';
-import { quickstartCommand } from './quickstart-command.ts';
+import { sparkifySample } from './sample.ts';
 
-const commands: PipelineCommand[] = [generateCommand, quickstartCommand];
+const commands: PipelineCommand[] = [generateCommand];
 export default commands;
+
+export const samples: PipelineSample[] = [sparkifySample];

@@ -5,6 +5,12 @@ import { UsageError } from './args.ts';
 import { print, type CliIo } from './context.ts';
 import { dagsList, help as dagsListHelp } from './commands/dags-list.ts';
 import { dagsTest, dagsTestHelp, tasksTest, tasksTestHelp } from './commands/test-run.ts';
+import { dagsBackfill, help as backfillHelp } from './commands/backfill.ts';
+import { dagsPause, dagsTrigger, pauseHelp, triggerHelp } from './commands/dags-control.ts';
+import { dbMigrate, help as migrateHelp } from './commands/db-migrate.ts';
+import { schedulerCommand, schedulerHelp, workerCommand, workerHelp } from './commands/serve.ts';
+import { help as standaloneHelp, standalone } from './commands/standalone.ts';
+import { help as clearHelp, tasksClear } from './commands/tasks-clear.ts';
 
 interface Command {
   readonly name: readonly string[];
@@ -14,6 +20,35 @@ interface Command {
 }
 
 const BUILT_IN: readonly Command[] = [
+  {
+    name: ['standalone'],
+    summary: 'scheduler, workers and HTTP server in one process (embedded mode)',
+    help: standaloneHelp,
+    run: standalone,
+  },
+  { name: ['scheduler'], summary: 'run the scheduler', help: schedulerHelp, run: schedulerCommand },
+  {
+    name: ['worker'],
+    summary: 'run tasks from the queue (distributed mode)',
+    help: workerHelp,
+    run: workerCommand,
+  },
+  { name: ['db', 'migrate'], summary: 'apply the metadata DB migrations', help: migrateHelp, run: dbMigrate },
+  { name: ['dags', 'trigger'], summary: 'create a manual run', help: triggerHelp, run: dagsTrigger },
+  { name: ['dags', 'pause'], summary: 'stop scheduling a DAG', help: pauseHelp, run: dagsPause(true) },
+  { name: ['dags', 'unpause'], summary: 'schedule a DAG again', help: pauseHelp, run: dagsPause(false) },
+  {
+    name: ['dags', 'backfill'],
+    summary: 'run a DAG for a past range of intervals',
+    help: backfillHelp,
+    run: dagsBackfill,
+  },
+  {
+    name: ['tasks', 'clear'],
+    summary: 'clear task instances so they run again',
+    help: clearHelp,
+    run: tasksClear,
+  },
   {
     name: ['dags', 'list'],
     summary: 'list the DAGs and the DAG files that failed to load',
@@ -42,9 +77,9 @@ function usage(commands: readonly Command[]): string {
     'Environment: DOWNBEAT_HOME (state folder, default ./.downbeat), DOWNBEAT_DAGS_FOLDER (default the',
     "repository's pipelines/), DOWNBEAT_CONN_<ID> (a connection as a URI, e.g. DOWNBEAT_CONN_WAREHOUSE=",
     'duckdb:///path/warehouse.duckdb).',
+    'DOWNBEAT_DATABASE_URL (metadata DB: a SQLite path or postgres://…; default DOWNBEAT_HOME/metadata.sqlite).',
     '',
-    'Not built yet: standalone, scheduler, worker, webserver, db migrate, dags trigger|pause|unpause|backfill,',
-    'tasks clear and connections (the scheduler, metadata DB and web UI come next).',
+    'Not built yet: webserver (the REST API and web UI), connections.',
   ].join('\n');
 }
 

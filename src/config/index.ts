@@ -7,6 +7,8 @@ export interface DownbeatConfig {
   readonly home: string;
   /** Where `*.dag.ts` files are found. From DOWNBEAT_DAGS_FOLDER. @default the repository's `pipelines/` */
   readonly dagsFolder: string;
+  /** The metadata DB: a SQLite path or `postgres://…`. From DOWNBEAT_DATABASE_URL. @default `<home>/metadata.sqlite` */
+  readonly databaseUrl: string | undefined;
   /** The environment, for connection variables (`DOWNBEAT_CONN_<ID>`). */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -17,6 +19,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   return {
     home: resolve(env.DOWNBEAT_HOME || '.downbeat'),
     dagsFolder: resolve(env.DOWNBEAT_DAGS_FOLDER || REPOSITORY_PIPELINES),
+    databaseUrl: env.DOWNBEAT_DATABASE_URL || undefined,
     env,
   };
 }

@@ -1,3 +1,5 @@
+import type { ObjectStore } from '../ports/index.ts';
+
 /**
  * A command a pipeline adds to the `downbeat` CLI (e.g. `downbeat sparkify generate`): the small
  * registration hook of DESIGN §3. A DAGs-folder file named `*.cli.ts` default-exports an array of
@@ -12,6 +14,18 @@ export interface PipelineCommand {
   readonly help: string;
   /** Runs with the arguments after the name; resolves to the exit status. */
   run(args: readonly string[], io: CommandIo): Promise<number>;
+}
+
+/**
+ * Sample data a pipeline offers for `downbeat standalone`'s first start: written into the default
+ * location of one of its connections (never into a connection the user configured), then
+ * backfilled so that a newcomer sees a history of runs. Exported as `samples` from a `*.cli.ts`.
+ */
+export interface PipelineSample {
+  readonly dagId: string;
+  readonly connectionId: string;
+  /** Writes the sample into the store unless it is there already; the period to backfill. */
+  ensure(store: ObjectStore, io: CommandIo): Promise<{ readonly start: Date; readonly end: Date }>;
 }
 
 export interface CommandIo {

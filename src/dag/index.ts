@@ -21,4 +21,4 @@ export { renderTemplate, runIdFor, utcDaysIn } from './context.ts';
 export type { ConnectionResolver, RunInfo, RunType, TaskContext, TaskLogger } from './context.ts';
 export { TaskFailure } from './operator.ts';
 export type { CheckResult, Operator, TaskOutcome } from './operator.ts';
-export type { CommandIo, PipelineCommand } from './command.ts';
+export type { CommandIo, PipelineCommand, PipelineSample } from './command.ts';

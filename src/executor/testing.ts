@@ -23,6 +23,7 @@ export async function testEnvironment(): Promise<TestEnvironment> {
   const connections = new Connections({
     home: root,
     dagsFolder: join(root, 'dags'),
+    databaseUrl: undefined,
     env: {
       DOWNBEAT_CONN_SOURCE: `file://${sourceFolder}`,
       DOWNBEAT_CONN_WAREHOUSE: `duckdb://${join(root, 'warehouse.duckdb')}`,

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Dag, type PipelineCommand } from '../dag/index.ts';
+import { Dag, type PipelineCommand, type PipelineSample } from '../dag/index.ts';
 
 /** A DAG file that could not be loaded, with its error, so that the others still load. */
 export interface DagLoadError {
@@ -58,17 +58,19 @@ export async function loadDagFolder(folder: string): Promise<DagFolder> {
   return { dags, files, errors };
 }
 
-/** Loads the commands pipelines add to the CLI, from every `*.cli.ts` below the folder. */
+/** Loads the commands (default export) and sample data (`samples`) pipelines add, from every `*.cli.ts`. */
 export async function loadPipelineCommands(
   folder: string,
-): Promise<{ commands: PipelineCommand[]; errors: DagLoadError[] }> {
+): Promise<{ commands: PipelineCommand[]; samples: PipelineSample[]; errors: DagLoadError[] }> {
   const commands: PipelineCommand[] = [];
+  const samples: PipelineSample[] = [];
   const errors: DagLoadError[] = [];
   for (const path of await findFiles(folder, '.cli.ts')) {
     try {
-      const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+      const module = (await import(pathToFileURL(path).href)) as { default?: unknown; samples?: unknown };
       if (!Array.isArray(module.default)) throw new Error('its default export is not an array of commands');
       commands.push(...(module.default as PipelineCommand[]));
+      if (Array.isArray(module.samples)) samples.push(...(module.samples as PipelineSample[]));
     } catch (error) {
       errors.push({
         file: relative(folder, path),
@@ -76,5 +78,5 @@ export async function loadPipelineCommands(
       });
     }
   }
-  return { commands, errors };
+  return { commands, samples, errors };
 }

@@ -11,3 +11,14 @@ export { completeRunIfDone, createRun, getRun, PRIORITY, startQueuedRuns } from 
 export type { RunRow, RunState } from './runs.ts';
 export { appendLog, claimTasks, endTry, heartbeat, requeueZombies } from './queue.ts';
 export type { ClaimedTask, TryEnd, TryEndResult } from './queue.ts';
+export { clearTasks } from './clear.ts';
+export {
+  backfillProgress,
+  cancelBackfill,
+  createBackfill,
+  finishBackfills,
+  planBackfill,
+} from './backfills.ts';
+export type { BackfillProgress, BackfillRequest, PlannedRun, Reprocess } from './backfills.ts';
+export { alive, beat, forget } from './processes.ts';
+export type { ProcessKind } from './processes.ts';

@@ -26,16 +26,24 @@ export interface ClaimedTask {
  * Claims up to `limit` ready task instances for `worker`: each is run by one worker per try.
  * PostgreSQL skips rows another worker has locked; SQLite's BEGIN IMMEDIATE lets one claim at a time.
  */
-export async function claimTasks(db: Db, worker: string, limit: number, now: number): Promise<ClaimedTask[]> {
+export async function claimTasks(
+  db: Db,
+  worker: string,
+  limit: number,
+  now: number,
+  scope: { backfillId?: number } = {},
+): Promise<ClaimedTask[]> {
   return db.transaction(async (tx) => {
     const lock = tx.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+    const inScope =
+      scope.backfillId === undefined ? '' : 'AND run_pk IN (SELECT id FROM dag_runs WHERE backfill_id = $4)';
     const claimed = await tx.query<{ id: number; try_number: number }>(
       `UPDATE task_instances SET state = 'running', try_number = try_number + 1, worker = $1, heartbeat_at = $2,
          started_at = $2, ended_at = NULL
-       WHERE id IN (SELECT id FROM task_instances WHERE state IN ('queued', 'up_for_retry') AND ready_at <= $2
+       WHERE id IN (SELECT id FROM task_instances WHERE state IN ('queued', 'up_for_retry') AND ready_at <= $2 ${inScope}
                     ORDER BY priority, ready_at, id LIMIT $3 ${lock})
        RETURNING id, try_number`,
-      [worker, now, limit],
+      scope.backfillId === undefined ? [worker, now, limit] : [worker, now, limit, scope.backfillId],
     );
     if (claimed.length === 0) return [];
     for (const c of claimed) {

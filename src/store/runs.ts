@@ -87,7 +87,11 @@ async function insertTaskInstances(tx: DbSession, dag: Dag, runPk: number, prior
  * scheduled and manual runs first, then backfill runs, oldest logical date first. A started run's
  * tasks without upstream tasks are queued for the workers. Returns how many runs started.
  */
-export async function startQueuedRuns(db: Db, now: number): Promise<number> {
+export async function startQueuedRuns(
+  db: Db,
+  now: number,
+  scope: { backfillId?: number } = {},
+): Promise<number> {
   return db.transaction(async (tx) => {
     const candidates = await tx.query<{
       id: number;
@@ -98,8 +102,9 @@ export async function startQueuedRuns(db: Db, now: number): Promise<number> {
     }>(
       `SELECT r.id, r.dag_id, r.backfill_id, d.max_active_runs AS dag_limit, b.max_active_runs AS backfill_limit
        FROM dag_runs r JOIN dags d ON d.dag_id = r.dag_id LEFT JOIN backfills b ON b.id = r.backfill_id
-       WHERE r.state = 'queued' AND (b.id IS NULL OR b.state = 'running')
+       WHERE r.state = 'queued' AND (b.id IS NULL OR b.state = 'running')${scope.backfillId === undefined ? '' : ' AND r.backfill_id = $1'}
        ORDER BY CASE WHEN r.run_type = 'backfill' THEN 1 ELSE 0 END, r.logical_date, r.id`,
+      scope.backfillId === undefined ? [] : [scope.backfillId],
     );
     if (candidates.length === 0) return 0;
     const running = new Map<string, number>();

@@ -94,7 +94,7 @@ async function testRun(io: CliIo, request: TestRunRequest): Promise<number> {
   }
 }
 
-function parseConf(text: string | undefined): Record<string, unknown> {
+export function parseConf(text: string | undefined): Record<string, unknown> {
   if (text === undefined) return {};
   let value: unknown;
   try {

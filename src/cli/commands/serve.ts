@@ -1,0 +1,71 @@
+import { print, type CliIo } from '../context.ts';
+import { parse, UsageError } from '../args.ts';
+import { startEngine } from '../engine.ts';
+import { openRuntime } from '../runtime.ts';
+import { untilStopped } from '../signals.ts';
+
+export const schedulerHelp = `Usage: downbeat scheduler
+
+Runs the scheduler until SIGINT or SIGTERM: creates due runs, starts queued runs within
+max_active_runs (scheduled before backfill), requeues the tasks of dead workers. Several may run.`;
+
+export const workerHelp = `Usage: downbeat worker [--concurrency N]
+
+Runs tasks from the metadata DB's queue until SIGINT or SIGTERM, then lets the tasks in flight
+finish. Distributed mode: the metadata DB must be PostgreSQL and no warehouse a DuckDB file
+(DuckDB lets one process open it; run \`downbeat standalone\` instead).
+  --concurrency N   tasks at once (default 4)`;
+
+export async function schedulerCommand(args: readonly string[], io: CliIo): Promise<number> {
+  parse(args, {});
+  const runtime = await openRuntime(io);
+  const engine = startEngine(runtime, {
+    scheduler: true,
+    worker: false,
+    onError: (e) => print(io.stderr, `scheduler: ${e.message}`),
+  });
+  print(
+    io.stdout,
+    `scheduler running on ${runtime.db.location} (${runtime.folder.dags.size} DAGs); SIGINT or SIGTERM stops it`,
+  );
+  await untilStopped();
+  await engine.stop();
+  await runtime.close();
+  return 0;
+}
+
+export async function workerCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, { concurrency: { type: 'string' } });
+  const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new UsageError(`--concurrency must be a whole number ≥ 1, got "${values.concurrency}"`);
+  const runtime = await openRuntime(io);
+  try {
+    for (const dag of runtime.folder.dags.values()) {
+      const connections = runtime.connectionsFor(dag);
+      for (const task of dag.tasks.values()) {
+        const id = task.operator.describe().warehouse;
+        if (typeof id === 'string' && connections.uri(id).startsWith('duckdb:')) {
+          throw new UsageError(
+            `DAG ${dag.id} task ${task.id} uses the DuckDB warehouse ${connections.uri(id)}: DuckDB lets one process open it, ` +
+              'so it cannot be shared by workers. Use `downbeat standalone`, or set DOWNBEAT_CONN_' +
+              `${id.toUpperCase()} to a PostgreSQL or Redshift warehouse.`,
+          );
+        }
+      }
+    }
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+  const engine = startEngine(runtime, { scheduler: false, worker: true, concurrency });
+  print(
+    io.stdout,
+    `worker ${engine.worker?.id ?? ''} running ${concurrency} at a time on ${runtime.db.location}; SIGTERM drains it`,
+  );
+  await untilStopped();
+  print(io.stdout, 'stopping: waiting for the tasks in flight');
+  await engine.stop();
+  await runtime.close();
+  return 0;
+}

@@ -1,0 +1,107 @@
+import { envName } from '../../connections/index.ts';
+import { loadPipelineCommands } from '../../loader/index.ts';
+import { startHealthServer } from '../../server/index.ts';
+import { backfillProgress, createBackfill } from '../../store/index.ts';
+import { parse, UsageError } from '../args.ts';
+import { print, type CliIo } from '../context.ts';
+import { startEngine } from '../engine.ts';
+import { openRuntime } from '../runtime.ts';
+import { untilStopped } from '../signals.ts';
+
+export const help = `Usage: downbeat standalone [--port 8080] [--concurrency 4]
+
+Everything in one process, the embedded mode: migrates the metadata DB, then runs the scheduler,
+a pool of workers and the HTTP server (/health) until SIGINT or SIGTERM. On its first start, for
+each pipeline with sample data whose source connection nobody configured, it writes the sample and
+backfills it (Sparkify: November 2018, 720 hourly runs), with progress here. New DAGs are paused,
+as in Airflow: backfills and triggered runs still run.
+  --port N          HTTP port on 127.0.0.1 (default 8080; 0 picks a free one)
+  --concurrency N   tasks at once (default 4)`;
+
+export async function standalone(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, { port: { type: 'string' }, concurrency: { type: 'string' } });
+  const port = values.port === undefined ? 8080 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a port number, got "${values.port}"`);
+  const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new UsageError(`--concurrency must be a whole number ≥ 1, got "${values.concurrency}"`);
+
+  const runtime = await openRuntime(io);
+  let engine: ReturnType<typeof startEngine> | undefined;
+  const http = await startHealthServer({
+    port,
+    status: () => ({
+      scheduler: engine?.scheduler?.lastLoop ?? null,
+      running_tasks: engine?.worker?.busy ?? 0,
+    }),
+  }).catch(async (error: Error) => {
+    await runtime.close();
+    throw new UsageError(`cannot listen on port ${port}: ${error.message} (choose another with --port)`);
+  });
+  print(
+    io.stdout,
+    `Downbeat standalone: metadata ${runtime.db.location}, DAGs ${runtime.config.dagsFolder}, health ${http.url}/health`,
+  );
+  try {
+    const backfills = await startSamples(runtime, io);
+    engine = startEngine(runtime, {
+      scheduler: true,
+      worker: true,
+      concurrency,
+      onError: (e) => print(io.stderr, `scheduler: ${e.message}`),
+    });
+    const stopped = untilStopped();
+    const report = setInterval(() => {
+      void (async () => {
+        for (const id of [...backfills]) {
+          const p = await backfillProgress(runtime.db, id);
+          if (!p) continue;
+          print(
+            io.stdout,
+            `sample backfill ${id}: ${p.success + p.failed}/${p.total} runs (${p.failed} failed)`,
+          );
+          if (p.state !== 'running') backfills.delete(id);
+        }
+      })().catch(() => undefined);
+    }, 5000);
+    print(io.stdout, `${signalName(await stopped)}: stopping; tasks in flight finish first`);
+    clearInterval(report);
+    await engine.stop();
+    return 0;
+  } finally {
+    http.server.close();
+    await runtime.close();
+  }
+}
+
+/** Writes each pipeline's sample (once) and backfills it (once); returns the backfills started now. */
+async function startSamples(
+  runtime: Awaited<ReturnType<typeof openRuntime>>,
+  io: CliIo,
+): Promise<Set<number>> {
+  const started = new Set<number>();
+  const { samples } = await loadPipelineCommands(runtime.config.dagsFolder);
+  for (const sample of samples) {
+    const dag = runtime.folder.dags.get(sample.dagId);
+    if (!dag) continue;
+    if (io.env[envName(sample.connectionId)]) continue; // the user's own source: never written to
+    const store = await runtime.connectionsFor(dag).objectStore(sample.connectionId);
+    const period = await sample.ensure(store, io);
+    const [done] = await runtime.db.query('SELECT id FROM backfills WHERE dag_id = $1 LIMIT 1', [dag.id]);
+    if (done) continue;
+    const { id, plan } = await createBackfill(
+      runtime.db,
+      dag,
+      { start: period.start, end: period.end, reprocess: 'none', maxActiveRuns: dag.maxActiveRuns },
+      Date.now(),
+    );
+    print(io.stdout, `first start: backfilling the ${dag.id} sample, ${plan.length} runs (backfill ${id})`);
+    started.add(id);
+  }
+  return started;
+}
+
+function signalName(name: string): string {
+  return name === 'abort' ? 'stopped' : name;
+}

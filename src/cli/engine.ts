@@ -1,0 +1,46 @@
+import type { Dag } from '../dag/index.ts';
+import { Worker } from '../executor/index.ts';
+import { Scheduler } from '../scheduler/index.ts';
+import type { Runtime } from './runtime.ts';
+
+export interface Engine {
+  readonly scheduler?: Scheduler;
+  readonly worker?: Worker;
+  stop(): Promise<void>;
+}
+
+/** Starts a scheduler and/or a worker on the runtime's DB and DAGs; in one process they wake each other. */
+export function startEngine(
+  runtime: Runtime,
+  options: {
+    scheduler: boolean;
+    worker: boolean;
+    concurrency?: number;
+    backfillId?: number;
+    onError?: (error: Error) => void;
+  },
+): Engine {
+  const dags: ReadonlyMap<string, Dag> = runtime.folder.dags;
+  const worker = options.worker
+    ? new Worker({
+        db: runtime.db,
+        dags,
+        connectionsFor: (dag) => runtime.connectionsFor(dag),
+        concurrency: options.concurrency,
+        backfillId: options.backfillId,
+      })
+    : undefined;
+  const scheduler = options.scheduler
+    ? new Scheduler({ db: runtime.db, dags, backfillId: options.backfillId, onWork: () => worker?.wake() })
+    : undefined;
+  worker?.start();
+  scheduler?.start(options.onError);
+  return {
+    scheduler,
+    worker,
+    async stop() {
+      await scheduler?.stop();
+      await worker?.stop();
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import { hostname } from 'node:os';
+import type { ConnectionResolver, Dag, RunInfo } from '../dag/index.ts';
+import { systemClock, type Clock } from '../clock/index.ts';
+import {
+  claimTasks,
+  endTry,
+  heartbeat,
+  type ClaimedTask,
+  type Db,
+  type TryEndResult,
+} from '../store/index.ts';
+import { executeTask } from './execute-task.ts';
+
+export interface WorkerOptions {
+  readonly db: Db;
+  readonly dags: ReadonlyMap<string, Dag>;
+  /** The connections a DAG's tasks use. */
+  readonly connectionsFor: (dag: Dag) => ConnectionResolver;
+  /** Tasks run at once. @default 4 */
+  readonly concurrency?: number;
+  /** @default `${hostname}:${pid}:${random}` */
+  readonly id?: string;
+  /** How often running tries heartbeat. @default 5000 */
+  readonly heartbeatMs?: number;
+  /** How long an idle worker waits before looking again when nobody wakes it. @default 2000 */
+  readonly pollMs?: number;
+  readonly clock?: Clock;
+  /** Only tasks of this backfill's runs. @default any */
+  readonly backfillId?: number;
+  /** Called after each try ends, with what the store made of it. */
+  readonly onTryEnd?: (task: ClaimedTask, result: TryEndResult) => void;
+}
+
+/**
+ * Claims ready task instances from the metadata DB and runs them: up to `concurrency` at once,
+ * heartbeating while they run. A finished try makes its downstream tasks ready in the same
+ * transaction, and this worker looks for work again at once, so a downstream task starts
+ * milliseconds after its upstream ends. `wake()` lets the scheduler (or a LISTEN) skip the poll.
+ */
+export class Worker {
+  readonly id: string;
+  readonly #options: WorkerOptions;
+  readonly #clock: Clock;
+  readonly #running = new Map<number, Promise<void>>();
+  #stopping = false;
+  #wake = new AbortController();
+  #loop: Promise<void> | undefined;
+  #heartbeats: NodeJS.Timeout | undefined;
+
+  constructor(options: WorkerOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.id = options.id ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  }
+
+  start(): void {
+    if (this.#loop) return;
+    this.#heartbeats = setInterval(() => {
+      heartbeat(this.#options.db, this.id, [...this.#running.keys()], this.#clock.now()).catch(
+        () => undefined,
+      );
+    }, this.#options.heartbeatMs ?? 5000);
+    this.#loop = this.#run();
+  }
+
+  /** Look for work now. */
+  wake(): void {
+    this.#wake.abort();
+  }
+
+  /** Stops claiming and waits for the tries in flight to end (SIGTERM drains). */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.wake();
+    await this.#loop;
+    await Promise.all(this.#running.values());
+    clearInterval(this.#heartbeats);
+  }
+
+  get busy(): number {
+    return this.#running.size;
+  }
+
+  async #run(): Promise<void> {
+    const concurrency = this.#options.concurrency ?? 4;
+    while (!this.#stopping) {
+      const free = concurrency - this.#running.size;
+      let claimed: ClaimedTask[] = [];
+      if (free > 0) {
+        try {
+          claimed = await claimTasks(this.#options.db, this.id, free, this.#clock.now(), {
+            backfillId: this.#options.backfillId,
+          });
+        } catch {
+          // The metadata DB is unreachable (restarting?): wait, then try again.
+          await this.#clock.sleep(this.#options.pollMs ?? 2000);
+          continue;
+        }
+      }
+      for (const task of claimed) {
+        const done = this.#execute(task).finally(() => {
+          this.#running.delete(task.tiId);
+          this.wake();
+        });
+        this.#running.set(task.tiId, done);
+      }
+      if (claimed.length === 0 || this.#running.size >= concurrency) {
+        const wake = this.#wake;
+        await Promise.race([
+          this.#clock.sleep(this.#options.pollMs ?? 2000, wake.signal),
+          ...this.#running.values(),
+        ]);
+        if (wake.signal.aborted) this.#wake = new AbortController();
+      }
+    }
+  }
+
+  async #execute(task: ClaimedTask): Promise<void> {
+    const dag = this.#options.dags.get(task.dagId);
+    const definition = dag?.tasks.get(task.taskId);
+    const end = async (result: Omit<Parameters<typeof endTry>[1], 'tiId' | 'tryNumber' | 'worker'>) => {
+      // Recording the end must not be lost to a passing DB outage: try until it lands.
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          const recorded = await endTry(
+            this.#options.db,
+            { tiId: task.tiId, tryNumber: task.tryNumber, worker: this.id, ...result },
+            this.#clock.now(),
+          );
+          this.#options.onTryEnd?.(task, recorded);
+          return;
+        } catch (error) {
+          if (attempt >= 30) throw error;
+          await this.#clock.sleep(1000);
+        }
+      }
+    };
+    if (!dag || !definition) {
+      await end({
+        state: 'failed',
+        outcome: {},
+        error: {
+          code: 'dag_not_found',
+          message: `this worker has no task ${task.dagId}.${task.taskId} in its DAGs folder`,
+        },
+        log: [],
+      });
+      return;
+    }
+    const run: RunInfo = {
+      dagId: task.dagId,
+      runId: task.runId,
+      runType: task.runType,
+      logicalDate: new Date(task.logicalDate),
+      dataInterval: { start: new Date(task.intervalStart), end: new Date(task.intervalEnd) },
+      conf: JSON.parse(task.conf) as Record<string, unknown>,
+    };
+    const result = await executeTask({
+      run,
+      task: definition,
+      tryNumber: task.tryNumber,
+      connections: this.#options.connectionsFor(dag),
+      now: () => new Date(this.#clock.now()),
+    });
+    await end({ state: result.state, outcome: result.outcome, error: result.error, log: result.log });
+  }
+}

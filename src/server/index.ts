@@ -1,0 +1,2 @@
+export { startHealthServer } from './health-server.ts';
+export type { HealthServerOptions } from './health-server.ts';
