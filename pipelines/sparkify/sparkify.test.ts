@@ -3,7 +3,6 @@
  * short period, in order and again out of order and concurrently, with independent expectations
  * computed from the source files themselves.
  */
-import { createHash } from 'node:crypto';
 import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +11,9 @@ import { loadConfig } from '../../src/config/index.ts';
 import { Connections } from '../../src/connections/index.ts';
 import { runInProcess, type TaskRunResult } from '../../src/executor/index.ts';
 import { LocalObjectStore } from '../../src/storage/index.ts';
-import type { Warehouse } from '../../src/ports/index.ts';
 import { generateSparkifyData } from './generate/index.ts';
 import sparkify from './sparkify.dag.ts';
+import { checksums } from './testing.ts';
 
 const START = Date.parse('2018-11-01T00:00:00Z');
 const HOURS = 48;
@@ -68,24 +67,6 @@ function failures(results: TaskRunResult[]): string[] {
   return results
     .filter((r) => r.state !== 'success')
     .map((r) => `${r.taskId}: ${r.state === 'failed' ? r.error?.message : r.state}`);
-}
-
-const TABLES: Record<string, string> = {
-  songplays: 'playid',
-  users: 'userid',
-  songs: 'songid',
-  artists: 'artistid',
-  '"time"': 'start_time',
-};
-
-/** A checksum of each table's sorted contents. */
-async function checksums(warehouse: Warehouse): Promise<Record<string, string>> {
-  const sums: Record<string, string> = {};
-  for (const [table, key] of Object.entries(TABLES)) {
-    const rows = await warehouse.query(`SELECT * FROM ${table} ORDER BY ${key}`);
-    sums[table] = `${rows.length}:${createHash('sha256').update(JSON.stringify(rows)).digest('hex')}`;
-  }
-  return sums;
 }
 
 interface Event {

@@ -1,0 +1,208 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../clock/index.ts';
+import { dag, TaskFailure, type Operator } from '../dag/index.ts';
+import { Worker } from '../executor/index.ts';
+import { createRun, startQueuedRuns, syncDags, type Db } from '../store/index.ts';
+import { testDb, type TestDb } from '../store/testing.ts';
+import { dueIntervals } from './create-due-runs.ts';
+import { Scheduler } from './scheduler.ts';
+
+const HOUR = 3_600_000;
+const op: Operator = { kind: 'noop', describe: () => ({}), execute: () => Promise.resolve({}) };
+
+describe('dueIntervals', () => {
+  const hourly = (catchup: boolean) =>
+    dag({ id: 'h', schedule: '@hourly', startDate: '2018-11-01T00:00:00Z', catchup }, (d) => d.task('t', op));
+  const now = Date.parse('2018-11-01T05:30:00Z');
+
+  it('without catchup, starts with the latest complete interval and skips the missed ones', () => {
+    expect(dueIntervals(hourly(false), undefined, now)).toEqual([Date.parse('2018-11-01T04:00:00Z')]);
+    expect(dueIntervals(hourly(false), Date.parse('2018-11-01T01:00:00Z'), now)).toEqual([
+      Date.parse('2018-11-01T04:00:00Z'),
+    ]);
+    expect(dueIntervals(hourly(false), Date.parse('2018-11-01T04:00:00Z'), now)).toEqual([]);
+  });
+
+  it('with catchup, creates every interval since the start date, oldest first, none that has not ended', () => {
+    expect(dueIntervals(hourly(true), undefined, now)).toEqual(
+      [0, 1, 2, 3, 4].map((h) => Date.parse('2018-11-01T00:00:00Z') + h * HOUR),
+    );
+    expect(dueIntervals(hourly(true), Date.parse('2018-11-01T03:00:00Z'), now)).toEqual([
+      Date.parse('2018-11-01T04:00:00Z'),
+    ]);
+    expect(dueIntervals(hourly(true), undefined, Date.parse('2018-10-31T00:00:00Z'))).toEqual([]);
+  });
+});
+
+/** Waits (in real time) until `check` holds: the work is asynchronous, not timed. */
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 400; i += 1) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function runStates(db: Db): Promise<string[]> {
+  return (await db.query<{ state: string }>('SELECT state FROM dag_runs ORDER BY logical_date')).map(
+    (r) => r.state,
+  );
+}
+
+describe.each(['sqlite', 'postgres'] as const)('scheduler and workers on %s', (dialect) => {
+  let t: TestDb;
+  const clock = new FakeClock('2018-11-01T05:30:00Z');
+  const stoppers: (() => Promise<void>)[] = [];
+  beforeEach(async () => {
+    t = await testDb(dialect);
+  });
+  afterEach(async () => {
+    for (const stop of stoppers.splice(0)) await stop();
+    await t.drop();
+  });
+
+  function engine(dags: Map<string, ReturnType<typeof dag>>, workerId = 'w1') {
+    const worker = new Worker({
+      db: t.db,
+      dags,
+      connectionsFor: () => ({}) as never,
+      clock,
+      id: workerId,
+      pollMs: 60_000,
+    });
+    const scheduler = new Scheduler({
+      db: t.db,
+      dags,
+      clock,
+      onWork: () => worker.wake(),
+      zombieAfterMs: 30_000,
+    });
+    worker.start();
+    stoppers.push(() => worker.stop());
+    return { worker, scheduler };
+  }
+
+  it('creates the due run of an unpaused DAG (none while paused) and runs its tasks in order', async () => {
+    const order: string[] = [];
+    const step = (name: string): Operator => ({
+      kind: 'step',
+      describe: () => ({}),
+      execute: () => (order.push(name), Promise.resolve({})),
+    });
+    const chain = dag({ id: 'chain', schedule: '@hourly', startDate: '2018-11-01' }, (d) =>
+      d.chain(d.task('a', step('a')), d.task('b', step('b')), d.task('c', step('c'))),
+    );
+    const dags = new Map([['chain', chain]]);
+    await syncDags(t.db, { dags, files: new Map(), errors: [] }, clock.now());
+    const { scheduler } = engine(dags);
+    expect((await scheduler.tick()).created).toBe(0);
+    await t.db.execute('UPDATE dags SET is_paused = 0');
+    expect(await scheduler.tick()).toMatchObject({ created: 1, started: 1 });
+    await until(async () => (await runStates(t.db))[0] === 'success', 'the run to succeed');
+    expect(order).toEqual(['a', 'b', 'c']);
+    expect(await t.db.query('SELECT run_type, logical_date FROM dag_runs')).toEqual([
+      { run_type: 'scheduled', logical_date: Date.parse('2018-11-01T04:00:00Z') },
+    ]);
+  });
+
+  it('retries a failing task after its delay on the clock, then succeeds', async () => {
+    let calls = 0;
+    const flaky: Operator = {
+      kind: 'flaky',
+      describe: () => ({}),
+      execute: () =>
+        ++calls < 3 ? Promise.reject(new TaskFailure('flaky', `failure ${calls}`)) : Promise.resolve({}),
+    };
+    const d = dag(
+      { id: 'flaky', schedule: null, startDate: '2018-11-01', defaultArgs: { retries: 3, retryDelay: '5m' } },
+      (b) => b.task('t', flaky),
+    );
+    const dags = new Map([['flaky', d]]);
+    await syncDags(t.db, { dags, files: new Map(), errors: [] }, clock.now());
+    const { worker, scheduler } = engine(dags);
+    await createRun(t.db, d, d.runFor(new Date(clock.now()), 'manual'), clock.now());
+    await scheduler.tick();
+    await until(
+      async () =>
+        calls === 1 &&
+        (await t.db.query("SELECT 1 FROM task_instances WHERE state = 'up_for_retry'")).length === 1,
+      'the first failure',
+    );
+    clock.advance(4 * 60_000);
+    worker.wake();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls).toBe(1);
+    clock.advance(60_000);
+    worker.wake();
+    await until(
+      async () =>
+        calls === 2 &&
+        (await t.db.query("SELECT 1 FROM task_instances WHERE state = 'up_for_retry'")).length === 1,
+      'the second failure',
+    );
+    clock.advance(5 * 60_000);
+    worker.wake();
+    await until(async () => (await runStates(t.db))[0] === 'success', 'the run to succeed');
+    expect(
+      await t.db.query('SELECT try_number, state, error_message FROM task_tries ORDER BY try_number'),
+    ).toEqual([
+      { try_number: 1, state: 'failed', error_message: 'failure 1' },
+      { try_number: 2, state: 'failed', error_message: 'failure 2' },
+      { try_number: 3, state: 'success', error_message: null },
+    ]);
+  });
+
+  it('gives the task of a worker that stopped heartbeating to another worker, without using a retry', async () => {
+    let started = 0;
+    const hangsOnce: Operator = {
+      kind: 'hangs',
+      describe: () => ({}),
+      execute: () => (++started === 1 ? new Promise(() => undefined) : Promise.resolve({})),
+    };
+    const d = dag(
+      { id: 'zombie', schedule: null, startDate: '2018-11-01', defaultArgs: { retries: 0 } },
+      (b) => b.task('t', hangsOnce),
+    );
+    const dags = new Map([['zombie', d]]);
+    await syncDags(t.db, { dags, files: new Map(), errors: [] }, clock.now());
+    const dead = new Worker({
+      db: t.db,
+      dags,
+      connectionsFor: () => ({}) as never,
+      clock,
+      id: 'dead',
+      pollMs: 60_000,
+      heartbeatMs: 3_600_000,
+    });
+    await createRun(t.db, d, d.runFor(new Date(clock.now()), 'manual'), clock.now());
+    await startQueuedRuns(t.db, clock.now());
+    dead.start();
+    await until(async () => started === 1, 'the first worker to start the task');
+    const { scheduler } = engine(dags, 'alive');
+    clock.advance(31_000);
+    expect((await scheduler.tick()).requeued).toBe(1);
+    await until(
+      async () => (await runStates(t.db))[0] === 'success',
+      'the run to succeed on the other worker',
+    );
+    expect(await t.db.query('SELECT try_number, state, worker FROM task_tries ORDER BY try_number')).toEqual([
+      { try_number: 1, state: 'lost', worker: 'dead' },
+      { try_number: 2, state: 'success', worker: 'alive' },
+    ]);
+  });
+
+  it('never creates a run twice when two schedulers loop at once', async () => {
+    const d = dag({ id: 'twice', schedule: '@hourly', startDate: '2018-11-01', catchup: true }, (b) =>
+      b.task('t', op),
+    );
+    const dags = new Map([['twice', d]]);
+    await syncDags(t.db, { dags, files: new Map(), errors: [] }, clock.now());
+    await t.db.execute('UPDATE dags SET is_paused = 0');
+    const schedulers = [1, 2, 3].map((i) => new Scheduler({ db: t.db, dags, clock, id: `s${i}` }));
+    await Promise.all(schedulers.map((s) => s.tick()));
+    await Promise.all(schedulers.map((s) => s.tick()));
+    expect(await t.db.query('SELECT COUNT(*) AS n, COUNT(DISTINCT logical_date) AS d FROM dag_runs')).toEqual(
+      [{ n: 5, d: 5 }],
+    );
+  });
+});
