@@ -33,6 +33,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'downbeat-cli-'));
   dags = join(root, 'dags');
   await mkdir(dags);
+  await writeFile(join(dags, 'package.json'), '{"type": "module"}');
   await writeFile(
     join(dags, 'hello.dag.ts'),
     `import { dag } from '${SRC}dag/index.ts';

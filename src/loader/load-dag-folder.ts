@@ -52,10 +52,19 @@ export async function loadDagFolder(folder: string): Promise<DagFolder> {
         files.set(dag.id, file);
       }
     } catch (error) {
-      errors.push({ file, message: error instanceof Error ? error.message : String(error) });
+      errors.push({ file, message: explain(error, folder) });
     }
   }
   return { dags, files, errors };
+}
+
+/** Node's message for a `.ts` file read as CommonJS is cryptic; say what to do instead. */
+function explain(error: unknown, folder: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/require\(\) ES Module|ERR_REQUIRE_ESM|Cannot use import statement outside a module/.test(message)) {
+    return `${message} — DAG files are ES modules: add a package.json containing {"type": "module"} to ${folder}`;
+  }
+  return message;
 }
 
 /** Loads the commands (default export) and sample data (`samples`) pipelines add, from every `*.cli.ts`. */

@@ -66,5 +66,11 @@ export async function clearInTransaction(
     ]);
   }
   await tx.execute("UPDATE dag_runs SET state = 'queued', ended_at = NULL WHERE id = $1", [runPk]);
+  // A finished backfill whose run is cleared is running again, until that run ends.
+  await tx.execute(
+    `UPDATE backfills SET state = 'running', ended_at = NULL
+     WHERE state IN ('success', 'failed') AND id = (SELECT backfill_id FROM dag_runs WHERE id = $1)`,
+    [runPk],
+  );
   return cleared;
 }

@@ -102,7 +102,7 @@ export async function startQueuedRuns(
     }>(
       `SELECT r.id, r.dag_id, r.backfill_id, d.max_active_runs AS dag_limit, b.max_active_runs AS backfill_limit
        FROM dag_runs r JOIN dags d ON d.dag_id = r.dag_id LEFT JOIN backfills b ON b.id = r.backfill_id
-       WHERE r.state = 'queued' AND (b.id IS NULL OR b.state = 'running')${scope.backfillId === undefined ? '' : ' AND r.backfill_id = $1'}
+       WHERE r.state = 'queued' AND (b.id IS NULL OR b.state <> 'cancelled')${scope.backfillId === undefined ? '' : ' AND r.backfill_id = $1'}
        ORDER BY CASE WHEN r.run_type = 'backfill' THEN 1 ELSE 0 END, r.logical_date, r.id`,
       scope.backfillId === undefined ? [] : [scope.backfillId],
     );

@@ -42,7 +42,8 @@ export async function tasksClear(args: readonly string[], io: CliIo): Promise<nu
         onlyFailed: values['only-failed'],
       });
       total += cleared.length;
-      if (cleared.length > 0) print(io.stdout, `${run.run_id}: cleared ${cleared.join(', ')}`);
+      const inOrder = dag.topologicalOrder().filter((id) => cleared.includes(id));
+      if (cleared.length > 0) print(io.stdout, `${run.run_id}: cleared ${inOrder.join(', ')}`);
     }
     print(
       io.stdout,
