@@ -1,6 +1,7 @@
 import type { Dag } from '../dag/index.ts';
 import { Worker } from '../executor/index.ts';
 import { Scheduler } from '../scheduler/index.ts';
+import { QueueListener } from '../store/index.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface Engine {
@@ -33,6 +34,13 @@ export function startEngine(
   const scheduler = options.scheduler
     ? new Scheduler({ db: runtime.db, dags, backfillId: options.backfillId, onWork: () => worker?.wake() })
     : undefined;
+  // Workers of other processes learn of ready work by LISTEN/NOTIFY (PostgreSQL), else by polling.
+  const url = runtime.config.databaseUrl;
+  const listener =
+    worker && runtime.db.dialect === 'postgres' && url
+      ? new QueueListener(url, () => worker.wake())
+      : undefined;
+  void listener?.start();
   worker?.start();
   scheduler?.start(options.onError);
   return {
@@ -41,6 +49,7 @@ export function startEngine(
     async stop() {
       await scheduler?.stop();
       await worker?.stop();
+      await listener?.stop();
     },
   };
 }

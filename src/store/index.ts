@@ -22,3 +22,4 @@ export {
 export type { BackfillProgress, BackfillRequest, PlannedRun, Reprocess } from './backfills.ts';
 export { alive, beat, forget } from './processes.ts';
 export type { ProcessKind } from './processes.ts';
+export { QueueListener } from './postgres/queue-listener.ts';

@@ -5,7 +5,7 @@
  */
 import type { CheckResult, TaskOutcome } from '../dag/index.ts';
 import type { Db, DbSession } from './db.ts';
-import { completeRunIfDone } from './runs.ts';
+import { completeRunIfDone, notifyQueue } from './runs.ts';
 
 export interface ClaimedTask {
   readonly tiId: number;
@@ -166,6 +166,7 @@ export async function endTry(db: Db, end: TryEnd, now: number): Promise<TryEndRe
           [ti.run_pk, now, ...downstream],
         );
         ready.push(...rows.map((r) => r.task_id));
+        if (ready.length > 0) await notifyQueue(tx);
       }
       return { state: 'success', ready, runState: await completeRunIfDone(tx, ti.run_pk, now) };
     }

@@ -139,6 +139,7 @@ export async function startQueuedRuns(
         backfillRunning.set(run.backfill_id, (backfillRunning.get(run.backfill_id) ?? 0) + 1);
       started += 1;
     }
+    if (started > 0) await notifyQueue(tx);
     return started;
   });
 }
@@ -172,4 +173,9 @@ export async function getRun(db: Db, dagId: string, logicalDate: number): Promis
     [dagId, logicalDate],
   );
   return row;
+}
+
+/** Wakes listening workers when the transaction commits (PostgreSQL); SQLite workers are in process. */
+export async function notifyQueue(tx: DbSession): Promise<void> {
+  if (tx.dialect === 'postgres') await tx.execute("SELECT pg_notify('downbeat_queue', '')");
 }
