@@ -29,10 +29,17 @@ export function startEngine(
         connectionsFor: (dag) => runtime.connectionsFor(dag),
         concurrency: options.concurrency,
         backfillId: options.backfillId,
+        heartbeatMs: runtime.config.heartbeatMs,
       })
     : undefined;
   const scheduler = options.scheduler
-    ? new Scheduler({ db: runtime.db, dags, backfillId: options.backfillId, onWork: () => worker?.wake() })
+    ? new Scheduler({
+        db: runtime.db,
+        dags,
+        backfillId: options.backfillId,
+        zombieAfterMs: runtime.config.zombieAfterMs,
+        onWork: () => worker?.wake(),
+      })
     : undefined;
   // Workers of other processes learn of ready work by LISTEN/NOTIFY (PostgreSQL), else by polling.
   const url = runtime.config.databaseUrl;

@@ -77,7 +77,9 @@ function usage(commands: readonly Command[]): string {
     'Environment: DOWNBEAT_HOME (state folder, default ./.downbeat), DOWNBEAT_DAGS_FOLDER (default the',
     "repository's pipelines/), DOWNBEAT_CONN_<ID> (a connection as a URI, e.g. DOWNBEAT_CONN_WAREHOUSE=",
     'duckdb:///path/warehouse.duckdb).',
-    'DOWNBEAT_DATABASE_URL (metadata DB: a SQLite path or postgres://…; default DOWNBEAT_HOME/metadata.sqlite).',
+    'DOWNBEAT_DATABASE_URL (metadata DB: a SQLite path or postgres://…; default DOWNBEAT_HOME/metadata.sqlite),',
+    'DOWNBEAT_HEARTBEAT_SECONDS (workers heartbeat running tries, default 5), DOWNBEAT_ZOMBIE_SECONDS (a try',
+    'without a heartbeat this long is lost and runs again, default 60).',
     '',
     'Not built yet: webserver (the REST API and web UI), connections.',
   ].join('\n');

@@ -24,6 +24,8 @@ export async function testEnvironment(): Promise<TestEnvironment> {
     home: root,
     dagsFolder: join(root, 'dags'),
     databaseUrl: undefined,
+    heartbeatMs: 5000,
+    zombieAfterMs: 60_000,
     env: {
       DOWNBEAT_CONN_SOURCE: `file://${sourceFolder}`,
       DOWNBEAT_CONN_WAREHOUSE: `duckdb://${join(root, 'warehouse.duckdb')}`,
