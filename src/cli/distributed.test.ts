@@ -17,6 +17,8 @@ let marks: string;
 let t: TestDb;
 let env: NodeJS.ProcessEnv;
 const children = new Set<ChildProcess>();
+/** What the processes printed, for the failure message. */
+let output = '';
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'downbeat-distributed-'));
@@ -61,6 +63,9 @@ afterAll(async () => {
 
 function start(args: string[]): ChildProcess {
   const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const name = `${args[0] ?? ''}[${child.pid ?? ''}]`;
+  child.stdout?.on('data', (chunk: Buffer) => (output += `${name} ${chunk.toString()}`));
+  child.stderr?.on('data', (chunk: Buffer) => (output += `${name} ${chunk.toString()}`));
   children.add(child);
   child.on('exit', () => children.delete(child));
   return child;
@@ -80,7 +85,7 @@ async function until(check: () => Promise<boolean>, what: string, ms = 60_000): 
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}; the processes printed:\n${output}`);
 }
 
 describe('distributed mode: PostgreSQL, a scheduler and three workers as processes', () => {
@@ -115,7 +120,10 @@ describe('distributed mode: PostgreSQL, a scheduler and three workers as process
     );
     const victimPid = Number(victim?.worker.split(':')[1]);
     const killed = workers.find((w) => w.pid === victimPid);
-    expect(killed).toBeDefined();
+    expect(
+      killed,
+      `${victim?.worker ?? 'no worker'} is none of ${workers.map((w) => w.pid).join(', ')}`,
+    ).toBeDefined();
     killed?.kill('SIGKILL');
 
     // Kill the scheduler mid-backfill, and start another.
@@ -131,7 +139,9 @@ describe('distributed mode: PostgreSQL, a scheduler and three workers as process
     scheduler = start(['scheduler']);
 
     const result = await backfill;
-    expect(result.stdout).toMatch(/backfill 1: 12 succeeded, 0 failed/);
+    expect(result.stdout, `${result.stdout}${result.stderr}\n${output}`).toMatch(
+      /backfill 1: 12 succeeded, 0 failed/,
+    );
     expect(result.status).toBe(0);
 
     expect(
@@ -140,7 +150,7 @@ describe('distributed mode: PostgreSQL, a scheduler and three workers as process
     const lost = await t.db.query<{ task_id: string; failures: number }>(
       "SELECT i.task_id, i.failures FROM task_tries t JOIN task_instances i ON i.id = t.ti_id WHERE t.state = 'lost'",
     );
-    expect(lost.length).toBeGreaterThanOrEqual(1);
+    expect(lost.length, output).toBeGreaterThanOrEqual(1);
     expect(lost.every((l) => l.failures === 0)).toBe(true);
     // One mark per try: no try ran its task twice, and every try that ended ran it.
     const tries = await t.db.query<{ logical_date: number; task_id: string; try_number: number }>(
