@@ -129,6 +129,14 @@ export type TryEndResult =
  */
 export async function endTry(db: Db, end: TryEnd, now: number): Promise<TryEndResult> {
   return db.transaction(async (tx) => {
+    // Tries of one run end one at a time (PostgreSQL: the run's row is locked first), so the last
+    // two to end at once cannot each see the other still running and leave the run open.
+    if (tx.dialect === 'postgres') {
+      await tx.query(
+        'SELECT r.id FROM dag_runs r JOIN task_instances t ON t.run_pk = r.id WHERE t.id = $1 FOR UPDATE OF r',
+        [end.tiId],
+      );
+    }
     const [ti] = await tx.query<{
       run_pk: number;
       retries: number;

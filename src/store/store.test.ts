@@ -216,6 +216,37 @@ describe.each(['sqlite', 'postgres'] as const)('metadata store on %s', (dialect)
     expect(new Set(ids).size).toBe(6);
   });
 
+  it('ends a run when its last tasks end at the same moment on different connections', async () => {
+    const { dag: define } = await import('../dag/index.ts');
+    const { noop } = await import('../operators/index.ts');
+    const pair = define(
+      { id: 'pair', schedule: '@hourly', startDate: '2018-11-01', maxActiveRuns: 50 },
+      (d) => {
+        d.task('left', noop());
+        d.task('right', noop());
+      },
+    );
+    await syncDags(t.db, { dags: new Map([['pair', pair]]), files: new Map(), errors: [] }, NOW);
+    for (let i = 0; i < 10; i += 1)
+      await createRun(t.db, pair, pair.runFor(new Date(T0 + i * HOUR), 'manual'), NOW);
+    await startQueuedRuns(t.db, NOW);
+    const claimed = await claimTasks(t.db, 'w', 100, NOW);
+    const connections = [t.db, otherConnection(t), otherConnection(t), otherConnection(t)];
+    await Promise.all(
+      claimed.map((c, i) =>
+        endTry(
+          connections[i % 4] as Db,
+          { tiId: c.tiId, tryNumber: c.tryNumber, worker: 'w', state: 'success', outcome: {}, log: [] },
+          NOW,
+        ),
+      ),
+    );
+    await Promise.all(connections.slice(1).map((c) => c.close()));
+    expect(
+      await t.db.query("SELECT state, COUNT(*) AS n FROM dag_runs WHERE dag_id = 'pair' GROUP BY state"),
+    ).toEqual([{ state: 'success', n: 10 }]);
+  });
+
   it('puts the task of a worker that stopped heartbeating back in the queue, without using a retry', async () => {
     const runPk = (await createRun(t.db, diamond, diamond.runFor(new Date(T0), 'manual'), NOW)) as number;
     await startQueuedRuns(t.db, NOW);

@@ -1,0 +1,69 @@
+/**
+ * Orchestration overhead, on SQLite and PostgreSQL: latency from an upstream try's end to its
+ * downstream try's start, and no-op task instances per second with 1 and 4 workers (in process,
+ * each running up to 8 at once). Prints one JSON line. Usage: orchestration.ts
+ */
+import { dag, type Dag, type Operator } from '../src/dag/index.ts';
+import { Worker } from '../src/executor/index.ts';
+import { Scheduler } from '../src/scheduler/index.ts';
+import { createRun, syncDags, type Db, type MetadataDialect } from '../src/store/index.ts';
+import { testDb } from '../src/store/testing.ts';
+
+const noop: Operator = { kind: 'noop', describe: () => ({}), execute: () => Promise.resolve({}) };
+const chain = dag({ id: 'chain', schedule: '@hourly', startDate: '2018-11-01', maxActiveRuns: 1 }, (d) => {
+  const tasks = Array.from({ length: 10 }, (_, i) => d.task(`t${i}`, noop));
+  d.chain(...tasks);
+});
+const wide = dag({ id: 'wide', schedule: '@hourly', startDate: '2018-11-01', maxActiveRuns: 100 }, (d) => {
+  for (let i = 0; i < 100; i += 1) d.task(`t${i}`, noop);
+});
+
+async function runAll(db: Db, target: Dag, runs: number, workers: number): Promise<number> {
+  const dags = new Map([[target.id, target]]);
+  await syncDags(db, { dags, files: new Map(), errors: [] }, Date.now());
+  for (let i = 0; i < runs; i += 1) await createRun(db, target, target.runFor(new Date(Date.UTC(2018, 10, 1, i))), Date.now());
+  const pool = Array.from({ length: workers }, () => new Worker({ db, dags, connectionsFor: () => ({}) as never, concurrency: 8, pollMs: 50 }));
+  const scheduler = new Scheduler({ db, dags, loopMs: 20, onWork: () => pool.forEach((w) => w.wake()) });
+  const started = performance.now();
+  pool.forEach((w) => w.start());
+  scheduler.start();
+  for (;;) {
+    const [row] = await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM dag_runs WHERE dag_id = $1 AND state IN ('queued', 'running')", [target.id]);
+    if (Number(row?.n) === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await scheduler.stop();
+  await Promise.all(pool.map((w) => w.stop()));
+  return seconds;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+const results: Record<string, unknown> = {};
+for (const dialect of ['sqlite', 'postgres'] as MetadataDialect[]) {
+  process.stderr.write(`${dialect}: latency\n`);
+  const latencyDb = await testDb(dialect);
+  await runAll(latencyDb.db, chain, 30, 1);
+  const gaps = await latencyDb.db.query<{ gap: number }>(
+    `SELECT down.started_at - up.ended_at AS gap
+     FROM task_tries down JOIN task_instances d ON d.id = down.ti_id
+     JOIN task_instances u ON u.run_pk = d.run_pk AND u.task_id = 't' || CAST(CAST(SUBSTR(d.task_id, 2) AS INTEGER) - 1 AS TEXT)
+     JOIN task_tries up ON up.ti_id = u.id
+     WHERE d.task_id <> 't0'`,
+  );
+  await latencyDb.drop();
+  const sorted = gaps.map((g) => Number(g.gap)).sort((a, b) => a - b);
+  const throughput: Record<string, number> = {};
+  for (const workers of [1, 4]) {
+    process.stderr.write(`${dialect}: ${workers} worker(s)\n`);
+    const t = await testDb(dialect);
+    const seconds = await runAll(t.db, wide, 20, workers);
+    throughput[`${workers}_workers_tis_per_second`] = Math.round(2000 / seconds);
+    await t.drop();
+  }
+  results[dialect] = { latency_ms: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), edges: sorted.length }, ...throughput };
+}
+process.stdout.write(`${JSON.stringify(results)}\n`);
