@@ -21,14 +21,21 @@ const wide = dag({ id: 'wide', schedule: '@hourly', startDate: '2018-11-01', max
 async function runAll(db: Db, target: Dag, runs: number, workers: number): Promise<number> {
   const dags = new Map([[target.id, target]]);
   await syncDags(db, { dags, files: new Map(), errors: [] }, Date.now());
-  for (let i = 0; i < runs; i += 1) await createRun(db, target, target.runFor(new Date(Date.UTC(2018, 10, 1, i))), Date.now());
-  const pool = Array.from({ length: workers }, () => new Worker({ db, dags, connectionsFor: () => ({}) as never, concurrency: 8, pollMs: 50 }));
+  for (let i = 0; i < runs; i += 1)
+    await createRun(db, target, target.runFor(new Date(Date.UTC(2018, 10, 1, i))), Date.now());
+  const pool = Array.from(
+    { length: workers },
+    () => new Worker({ db, dags, connectionsFor: () => ({}) as never, concurrency: 8, pollMs: 50 }),
+  );
   const scheduler = new Scheduler({ db, dags, loopMs: 20, onWork: () => pool.forEach((w) => w.wake()) });
   const started = performance.now();
   pool.forEach((w) => w.start());
   scheduler.start();
   for (;;) {
-    const [row] = await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM dag_runs WHERE dag_id = $1 AND state IN ('queued', 'running')", [target.id]);
+    const [row] = await db.query<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM dag_runs WHERE dag_id = $1 AND state IN ('queued', 'running')",
+      [target.id],
+    );
     if (Number(row?.n) === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -64,6 +71,9 @@ for (const dialect of ['sqlite', 'postgres'] as MetadataDialect[]) {
     throughput[`${workers}_workers_tis_per_second`] = Math.round(2000 / seconds);
     await t.drop();
   }
-  results[dialect] = { latency_ms: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), edges: sorted.length }, ...throughput };
+  results[dialect] = {
+    latency_ms: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), edges: sorted.length },
+    ...throughput,
+  };
 }
 process.stdout.write(`${JSON.stringify(results)}\n`);

@@ -65,14 +65,18 @@ try {
 
   const events = generated.events;
   const rate = (seconds: unknown) => Math.round(events / Number(seconds));
-  const sameCounts = JSON.stringify(direct.counts) === JSON.stringify(hourly.counts);
+  const sameCounts =
+    JSON.stringify(direct.counts) === JSON.stringify(hourly.counts) &&
+    JSON.stringify(direct.counts) === JSON.stringify(backfill.counts);
   const table = [
     '| load | wall time | events/s | peak RSS | tables equal |',
     '|---|---|---|---|---|',
     `| direct, a few DuckDB statements | ${Number(direct.seconds).toFixed(1)} s | ${rate(direct.seconds).toLocaleString('en')} | ${Math.round(Number(direct.maxRssMb))} MB | |`,
-    `| hourly pipeline, ${Number(values.days) * 24} runs | ${Number(hourly.seconds).toFixed(1)} s | ${rate(hourly.seconds).toLocaleString('en')} | ${Math.round(Number(hourly.maxRssMb))} MB | ${sameCounts ? 'yes' : 'NO'} |`,
+    `| hourly pipeline, ${Number(values.days) * 24} runs, in process | ${Number(hourly.seconds).toFixed(1)} s | ${rate(hourly.seconds).toLocaleString('en')} | ${Math.round(Number(hourly.maxRssMb))} MB | ${sameCounts ? 'yes' : 'NO'} |`,
+    `| backfill through scheduler + 4 workers (SQLite) | ${Number(backfill.seconds).toFixed(1)} s | ${rate(backfill.seconds).toLocaleString('en')} | ${Math.round(Number(backfill.maxRssMb))} MB | ${sameCounts ? 'yes' : 'NO'} |`,
     '',
-    `ratio hourly / direct: ${(Number(hourly.seconds) / Number(direct.seconds)).toFixed(1)}x; ${events.toLocaleString('en')} events, ` +
+    `ratio hourly / direct: ${(Number(hourly.seconds) / Number(direct.seconds)).toFixed(1)}x; ` +
+      `backfill / direct: ${(Number(backfill.seconds) / Number(direct.seconds)).toFixed(1)}x; ${events.toLocaleString('en')} events, ` +
       `${generated.songs.toLocaleString('en')} songs, failed tasks: ${String(hourly.failed)}`,
   ].join('\n');
   process.stdout.write(
@@ -82,7 +86,11 @@ try {
   await mkdir(results, { recursive: true });
   await writeFile(
     join(results, 'latest.json'),
-    JSON.stringify({ at: new Date().toISOString(), options: values, generated, direct, hourly }, null, 2),
+    JSON.stringify(
+      { at: new Date().toISOString(), options: values, generated, direct, hourly, backfill, orchestration },
+      null,
+      2,
+    ),
   );
   if (!sameCounts) process.exitCode = 1;
 } finally {

@@ -46,12 +46,12 @@ export async function claimTasks(
       scope.backfillId === undefined ? [worker, now, limit] : [worker, now, limit, scope.backfillId],
     );
     if (claimed.length === 0) return [];
-    for (const c of claimed) {
-      await tx.execute(
-        "INSERT INTO task_tries (ti_id, try_number, state, worker, started_at) VALUES ($1, $2, 'running', $3, $4)",
-        [c.id, c.try_number, worker, now],
-      );
-    }
+    await tx.execute(
+      `INSERT INTO task_tries (ti_id, try_number, state, worker, started_at) VALUES ${claimed
+        .map((_, i) => `($${i * 2 + 3}, $${i * 2 + 4}, 'running', $1, $2)`)
+        .join(', ')}`,
+      [worker, now, ...claimed.flatMap((c) => [c.id, c.try_number])],
+    );
     const ids = claimed.map((c) => c.id);
     const rows = await tx.query<{
       id: number;
@@ -244,13 +244,14 @@ export async function appendLog(
     'SELECT MAX(line_no) AS n FROM task_log_lines WHERE ti_id = $1 AND try_number = $2',
     [tiId, tryNumber],
   );
-  let next = Number(row?.n ?? 0) + 1;
-  for (const text of lines) {
+  const first = Number(row?.n ?? 0) + 1;
+  // One statement for all the lines (in slices, to stay under the engines' parameter limits).
+  for (let start = 0; start < lines.length; start += 200) {
+    const slice = lines.slice(start, start + 200);
     await tx.execute(
-      'INSERT INTO task_log_lines (ti_id, try_number, line_no, text) VALUES ($1, $2, $3, $4)',
-      [tiId, tryNumber, next, text],
+      `INSERT INTO task_log_lines (ti_id, try_number, line_no, text) VALUES ${slice.map((_, k) => `($1, $2, $${k * 2 + 3}, $${k * 2 + 4})`).join(', ')}`,
+      [tiId, tryNumber, ...slice.flatMap((text, k) => [first + start + k, text])],
     );
-    next += 1;
   }
 }
 
