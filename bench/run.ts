@@ -62,6 +62,15 @@ try {
     start.toISOString(),
     end.toISOString(),
   ]);
+  process.stderr.write('the same as a backfill through the scheduler and workers …\n');
+  const backfill = child('./backfill.ts', [
+    source,
+    join(root, 'backfill-home'),
+    start.toISOString(),
+    end.toISOString(),
+  ]);
+  process.stderr.write('orchestration overhead on SQLite and PostgreSQL …\n');
+  const orchestration = child('./orchestration.ts', []);
 
   const events = generated.events;
   const rate = (seconds: unknown) => Math.round(events / Number(seconds));
