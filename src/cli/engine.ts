@@ -1,7 +1,7 @@
 import type { Dag } from '../dag/index.ts';
 import { Worker } from '../executor/index.ts';
 import { Scheduler } from '../scheduler/index.ts';
-import { QueueListener } from '../store/index.ts';
+import { QueueListener, variableReader } from '../store/index.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface Engine {
@@ -19,6 +19,8 @@ export function startEngine(
     concurrency?: number;
     backfillId?: number;
     onError?: (error: Error) => void;
+    /** The process's own log lines (a failed callback or alert). */
+    log?: (line: string) => void;
   },
 ): Engine {
   const dags: ReadonlyMap<string, Dag> = runtime.folder.dags;
@@ -30,6 +32,8 @@ export function startEngine(
         concurrency: options.concurrency,
         backfillId: options.backfillId,
         heartbeatMs: runtime.config.heartbeatMs,
+        variables: variableReader(runtime.db, runtime.config.env),
+        log: options.log,
       })
     : undefined;
   const scheduler = options.scheduler

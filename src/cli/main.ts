@@ -11,6 +11,13 @@ import { dbMigrate, help as migrateHelp } from './commands/db-migrate.ts';
 import { schedulerCommand, schedulerHelp, workerCommand, workerHelp } from './commands/serve.ts';
 import { help as standaloneHelp, standalone } from './commands/standalone.ts';
 import { help as clearHelp, tasksClear } from './commands/tasks-clear.ts';
+import {
+  help as variablesHelp,
+  variablesDelete,
+  variablesGet,
+  variablesList,
+  variablesSet,
+} from './commands/variables.ts';
 
 interface Command {
   readonly name: readonly string[];
@@ -49,6 +56,10 @@ const BUILT_IN: readonly Command[] = [
     help: clearHelp,
     run: tasksClear,
   },
+  { name: ['variables', 'set'], summary: 'set a variable', help: variablesHelp, run: variablesSet },
+  { name: ['variables', 'get'], summary: 'print a variable', help: variablesHelp, run: variablesGet },
+  { name: ['variables', 'list'], summary: 'list the variables', help: variablesHelp, run: variablesList },
+  { name: ['variables', 'delete'], summary: 'delete a variable', help: variablesHelp, run: variablesDelete },
   {
     name: ['dags', 'list'],
     summary: 'list the DAGs and the DAG files that failed to load',
@@ -64,8 +75,10 @@ const BUILT_IN: readonly Command[] = [
   },
 ];
 
-function usage(commands: readonly Command[]): string {
+function usage(listed: readonly Command[]): string {
+  let commands = listed;
   const width = Math.max(...commands.map((c) => c.name.join(' ').length));
+  commands = [...commands].sort((a, b) => a.name.join(' ').localeCompare(b.name.join(' ')));
   return [
     'Usage: downbeat COMMAND [ARGS] [--help]',
     '',

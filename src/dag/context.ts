@@ -27,6 +27,11 @@ export interface ConnectionResolver {
   warehouse(connectionId: string): Promise<Warehouse>;
 }
 
+/** Variables: key/value configuration kept in the metadata DB (`DOWNBEAT_VAR_<KEY>` overrides). */
+export interface VariableReader {
+  get(key: string): Promise<string | undefined>;
+}
+
 /** Everything one try of one task may use. */
 export interface TaskContext extends RunInfo {
   readonly taskId: string;
@@ -36,6 +41,7 @@ export interface TaskContext extends RunInfo {
   /** Aborted when the task times out or the run is cancelled: long work must stop when it fires. */
   readonly signal: AbortSignal;
   readonly connections: ConnectionResolver;
+  readonly variables: VariableReader;
 }
 
 /** Airflow's run id shape: `scheduled__2018-11-15T10:00:00.000Z`. One run per (DAG, logical date). */

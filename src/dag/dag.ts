@@ -21,7 +21,31 @@ export interface TaskSettings {
   readonly timeout?: Duration;
   /** Send an alert on each retry, not only when the task fails for good. @default false */
   readonly alertOnRetry?: boolean;
+  /**
+   * The connection alerts are POSTed to as JSON (an http(s) URL) when the task fails for good.
+   * Nothing is sent while no such connection is defined. @default 'alert_webhook'
+   */
+  readonly alertConnection?: string;
+  /** Called after a try succeeds. A callback that throws is logged, never fails the task. */
+  readonly onSuccess?: TaskCallback;
+  /** Called when a try failed and the task will be retried. */
+  readonly onRetry?: TaskCallback;
+  /** Called when the task failed for good. */
+  readonly onFailure?: TaskCallback;
 }
+
+/** What a callback is told about the try that triggered it. */
+export interface TaskEvent {
+  readonly dagId: string;
+  readonly taskId: string;
+  readonly runId: string;
+  readonly logicalDate: Date;
+  readonly tryNumber: number;
+  readonly state: 'success' | 'up_for_retry' | 'failed';
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+export type TaskCallback = (event: TaskEvent) => void | Promise<void>;
 
 /** Task settings with defaults applied and durations in milliseconds. */
 export interface ResolvedTaskSettings {
@@ -32,6 +56,14 @@ export interface ResolvedTaskSettings {
   readonly dependsOnPast: boolean;
   readonly timeoutMs: number | null;
   readonly alertOnRetry: boolean;
+  readonly alertConnection: string;
+}
+
+/** A task's callbacks; kept apart from its settings, which are stored as JSON. */
+export interface TaskCallbacks {
+  readonly onSuccess?: TaskCallback;
+  readonly onRetry?: TaskCallback;
+  readonly onFailure?: TaskCallback;
 }
 
 export interface DagOptions {
@@ -61,6 +93,7 @@ export interface Task {
   readonly id: string;
   readonly operator: Operator;
   readonly settings: ResolvedTaskSettings;
+  readonly callbacks: TaskCallbacks;
   readonly upstream: ReadonlySet<string>;
   readonly downstream: ReadonlySet<string>;
 }
@@ -86,6 +119,7 @@ interface MutableTask {
   id: string;
   operator: Operator;
   settings: ResolvedTaskSettings;
+  callbacks: TaskCallbacks;
   upstream: Set<string>;
   downstream: Set<string>;
 }
@@ -106,10 +140,12 @@ export class DagBuilder {
     if (!ID_PATTERN.test(id)) this.#problems.push(`task id "${id}" must match ${ID_PATTERN.source}`);
     if (this.#tasks.has(id)) this.#problems.push(`duplicate task id "${id}"`);
     const { upstream = [], ...settings } = options;
+    const merged = { ...this.#defaults, ...settings };
     const task: MutableTask = {
       id,
       operator,
-      settings: this.#resolve(id, { ...this.#defaults, ...settings }),
+      settings: this.#resolve(id, merged),
+      callbacks: { onSuccess: merged.onSuccess, onRetry: merged.onRetry, onFailure: merged.onFailure },
       upstream: new Set(),
       downstream: new Set(),
     };
@@ -169,6 +205,7 @@ export class DagBuilder {
       dependsOnPast: settings.dependsOnPast ?? false,
       timeoutMs: ms(settings.timeout, null, 'timeout'),
       alertOnRetry: settings.alertOnRetry ?? false,
+      alertConnection: settings.alertConnection ?? 'alert_webhook',
     };
   }
 }

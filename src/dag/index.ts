@@ -12,13 +12,29 @@
  * - Connection: named credentials and endpoint, resolved by the engine, never by the task.
  */
 export { dag, Dag, DagBuilder, DagDefinitionError, dagSpec } from './dag.ts';
-export type { DagOptions, DagSpec, Task, TaskSettings, ResolvedTaskSettings } from './dag.ts';
+export type {
+  DagOptions,
+  DagSpec,
+  ResolvedTaskSettings,
+  Task,
+  TaskCallback,
+  TaskCallbacks,
+  TaskEvent,
+  TaskSettings,
+} from './dag.ts';
 export { CronSchedule } from './schedule.ts';
 export type { DataInterval } from './schedule.ts';
 export { durationMs } from './duration.ts';
 export type { Duration } from './duration.ts';
 export { renderTemplate, runIdFor, utcDaysIn } from './context.ts';
-export type { ConnectionResolver, RunInfo, RunType, TaskContext, TaskLogger } from './context.ts';
+export type {
+  ConnectionResolver,
+  RunInfo,
+  RunType,
+  TaskContext,
+  TaskLogger,
+  VariableReader,
+} from './context.ts';
 export { TaskFailure } from './operator.ts';
 export type { CheckResult, Operator, TaskOutcome } from './operator.ts';
 export type { CommandIo, PipelineCommand, PipelineSample } from './command.ts';

@@ -1,4 +1,11 @@
-import type { ConnectionResolver, RunInfo, Task, TaskLogger, TaskOutcome } from '../dag/index.ts';
+import type {
+  ConnectionResolver,
+  RunInfo,
+  Task,
+  TaskLogger,
+  TaskOutcome,
+  VariableReader,
+} from '../dag/index.ts';
 import { TaskFailure } from '../dag/index.ts';
 import { DownbeatError, errorCode, toError } from '../errors/index.ts';
 
@@ -28,6 +35,7 @@ export interface ExecuteTaskOptions {
   readonly task: Task;
   readonly tryNumber: number;
   readonly connections: ConnectionResolver;
+  readonly variables: VariableReader;
   /** Each log line as it is written, besides being kept in the result. */
   readonly onLog?: (line: string) => void;
   /** Cancels the try from outside (a run cancelled, a worker stopping). */
@@ -58,15 +66,16 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<TryResul
   const onOuterAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   let timer: NodeJS.Timeout | undefined;
+  let timedOut: TaskTimeoutError | undefined;
   const timeoutMs = task.settings.timeoutMs;
   const deadline =
     timeoutMs === null
       ? undefined
       : new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
-            const error = new TaskTimeoutError(task.id, timeoutMs);
-            controller.abort(error);
-            reject(error);
+            timedOut = new TaskTimeoutError(task.id, timeoutMs);
+            controller.abort(timedOut);
+            reject(timedOut);
           }, timeoutMs);
         });
 
@@ -83,13 +92,15 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<TryResul
       log,
       signal: controller.signal,
       connections: options.connections,
+      variables: options.variables,
     });
     const outcome = await (deadline ? Promise.race([work, deadline]) : work);
     if (outcome.summary) write('INFO', outcome.summary);
     write('INFO', `${task.id} succeeded`);
     return { taskId: task.id, tryNumber, state: 'success', startedAt, endedAt: now(), outcome, log: lines };
   } catch (thrown) {
-    const error = toError(thrown);
+    // Work that rejects as it is cancelled failed because of the timeout, whatever it says.
+    const error = timedOut ?? toError(thrown);
     write('ERROR', `${task.id} failed: ${error.message}`);
     return {
       taskId: task.id,

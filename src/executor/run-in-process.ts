@@ -1,4 +1,5 @@
-import type { ConnectionResolver, Dag, RunInfo } from '../dag/index.ts';
+import type { ConnectionResolver, Dag, RunInfo, VariableReader } from '../dag/index.ts';
+import { runCallback } from './callbacks.ts';
 import { executeTask, type TryResult } from './execute-task.ts';
 
 /** A task's end in an in-process run: its try, or why it did not run. */
@@ -10,6 +11,8 @@ export interface RunInProcessOptions {
   readonly dag: Dag;
   readonly run: RunInfo;
   readonly connections: ConnectionResolver;
+  /** @default none: every variable is unset */
+  readonly variables?: VariableReader;
   /** Only these tasks (with no regard to their upstream's state): `tasks test`. @default all */
   readonly only?: readonly string[];
   /** Tasks running at once. @default 8 */
@@ -67,8 +70,11 @@ export async function runInProcess(options: RunInProcessOptions): Promise<TaskRu
         task,
         tryNumber: 1,
         connections: options.connections,
+        variables: options.variables ?? { get: () => Promise.resolve(undefined) },
         onLog: (line) => options.onLog?.(id, line),
-      }).then((result) => {
+      }).then(async (result) => {
+        const event = { ...options.run, taskId: id, tryNumber: 1, state: result.state, error: result.error };
+        await runCallback(task, event, (line) => options.onLog?.(id, line));
         running.delete(id);
         finish(result);
       });

@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
-import type { ConnectionResolver, Dag, RunInfo } from '../dag/index.ts';
+import type { ConnectionResolver, Dag, RunInfo, Task, TaskEvent, VariableReader } from '../dag/index.ts';
+import { sendAlert } from './alerts.ts';
+import { runCallback } from './callbacks.ts';
 import { systemClock, type Clock } from '../clock/index.ts';
 import {
   claimTasks,
@@ -15,7 +17,11 @@ export interface WorkerOptions {
   readonly db: Db;
   readonly dags: ReadonlyMap<string, Dag>;
   /** The connections a DAG's tasks use. */
-  readonly connectionsFor: (dag: Dag) => ConnectionResolver;
+  readonly connectionsFor: (dag: Dag) => ConnectionResolver & { uri?(connectionId: string): string };
+  /** @default none: every variable is unset */
+  readonly variables?: VariableReader;
+  /** Lines for the process's own log: a callback or an alert that failed. @default ignored */
+  readonly log?: (line: string) => void;
   /** Tasks run at once. @default 4 */
   readonly concurrency?: number;
   /** @default `${hostname}:${pid}:${random}` */
@@ -115,6 +121,40 @@ export class Worker {
     }
   }
 
+  /** Callbacks for every end; the alert webhook when the task failed for good (or retries, if asked). */
+  async #notify(
+    dag: Dag,
+    definition: Task,
+    task: ClaimedTask,
+    result: TryEndResult,
+    error?: TaskEvent['error'],
+  ): Promise<void> {
+    if (result.state === 'stale') return;
+    const event: TaskEvent = {
+      dagId: task.dagId,
+      taskId: task.taskId,
+      runId: task.runId,
+      logicalDate: new Date(task.logicalDate),
+      tryNumber: task.tryNumber,
+      state: result.state,
+      error,
+    };
+    const log = this.#options.log ?? (() => undefined);
+    await runCallback(definition, event, log);
+    const alert =
+      result.state === 'failed' || (result.state === 'up_for_retry' && definition.settings.alertOnRetry);
+    if (!alert) return;
+    let url: string;
+    try {
+      url = this.#options.connectionsFor(dag).uri?.(definition.settings.alertConnection) ?? '';
+    } catch {
+      return; // no alert connection defined: alerts are off
+    }
+    if (!url) return;
+    const problem = await sendAlert(url, event);
+    if (problem) log(`${task.dagId}.${task.taskId}: ${problem}`);
+  }
+
   async #execute(task: ClaimedTask): Promise<void> {
     const dag = this.#options.dags.get(task.dagId);
     const definition = dag?.tasks.get(task.taskId);
@@ -128,6 +168,7 @@ export class Worker {
             this.#clock.now(),
           );
           this.#options.onTryEnd?.(task, recorded);
+          if (dag && definition) await this.#notify(dag, definition, task, recorded, result.error);
           return;
         } catch (error) {
           if (attempt >= 30) throw error;
@@ -160,6 +201,7 @@ export class Worker {
       task: definition,
       tryNumber: task.tryNumber,
       connections: this.#options.connectionsFor(dag),
+      variables: this.#options.variables ?? { get: () => Promise.resolve(undefined) },
       now: () => new Date(this.#clock.now()),
     });
     await end({ state: result.state, outcome: result.outcome, error: result.error, log: result.log });

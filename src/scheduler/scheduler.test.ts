@@ -1,8 +1,17 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../clock/index.ts';
 import { dag, TaskFailure, type Operator } from '../dag/index.ts';
 import { Worker } from '../executor/index.ts';
-import { createRun, startQueuedRuns, syncDags, type Db } from '../store/index.ts';
+import {
+  createRun,
+  setVariable,
+  startQueuedRuns,
+  syncDags,
+  variableReader,
+  type Db,
+} from '../store/index.ts';
 import { testDb, type TestDb } from '../store/testing.ts';
 import { dueIntervals } from './create-due-runs.ts';
 import { Scheduler } from './scheduler.ts';
@@ -152,6 +161,47 @@ describe.each(['sqlite', 'postgres'] as const)('scheduler and workers on %s', (d
     ]);
   });
 
+  it('stops a task that hangs past its timeout, retries it, then fails it', async () => {
+    let cancelled = 0;
+    const hangs: Operator = {
+      kind: 'hangs',
+      describe: () => ({}),
+      execute: (context) =>
+        new Promise((_, reject) =>
+          context.signal.addEventListener('abort', () => ((cancelled += 1), reject(new Error('cancelled')))),
+        ),
+    };
+    const d = dag(
+      {
+        id: 'hangs',
+        schedule: null,
+        startDate: '2018-11-01',
+        defaultArgs: { retries: 1, retryDelay: '1m', timeout: 50 },
+      },
+      (b) => b.task('t', hangs),
+    );
+    const dags = new Map([['hangs', d]]);
+    await syncDags(t.db, { dags, files: new Map(), errors: [] }, clock.now());
+    const { worker, scheduler } = engine(dags);
+    await createRun(t.db, d, d.runFor(new Date(clock.now()), 'manual'), clock.now());
+    await scheduler.tick();
+    await until(
+      async () =>
+        (await t.db.query("SELECT 1 FROM task_instances WHERE state = 'up_for_retry'")).length === 1,
+      'the first timeout',
+    );
+    clock.advance(60_000);
+    worker.wake();
+    await until(async () => (await runStates(t.db))[0] === 'failed', 'the run to fail');
+    expect(cancelled).toBe(2);
+    expect(
+      await t.db.query('SELECT try_number, state, error_code FROM task_tries ORDER BY try_number'),
+    ).toEqual([
+      { try_number: 1, state: 'failed', error_code: 'task_timeout' },
+      { try_number: 2, state: 'failed', error_code: 'task_timeout' },
+    ]);
+  });
+
   it('gives the task of a worker that stopped heartbeating to another worker, without using a retry', async () => {
     let started = 0;
     const hangsOnce: Operator = {
@@ -189,6 +239,86 @@ describe.each(['sqlite', 'postgres'] as const)('scheduler and workers on %s', (d
       { try_number: 1, state: 'lost', worker: 'dead' },
       { try_number: 2, state: 'success', worker: 'alive' },
     ]);
+  });
+
+  it('calls callbacks on retry and failure, alerts the webhook once when the task fails for good, and reads variables', async () => {
+    const alerts: unknown[] = [];
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        alerts.push(JSON.parse(body));
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    stoppers.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    await setVariable(t.db, 'greeting', 'hello from the metadata DB', clock.now());
+    const seen: string[] = [];
+    const events: string[] = [];
+    const fails: Operator = {
+      kind: 'fails',
+      describe: () => ({}),
+      async execute(context) {
+        seen.push((await context.variables.get('greeting')) ?? 'unset');
+        throw new TaskFailure('broken', 'it broke');
+      },
+    };
+    const d = dag(
+      {
+        id: 'alerting',
+        schedule: null,
+        startDate: '2018-11-01',
+        defaultArgs: {
+          retries: 1,
+          retryDelay: '1m',
+          onRetry: (e) => void events.push(`retry ${e.tryNumber}`),
+          onFailure: (e) => void events.push(`failure ${e.tryNumber} ${e.error?.code ?? ''}`),
+        },
+      },
+      (b) => b.task('t', fails),
+    );
+    const dags = new Map([['alerting', d]]);
+    await syncDags(t.db, { dags, files: new Map(), errors: [] }, clock.now());
+    const worker = new Worker({
+      db: t.db,
+      dags,
+      clock,
+      pollMs: 60_000,
+      variables: variableReader(t.db, {}),
+      connectionsFor: () => ({
+        objectStore: () => Promise.reject(new Error('none')),
+        warehouse: () => Promise.reject(new Error('none')),
+        uri: (id: string) => {
+          if (id !== 'alert_webhook') throw new Error(`no connection ${id}`);
+          return url;
+        },
+      }),
+    });
+    worker.start();
+    stoppers.push(() => worker.stop());
+    await createRun(t.db, d, d.runFor(new Date(clock.now()), 'manual'), clock.now());
+    await startQueuedRuns(t.db, clock.now());
+    worker.wake();
+    await until(async () => events.length === 1, 'the retry callback');
+    clock.advance(60_000);
+    worker.wake();
+    await until(async () => events.length === 2 && alerts.length === 1, 'the failure callback and the alert');
+    expect(events).toEqual(['retry 1', 'failure 2 broken']);
+    expect(seen).toEqual(['hello from the metadata DB', 'hello from the metadata DB']);
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        kind: 'task_failed',
+        dag_id: 'alerting',
+        task_id: 't',
+        try_number: 2,
+        error: { code: 'broken', message: 'it broke' },
+      }),
+    ]);
+    expect(
+      await variableReader(t.db, { DOWNBEAT_VAR_GREETING: 'from the environment' }).get('greeting'),
+    ).toBe('from the environment');
   });
 
   it('never creates a run twice when two schedulers loop at once', async () => {

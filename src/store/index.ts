@@ -23,3 +23,4 @@ export type { BackfillProgress, BackfillRequest, PlannedRun, Reprocess } from '.
 export { alive, beat, forget } from './processes.ts';
 export type { ProcessKind } from './processes.ts';
 export { QueueListener } from './postgres/queue-listener.ts';
+export { deleteVariable, getVariable, listVariables, setVariable, variableReader } from './variables.ts';

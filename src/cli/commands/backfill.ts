@@ -96,6 +96,7 @@ export async function dagsBackfill(args: readonly string[], io: CliIo): Promise<
           concurrency,
           backfillId: id,
           onError: (e) => print(io.stderr, `scheduler: ${e.message}`),
+          log: (line) => print(io.stderr, line),
         });
     print(
       io.stdout,

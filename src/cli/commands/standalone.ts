@@ -50,6 +50,7 @@ export async function standalone(args: readonly string[], io: CliIo): Promise<nu
       worker: true,
       concurrency,
       onError: (e) => print(io.stderr, `scheduler: ${e.message}`),
+      log: (line) => print(io.stderr, line),
     });
     const stopped = untilStopped();
     const report = setInterval(() => {
