@@ -91,6 +91,9 @@ try {
   process.stdout.write(
     `${table}\n\ntask seconds (summed over runs): ${JSON.stringify(hourly.taskSeconds)}\n`,
   );
+  process.stdout.write(
+    `orchestration (latency in ms, no-op task instances per second): ${JSON.stringify(orchestration)}\n`,
+  );
   const results = new URL('./results/', import.meta.url).pathname;
   await mkdir(results, { recursive: true });
   await writeFile(
