@@ -28,6 +28,11 @@ export class PostgresDb implements Db {
 
   async transaction<T>(work: (tx: DbSession) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
+    // A server that goes away mid-transaction makes the client emit 'error': the failing query
+    // reports it to the caller; unheard, the event would crash the process.
+    let broken: Error | undefined;
+    const ignore = (error: Error) => (broken = error);
+    client.on('error', ignore);
     const session: DbSession = {
       dialect: 'postgres',
       query: async <R extends DbRow>(sql: string, params: readonly DbValue[] = []) =>
@@ -43,7 +48,9 @@ export class PostgresDb implements Db {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.off('error', ignore);
+      // A broken connection is destroyed, not returned to the pool.
+      client.release(broken);
     }
   }
 
