@@ -1,10 +1,11 @@
 /**
  * Sparkify's sample for `downbeat standalone`'s first start: a generated November 2018 written into
- * the default `sparkify_source` location (never into a source the user configured), backfilled.
+ * the default `sparkify_source` location (never into a source the user configured), backfilled;
+ * then a live feed of today's events, so that unpausing the DAG gives hourly runs that succeed.
  */
 import type { CommandIo, PipelineSample } from '../../src/dag/index.ts';
 import type { ObjectStore } from '../../src/ports/index.ts';
-import { generateSparkifyData } from './generate/index.ts';
+import { generateSparkifyData, writeLiveDays } from './generate/index.ts';
 
 const START = new Date('2018-11-01T00:00:00Z');
 const END = new Date('2018-12-01T00:00:00Z');
@@ -20,4 +21,11 @@ export const sparkifySample: PipelineSample = {
     io.stdout.write(`${summary.events} events, ${summary.songs} songs, ${summary.users} users written\n`);
     return { start: START, end: END };
   },
+  /** Yesterday's and today's events up to now (UTC): the runs of the last hours find their day files. */
+  async feed(store: ObjectStore, now: Date) {
+    const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    await writeLiveDays(store, { start: new Date(today - DAY), end: new Date(today + DAY) }, now);
+  },
 };
+
+const DAY = 86_400_000;

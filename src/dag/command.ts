@@ -26,6 +26,11 @@ export interface PipelineSample {
   readonly connectionId: string;
   /** Writes the sample into the store unless it is there already; the period to backfill. */
   ensure(store: ObjectStore, io: CommandIo): Promise<{ readonly start: Date; readonly end: Date }>;
+  /**
+   * Keeps writing current data while the process runs (called at start and every minute), so that
+   * an unpaused DAG's scheduled runs find their input. @default none
+   */
+  feed?(store: ObjectStore, now: Date): Promise<void>;
 }
 
 export interface CommandIo {

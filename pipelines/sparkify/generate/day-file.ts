@@ -45,6 +45,8 @@ export async function* dayFile(
   day: DayPlan,
   faults: readonly GeneratedFault[],
   tally: Tally,
+  /** Events after this instant (epoch ms) are not written yet: the live feed. @default all */
+  until = Number.POSITIVE_INFINITY,
 ): AsyncGenerator<Uint8Array> {
   const events = new DayEvents(world, day);
   let nextFault = 0;
@@ -52,6 +54,7 @@ export async function* dayFile(
   for (let lineNumber = 1; lineNumber <= day.lines; lineNumber += 1) {
     const line = events.next();
     if (line === undefined) throw new Error(`internal: ${day.key} ran out of events at line ${lineNumber}`);
+    if (until !== Number.POSITIVE_INFINITY && Number(/"ts":(\d+)/.exec(line)?.[1]) > until) break;
     const fault = faults[nextFault];
     if (fault && fault.line === lineNumber) {
       text += faultLine(fault.kind, line) + '\n';

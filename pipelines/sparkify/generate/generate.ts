@@ -61,14 +61,7 @@ export async function generateSparkifyData(
   const songFiles = planSongFiles(seed, catalog);
   await writeAll(songFiles, SONG_FILE_CONCURRENCY, (file) => store.put(file.key, songFileBody(file)));
 
-  const world: LogWorld = {
-    seed,
-    users: createUsers(seed, resolved.users, resolved.start, resolved.end),
-    catalog: catalogPlays(catalog),
-    outside: outsidePlays(seed, catalog),
-    matchRate: resolved.matchRate,
-    nextSessionId: 1,
-  };
+  const world = logWorld(resolved, catalog);
   const tally = new Tally(resolved.users);
   for (const day of days) {
     const dayFaults = faults.filter((fault) => fault.key === day.key);
@@ -89,6 +82,40 @@ export async function generateSparkifyData(
     users: tally.users,
     faults,
   };
+}
+
+function logWorld(
+  resolved: ReturnType<typeof resolveGenerateOptions>,
+  catalog: ReturnType<typeof createCatalog>,
+): LogWorld {
+  return {
+    seed: resolved.seed,
+    users: createUsers(resolved.seed, resolved.users, resolved.start, resolved.end),
+    catalog: catalogPlays(catalog),
+    outside: outsidePlays(resolved.seed, catalog),
+    matchRate: resolved.matchRate,
+    nextSessionId: 1,
+  };
+}
+
+/**
+ * The live feed: (re)writes the log days of [start, end) with the events up to `until` only, and
+ * no song files (the catalog of the same seed and size is assumed written). Deterministic, so a
+ * later call writes the same lines and the newer ones after them. Returns the events written.
+ */
+export async function writeLiveDays(
+  store: ObjectStore,
+  options: GenerateOptions,
+  until: Date,
+): Promise<number> {
+  const resolved = resolveGenerateOptions(options);
+  const world = logWorld(resolved, createCatalog(resolved.seed, resolved.songs));
+  const tally = new Tally(resolved.users);
+  for (const day of planDays(resolved)) {
+    if (Date.parse(`${day.date}T00:00:00Z`) > until.getTime()) break;
+    await store.put(day.key, dayFile(world, day, [], tally, until.getTime()));
+  }
+  return tally.events;
 }
 
 /** Runs `write` over `files`, at most `limit` at a time; the first failure stops the rest. */

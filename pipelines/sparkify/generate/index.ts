@@ -3,7 +3,7 @@
  * key layout, any size, deterministic by seed, with the dataset's valid messiness and, on request,
  * invalid lines for tests (DESIGN §6, §8).
  */
-export { generateSparkifyData } from './generate.ts';
+export { generateSparkifyData, writeLiveDays } from './generate.ts';
 export type { GenerateProgress, GenerateSummary } from './generate.ts';
 export { generateCommand } from './generate-command.ts';
 export { GENERATE_DEFAULTS, InvalidGenerateOptionError, resolveGenerateOptions } from './options.ts';

@@ -44,7 +44,7 @@ export async function standalone(args: readonly string[], io: CliIo): Promise<nu
     `Downbeat standalone: metadata ${runtime.db.location}, DAGs ${runtime.config.dagsFolder}, health ${http.url}/health`,
   );
   try {
-    const backfills = await startSamples(runtime, io);
+    const { backfills, stopFeeds } = await startSamples(runtime, io);
     engine = startEngine(runtime, {
       scheduler: true,
       worker: true,
@@ -68,6 +68,7 @@ export async function standalone(args: readonly string[], io: CliIo): Promise<nu
     }, 5000);
     print(io.stdout, `${signalName(await stopped)}: stopping; tasks in flight finish first`);
     clearInterval(report);
+    stopFeeds();
     await engine.stop();
     return 0;
   } finally {
@@ -76,12 +77,16 @@ export async function standalone(args: readonly string[], io: CliIo): Promise<nu
   }
 }
 
-/** Writes each pipeline's sample (once) and backfills it (once); returns the backfills started now. */
+/**
+ * Writes each pipeline's sample (once), backfills it (once) and starts its live feed; returns the
+ * backfills started now and a function that stops the feeds.
+ */
 async function startSamples(
   runtime: Awaited<ReturnType<typeof openRuntime>>,
   io: CliIo,
-): Promise<Set<number>> {
+): Promise<{ backfills: Set<number>; stopFeeds: () => void }> {
   const started = new Set<number>();
+  const feeds: NodeJS.Timeout[] = [];
   const { samples } = await loadPipelineCommands(runtime.config.dagsFolder);
   for (const sample of samples) {
     const dag = runtime.folder.dags.get(sample.dagId);
@@ -89,6 +94,19 @@ async function startSamples(
     if (io.env[envName(sample.connectionId)]) continue; // the user's own source: never written to
     const store = await runtime.connectionsFor(dag).objectStore(sample.connectionId);
     const period = await sample.ensure(store, io);
+    const feed = sample.feed?.bind(sample);
+    if (feed) {
+      const write = () =>
+        feed(store, new Date()).catch((error: Error) =>
+          print(io.stderr, `${dag.id} sample feed: ${error.message}`),
+        );
+      await write();
+      feeds.push(setInterval(() => void write(), 60_000));
+      print(
+        io.stdout,
+        `${dag.id}: a live feed writes today's sample events into ${store.location} every minute`,
+      );
+    }
     const [done] = await runtime.db.query('SELECT id FROM backfills WHERE dag_id = $1 LIMIT 1', [dag.id]);
     if (done) continue;
     const { id, plan } = await createBackfill(
@@ -100,7 +118,7 @@ async function startSamples(
     print(io.stdout, `first start: backfilling the ${dag.id} sample, ${plan.length} runs (backfill ${id})`);
     started.add(id);
   }
-  return started;
+  return { backfills: started, stopFeeds: () => feeds.forEach((timer) => clearInterval(timer)) };
 }
 
 function signalName(name: string): string {
