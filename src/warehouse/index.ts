@@ -2,20 +2,25 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../errors/index.ts';
 import type { Warehouse } from '../ports/index.ts';
 import { DuckDbWarehouse } from './duckdb/index.ts';
+import { PostgresWarehouse } from './postgres/index.ts';
 
 export { DuckDbWarehouse } from './duckdb/index.ts';
+export { PostgresWarehouse } from './postgres/index.ts';
 
-/** Opens the warehouse a connection URI names: `duckdb:///path/file.duckdb` or `duckdb://:memory:`. */
+/** Opens the warehouse a connection URI names: `duckdb:///path/file.duckdb`, `duckdb://:memory:` or `postgres://…`. */
 export async function openWarehouse(uri: string): Promise<Warehouse> {
   const match = /^duckdb:(?:\/\/)?(.*)$/.exec(uri);
   if (match) {
     const path = match[1] ?? '';
     if (path === '')
-      throw new ConfigError(`warehouse URI "${uri}" names no file (use duckdb:///path/file.duckdb)`);
+      throw new ConfigError(
+        `warehouse URI "${uri}" names no file (use duckdb:///path/file.duckdb or postgres://…)`,
+      );
     return await DuckDbWarehouse.open({
       path: path === ':memory:' ? path : resolve(decodeURIComponent(path)),
     });
   }
+  if (/^postgres(ql)?:\/\//.test(uri)) return new PostgresWarehouse(uri);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1];
   throw new ConfigError(
     `warehouse scheme "${scheme ?? uri}" is not supported (use duckdb:///path/file.duckdb)`,

@@ -1,0 +1,1 @@
+export { PostgresWarehouse } from './postgres-warehouse.ts';

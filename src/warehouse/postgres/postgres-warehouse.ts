@@ -1,0 +1,180 @@
+import pg from 'pg';
+import {
+  quoteIdentifier,
+  WarehouseError,
+  type BulkRow,
+  type SqlParams,
+  type SqlResultValue,
+  type SqlRow,
+  type SqlSession,
+  type Warehouse,
+} from '../../ports/index.ts';
+import { bindableParams } from '../sql-params.ts';
+
+// TIMESTAMP (without time zone) holds UTC here: read it as UTC, not as the process's local time.
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (text) => new Date(`${text.replace(' ', 'T')}Z`));
+pg.types.setTypeParser(pg.types.builtins.INT8, (text) => toNumber(text));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (text) => toNumber(text));
+
+function toNumber(text: string): number | string {
+  const n = Number(text);
+  return Number.isSafeInteger(n) || (!Number.isInteger(n) && Number.isFinite(n)) ? n : text;
+}
+
+/** `$name` placeholders → `$1 … $n`, with the values in that order. */
+function positional(sql: string, params?: SqlParams): { text: string; values: unknown[] } {
+  const bound = bindableParams(sql, params);
+  const names = Object.keys(bound);
+  const text = sql.replace(
+    /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (match, name: string | undefined) => (name === undefined ? match : `$${names.indexOf(name) + 1}`),
+  );
+  return { text, values: names.map((n) => bound[n]) };
+}
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+async function run(client: Queryable, sql: string, params?: SqlParams): Promise<pg.QueryResult> {
+  const { text, values } = positional(sql, params);
+  try {
+    return await client.query(text, values);
+  } catch (error) {
+    const statement = sql.replace(/\s+/g, ' ').trim().slice(0, 160);
+    throw new WarehouseError(`${(error as Error).message} (statement: ${statement})`, { cause: error });
+  }
+}
+
+function rows<T extends SqlRow>(result: pg.QueryResult): T[] {
+  return result.rows as T[];
+}
+
+/** Rows per INSERT statement in bulkInsert. */
+const BATCH = 500;
+
+/**
+ * A PostgreSQL warehouse (distributed mode). Writers run in parallel: PostgreSQL's row locks
+ * resolve what DuckDB makes this project serialise. Named locks are session advisory locks, so
+ * they hold across processes. Bulk loads are batched INSERTs for now (COPY FROM STDIN is next).
+ */
+export class PostgresWarehouse implements Warehouse {
+  readonly dialect = 'postgres' as const;
+  readonly location: string;
+  readonly #pool: pg.Pool;
+
+  constructor(url: string) {
+    this.#pool = new pg.Pool({ connectionString: url, max: 8 });
+    this.#pool.on('error', () => undefined);
+    const parsed = new URL(url);
+    this.location = `postgres://${parsed.host}${parsed.pathname}`;
+  }
+
+  async query<T extends SqlRow = SqlRow>(sql: string, params?: SqlParams): Promise<T[]> {
+    return rows<T>(await run(this.#pool, sql, params));
+  }
+
+  async execute(sql: string, params?: SqlParams): Promise<number> {
+    return (await run(this.#pool, sql, params)).rowCount ?? 0;
+  }
+
+  bulkInsert(
+    table: string,
+    columns: readonly string[],
+    input: AsyncIterable<BulkRow> | Iterable<BulkRow>,
+  ): Promise<number> {
+    return this.transaction((tx) => tx.bulkInsert(table, columns, input));
+  }
+
+  transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
+    return this.#withClient(async (client) => {
+      const session: SqlSession = {
+        query: async <R extends SqlRow>(sql: string, params?: SqlParams) =>
+          rows<R>(await run(client, sql, params)),
+        execute: async (sql, params) => (await run(client, sql, params)).rowCount ?? 0,
+        bulkInsert: (table, columns, input) => insertBatches(client, table, columns, input),
+      };
+      await client.query('BEGIN');
+      try {
+        const result = await work(session);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+    return this.#withClient(async (client) => {
+      await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [name]);
+      try {
+        return await work();
+      } finally {
+        await client
+          .query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name])
+          .catch(() => undefined);
+      }
+    });
+  }
+
+  async tableColumns(table: string): Promise<{ name: string; type: string }[]> {
+    return this.query<{ name: string; type: string }>(
+      `SELECT lower(column_name) AS name, data_type AS type FROM information_schema.columns
+       WHERE table_name = $table AND table_schema = current_schema() ORDER BY ordinal_position`,
+      { table },
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+
+  async #withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
+    try {
+      return await work(client);
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
+  }
+}
+
+async function insertBatches(
+  client: pg.PoolClient,
+  table: string,
+  columns: readonly string[],
+  input: AsyncIterable<BulkRow> | Iterable<BulkRow>,
+): Promise<number> {
+  const target = `${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')})`;
+  let batch: BulkRow[] = [];
+  let count = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const values = batch.flatMap((row) =>
+      columns.map((_, i) => (row[i] === undefined ? null : (row[i] as SqlResultValue))),
+    );
+    const tuples = batch
+      .map((_, r) => `(${columns.map((__, c) => `$${r * columns.length + c + 1}`).join(', ')})`)
+      .join(', ');
+    try {
+      await client.query(
+        `INSERT INTO ${target} VALUES ${tuples}`,
+        values.map((v) => (v instanceof Date ? v.toISOString().replace('Z', '') : v)),
+      );
+    } catch (error) {
+      throw new WarehouseError(`bulk insert into ${table}: ${(error as Error).message}`, { cause: error });
+    }
+    count += batch.length;
+    batch = [];
+  };
+  for await (const row of input) {
+    batch.push(row);
+    if (batch.length >= BATCH) await flush();
+  }
+  await flush();
+  return count;
+}
