@@ -155,7 +155,7 @@ async function insertBatches(
   const flush = async () => {
     if (batch.length === 0) return;
     const values = batch.flatMap((row) =>
-      columns.map((_, i) => (row[i] === undefined ? null : (row[i] as SqlResultValue))),
+      columns.map((_, i) => (row[i] === undefined ? null : (row[i]))),
     );
     const tuples = batch
       .map((_, r) => `(${columns.map((__, c) => `$${r * columns.length + c + 1}`).join(', ')})`)
