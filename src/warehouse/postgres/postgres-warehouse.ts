@@ -4,7 +4,6 @@ import {
   WarehouseError,
   type BulkRow,
   type SqlParams,
-  type SqlResultValue,
   type SqlRow,
   type SqlSession,
   type Warehouse,
@@ -154,9 +153,7 @@ async function insertBatches(
   let count = 0;
   const flush = async () => {
     if (batch.length === 0) return;
-    const values = batch.flatMap((row) =>
-      columns.map((_, i) => (row[i] === undefined ? null : (row[i]))),
-    );
+    const values = batch.flatMap((row) => columns.map((_, i) => (row[i] === undefined ? null : row[i])));
     const tuples = batch
       .map((_, r) => `(${columns.map((__, c) => `$${r * columns.length + c + 1}`).join(', ')})`)
       .join(', ');
