@@ -3,14 +3,14 @@
  * started as a user starts them, killed with SIGKILL mid-work. No run may be lost or made twice,
  * and each try runs its task exactly once.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDb, type TestDb } from '../store/testing.ts';
+import { BIN, downbeat as run, until as waitUntil } from './testing.ts';
 
-const BIN = new URL('../../bin/downbeat.js', import.meta.url).pathname;
 const SRC = new URL('../', import.meta.url).pathname;
 let root: string;
 let marks: string;
@@ -79,22 +79,9 @@ function start(args: string[]): ChildProcess {
   return child;
 }
 
-function downbeat(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env }, (error, stdout, stderr) =>
-      resolve({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-async function until(check: () => Promise<boolean>, what: string, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; the processes printed:\n${output}`);
-}
+const downbeat = (args: string[]) => run(args, env);
+const until = (check: () => Promise<boolean>, what: string) =>
+  waitUntil(check, what, 60_000, () => `the processes printed:\n${output}`);
 
 describe('distributed mode: PostgreSQL metadata and warehouse, a scheduler and three workers as processes', () => {
   it('finishes a backfill through a worker and the scheduler killed with SIGKILL, each try run once', async () => {

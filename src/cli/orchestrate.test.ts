@@ -2,13 +2,13 @@
  * The orchestrator's commands as a user runs them: real processes, a SQLite metadata DB and a
  * DuckDB warehouse in a temp folder, a DAGs folder of the test's own.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, downbeat as run } from './testing.ts';
 
-const BIN = new URL('../../bin/downbeat.js', import.meta.url).pathname;
 const SRC = new URL('../', import.meta.url).pathname;
 let root: string;
 let env: NodeJS.ProcessEnv;
@@ -38,13 +38,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function downbeat(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env }, (error, stdout, stderr) => {
-      resolve({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const downbeat = (args: string[]) => run(args, env);
 
 describe('orchestrator commands', () => {
   it('backfills with its own scheduler and workers when none is running, and resumes nothing twice', async () => {

@@ -1,1 +1,2 @@
 export { Mutex, NamedMutexes } from './mutex.ts';
+export { withPoolClient } from './pg-client.ts';

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { withPoolClient } from '../../util/index.ts';
 import type { Db, DbRow, DbSession, DbValue } from '../db.ts';
 
 // BIGINT columns hold epoch milliseconds and ids: read them as numbers, not strings.
@@ -26,32 +27,24 @@ export class PostgresDb implements Db {
     return (await this.#pool.query(sql, [...params])).rowCount ?? 0;
   }
 
-  async transaction<T>(work: (tx: DbSession) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    // A server that goes away mid-transaction makes the client emit 'error': the failing query
-    // reports it to the caller; unheard, the event would crash the process.
-    let broken: Error | undefined;
-    const ignore = (error: Error) => (broken = error);
-    client.on('error', ignore);
-    const session: DbSession = {
-      dialect: 'postgres',
-      query: async <R extends DbRow>(sql: string, params: readonly DbValue[] = []) =>
-        (await client.query(sql, [...params])).rows as R[],
-      execute: async (sql, params = []) => (await client.query(sql, [...params])).rowCount ?? 0,
-    };
-    try {
+  transaction<T>(work: (tx: DbSession) => Promise<T>): Promise<T> {
+    return withPoolClient(this.#pool, async (client) => {
+      const session: DbSession = {
+        dialect: 'postgres',
+        query: async <R extends DbRow>(sql: string, params: readonly DbValue[] = []) =>
+          (await client.query(sql, [...params])).rows as R[],
+        execute: async (sql, params = []) => (await client.query(sql, [...params])).rowCount ?? 0,
+      };
       await client.query('BEGIN');
-      const result = await work(session);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.off('error', ignore);
-      // A broken connection is destroyed, not returned to the pool.
-      client.release(broken);
-    }
+      try {
+        const result = await work(session);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
   }
 
   /** A dedicated connection for LISTEN, outside the pool. */

@@ -8,6 +8,7 @@ import {
   type SqlSession,
   type Warehouse,
 } from '../../ports/index.ts';
+import { withPoolClient } from '../../util/index.ts';
 import { bindableParams } from '../sql-params.ts';
 
 // TIMESTAMP (without time zone) holds UTC here: read it as UTC, not as the process's local time.
@@ -84,7 +85,7 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
-    return this.#withClient(async (client) => {
+    return withPoolClient(this.#pool, async (client) => {
       const session: SqlSession = {
         query: async <R extends SqlRow>(sql: string, params?: SqlParams) =>
           rows<R>(await run(client, sql, params)),
@@ -104,7 +105,7 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
-    return this.#withClient(async (client) => {
+    return withPoolClient(this.#pool, async (client) => {
       await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [name]);
       try {
         return await work();
@@ -126,19 +127,6 @@ export class PostgresWarehouse implements Warehouse {
 
   async close(): Promise<void> {
     await this.#pool.end();
-  }
-
-  async #withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    let broken: Error | undefined;
-    const onError = (error: Error) => (broken = error);
-    client.on('error', onError);
-    try {
-      return await work(client);
-    } finally {
-      client.off('error', onError);
-      client.release(broken);
-    }
   }
 }
 
