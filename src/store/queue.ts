@@ -129,14 +129,6 @@ export type TryEndResult =
  */
 export async function endTry(db: Db, end: TryEnd, now: number): Promise<TryEndResult> {
   return db.transaction(async (tx) => {
-    // Tries of one run end one at a time (PostgreSQL: the run's row is locked first), so the last
-    // two to end at once cannot each see the other still running and leave the run open.
-    if (tx.dialect === 'postgres') {
-      await tx.query(
-        'SELECT r.id FROM dag_runs r JOIN task_instances t ON t.run_pk = r.id WHERE t.id = $1 FOR UPDATE OF r',
-        [end.tiId],
-      );
-    }
     const [ti] = await tx.query<{
       run_pk: number;
       retries: number;
@@ -146,8 +138,8 @@ export async function endTry(db: Db, end: TryEnd, now: number): Promise<TryEndRe
       max_retry_delay_ms: number;
       downstream: string;
     }>(
-      `SELECT run_pk, retries, failures, retry_delay_ms, retry_exponential, max_retry_delay_ms, downstream FROM task_instances
-       WHERE id = $1 AND try_number = $2 AND worker = $3 AND state = 'running'`,
+      `SELECT run_pk, retries, failures, retry_delay_ms, retry_exponential, max_retry_delay_ms, downstream
+       FROM task_instances WHERE id = $1 AND try_number = $2 AND worker = $3 AND state = 'running'`,
       [end.tiId, end.tryNumber, end.worker],
     );
     if (!ti) return { state: 'stale' };
@@ -239,18 +231,15 @@ export async function appendLog(
   tryNumber: number,
   lines: readonly string[],
 ): Promise<void> {
-  if (lines.length === 0) return;
-  const [row] = await tx.query<{ n: number | null }>(
-    'SELECT MAX(line_no) AS n FROM task_log_lines WHERE ti_id = $1 AND try_number = $2',
-    [tiId, tryNumber],
-  );
-  const first = Number(row?.n ?? 0) + 1;
-  // One statement for all the lines (in slices, to stay under the engines' parameter limits).
+  // One statement per slice of lines, numbered after those already stored (slices stay under the
+  // engines' parameter limits).
   for (let start = 0; start < lines.length; start += 200) {
     const slice = lines.slice(start, start + 200);
     await tx.execute(
-      `INSERT INTO task_log_lines (ti_id, try_number, line_no, text) VALUES ${slice.map((_, k) => `($1, $2, $${k * 2 + 3}, $${k * 2 + 4})`).join(', ')}`,
-      [tiId, tryNumber, ...slice.flatMap((text, k) => [first + start + k, text])],
+      `INSERT INTO task_log_lines (ti_id, try_number, line_no, text)
+       SELECT $1, $2, (SELECT COALESCE(MAX(line_no), 0) FROM task_log_lines WHERE ti_id = $1 AND try_number = $2) + v.column1, v.column2
+       FROM (VALUES ${slice.map((_, k) => `(CAST($${k * 2 + 3} AS INTEGER), CAST($${k * 2 + 4} AS TEXT))`).join(', ')}) AS v`,
+      [tiId, tryNumber, ...slice.flatMap((text, k) => [k + 1, text])],
     );
   }
 }

@@ -150,21 +150,20 @@ export async function completeRunIfDone(
   runPk: number,
   now: number,
 ): Promise<RunState | undefined> {
-  const rows = await tx.query<{ state: string; n: number }>(
-    'SELECT state, COUNT(*) AS n FROM task_instances WHERE run_pk = $1 GROUP BY state',
-    [runPk],
+  // The run's row is locked until this transaction commits: of two tries of a run ending at once,
+  // the second to get here waits for the first's commit and then sees its task ended, so the last
+  // one to end always ends the run. (SQLite runs one writing transaction at a time anyway.)
+  if (tx.dialect === 'postgres') await tx.query('SELECT id FROM dag_runs WHERE id = $1 FOR UPDATE', [runPk]);
+  // One statement: the run ends only when none of its tasks is still to run.
+  const [ended] = await tx.query<{ state: RunState }>(
+    `UPDATE dag_runs SET ended_at = $2, state = CASE WHEN EXISTS (
+         SELECT 1 FROM task_instances WHERE run_pk = $1 AND state NOT IN ('success', 'skipped')) THEN 'failed' ELSE 'success' END
+     WHERE id = $1 AND state = 'running' AND NOT EXISTS (
+       SELECT 1 FROM task_instances WHERE run_pk = $1 AND state NOT IN (${TERMINAL_TASK_STATES.map((s) => `'${s}'`).join(', ')}))
+     RETURNING state`,
+    [runPk, now],
   );
-  const open = rows.filter((r) => !(TERMINAL_TASK_STATES as readonly string[]).includes(r.state));
-  if (open.length > 0) return undefined;
-  const state: RunState = rows.every((r) => r.state === 'success' || r.state === 'skipped')
-    ? 'success'
-    : 'failed';
-  await tx.execute("UPDATE dag_runs SET state = $1, ended_at = $2 WHERE id = $3 AND state = 'running'", [
-    state,
-    now,
-    runPk,
-  ]);
-  return state;
+  return ended?.state;
 }
 
 export async function getRun(db: Db, dagId: string, logicalDate: number): Promise<RunRow | undefined> {

@@ -12,7 +12,7 @@ export class PostgresDb implements Db {
   readonly #pool: pg.Pool;
 
   constructor(url: string, options: { max?: number } = {}) {
-    this.#pool = new pg.Pool({ connectionString: url, max: options.max ?? 5 });
+    this.#pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
     // An idle connection that dies (a restarted server) must not crash the process.
     this.#pool.on('error', () => undefined);
     const parsed = new URL(url);
