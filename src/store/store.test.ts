@@ -4,6 +4,10 @@ import { PostgresDb } from './postgres/postgres-db.ts';
 import { SqliteDb } from './sqlite/sqlite-db.ts';
 import { testDb, type TestDb } from './testing.ts';
 import {
+  backfillProgress,
+  cancelBackfill,
+  createBackfill,
+  planBackfill,
   claimTasks,
   createRun,
   endTry,
@@ -245,6 +249,52 @@ describe.each(['sqlite', 'postgres'] as const)('metadata store on %s', (dialect)
     expect(
       await t.db.query("SELECT state, COUNT(*) AS n FROM dag_runs WHERE dag_id = 'pair' GROUP BY state"),
     ).toEqual([{ state: 'success', n: 10 }]);
+  });
+
+  it('plans a backfill, resumes an interrupted one, reprocesses failed runs, and cancels', async () => {
+    const request = {
+      start: new Date(T0),
+      end: new Date(T0 + 4 * HOUR),
+      reprocess: 'none' as const,
+      maxActiveRuns: 2,
+    };
+    expect((await planBackfill(t.db, diamond, request)).map((p) => p.action)).toEqual([
+      'create',
+      'create',
+      'create',
+      'create',
+    ]);
+    const first = await createBackfill(t.db, diamond, request, NOW);
+    // Interrupted: one run finished (failed), one running, two never started.
+    await startQueuedRuns(t.db, NOW);
+    const [runA, runB] = await t.db.query<{ id: number }>(
+      "SELECT id FROM dag_runs WHERE state = 'running' ORDER BY logical_date",
+    );
+    await t.db.execute("UPDATE dag_runs SET state = 'failed' WHERE id = $1", [runA?.id ?? 0]);
+    expect((await planBackfill(t.db, diamond, request)).map((p) => p.action)).toEqual([
+      'skip',
+      'adopt',
+      'adopt',
+      'adopt',
+    ]);
+    expect(
+      (await planBackfill(t.db, diamond, { ...request, reprocess: 'failed' })).map((p) => p.action),
+    ).toEqual(['rerun', 'adopt', 'adopt', 'adopt']);
+    const resumed = await createBackfill(t.db, diamond, { ...request, reprocess: 'failed' }, NOW);
+    expect(await t.db.query('SELECT backfill_id, state FROM dag_runs ORDER BY logical_date')).toEqual([
+      { backfill_id: resumed.id, state: 'queued' },
+      { backfill_id: resumed.id, state: 'running' },
+      { backfill_id: resumed.id, state: 'queued' },
+      { backfill_id: resumed.id, state: 'queued' },
+    ]);
+    expect(await backfillProgress(t.db, first.id)).toMatchObject({ total: 0 });
+    expect(await cancelBackfill(t.db, resumed.id, NOW)).toBe(true);
+    // Runs not started are dropped; the running one finishes; the cleared one (it had started before) stays.
+    expect(await t.db.query('SELECT state FROM dag_runs WHERE id = $1', [runB?.id ?? 0])).toEqual([
+      { state: 'running' },
+    ]);
+    expect(await t.db.query('SELECT COUNT(*) AS n FROM dag_runs')).toEqual([{ n: 2 }]);
+    expect(await cancelBackfill(t.db, resumed.id, NOW)).toBe(false);
   });
 
   it('puts the task of a worker that stopped heartbeating back in the queue, without using a retry', async () => {
