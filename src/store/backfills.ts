@@ -143,6 +143,11 @@ export async function cancelBackfill(db: Db, id: number, now: number): Promise<b
       "DELETE FROM dag_runs WHERE backfill_id = $1 AND state = 'queued' AND started_at IS NULL",
       [id],
     );
+    // A run cleared to be reprocessed, not started again: it ends as failed, its history kept.
+    await tx.execute(
+      "UPDATE dag_runs SET state = 'failed', ended_at = $1 WHERE backfill_id = $2 AND state = 'queued'",
+      [now, id],
+    );
     return true;
   });
 }
