@@ -75,6 +75,29 @@ export function warehouseContract(name: string, open: () => Promise<Warehouse>):
       expect(Number(summary?.total)).toBeCloseTo((4999 * 5000) / 2 / 3, 6);
     });
 
+    it('bulk-inserts text exactly as given: tabs, newlines, backslashes, quotes, \\N, unicode', async () => {
+      const wh = await open();
+      await wh.execute('CREATE TABLE t (id INTEGER, note VARCHAR)');
+      const notes = [
+        'tab\there',
+        'two\nlines',
+        'back\\slash',
+        'it\'s "quoted"',
+        '\\N',
+        '',
+        'é ✓ 日本',
+        'cr\rlf',
+      ];
+      await wh.bulkInsert(
+        't',
+        ['id', 'note'],
+        notes.map((note, id) => [id, note]),
+      );
+      expect((await wh.query<{ note: string }>('SELECT note FROM t ORDER BY id')).map((r) => r.note)).toEqual(
+        notes,
+      );
+    });
+
     it('introspects a table', async () => {
       const wh = await open();
       await wh.execute('CREATE TABLE t (id INTEGER, name VARCHAR)');

@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import {
   quoteIdentifier,
   WarehouseError,
@@ -48,13 +51,10 @@ function rows<T extends SqlRow>(result: pg.QueryResult): T[] {
   return result.rows as T[];
 }
 
-/** Rows per INSERT statement in bulkInsert. */
-const BATCH = 500;
-
 /**
  * A PostgreSQL warehouse (distributed mode). Writers run in parallel: PostgreSQL's row locks
  * resolve what DuckDB makes this project serialise. Named locks are session advisory locks, so
- * they hold across processes. Bulk loads are batched INSERTs for now (COPY FROM STDIN is next).
+ * they hold across processes. Bulk loads stream through COPY FROM STDIN.
  */
 export class PostgresWarehouse implements Warehouse {
   readonly dialect = 'postgres' as const;
@@ -90,7 +90,7 @@ export class PostgresWarehouse implements Warehouse {
         query: async <R extends SqlRow>(sql: string, params?: SqlParams) =>
           rows<R>(await run(client, sql, params)),
         execute: async (sql, params) => (await run(client, sql, params)).rowCount ?? 0,
-        bulkInsert: (table, columns, input) => insertBatches(client, table, columns, input),
+        bulkInsert: (table, columns, input) => copyRows(client, table, columns, input),
       };
       await client.query('BEGIN');
       try {
@@ -130,36 +130,49 @@ export class PostgresWarehouse implements Warehouse {
   }
 }
 
-async function insertBatches(
+/**
+ * Streams rows into a table with COPY FROM STDIN (text format), in chunks of about 64 KiB with
+ * backpressure: memory stays flat whatever the number of rows. Returns the number of rows.
+ */
+async function copyRows(
   client: pg.PoolClient,
   table: string,
   columns: readonly string[],
   input: AsyncIterable<BulkRow> | Iterable<BulkRow>,
 ): Promise<number> {
-  const target = `${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')})`;
-  let batch: BulkRow[] = [];
+  const statement = `COPY ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN`;
   let count = 0;
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const values = batch.flatMap((row) => columns.map((_, i) => (row[i] === undefined ? null : row[i])));
-    const tuples = batch
-      .map((_, r) => `(${columns.map((__, c) => `$${r * columns.length + c + 1}`).join(', ')})`)
-      .join(', ');
-    try {
-      await client.query(
-        `INSERT INTO ${target} VALUES ${tuples}`,
-        values.map((v) => (v instanceof Date ? v.toISOString().replace('Z', '') : v)),
-      );
-    } catch (error) {
-      throw new WarehouseError(`bulk insert into ${table}: ${(error as Error).message}`, { cause: error });
+  async function* chunks(): AsyncIterable<string> {
+    let text = '';
+    for await (const row of input) {
+      for (let i = 0; i < columns.length; i += 1) {
+        if (i > 0) text += '\t';
+        text += copyText(row[i]);
+      }
+      text += '\n';
+      count += 1;
+      if (text.length >= 65_536) {
+        yield text;
+        text = '';
+      }
     }
-    count += batch.length;
-    batch = [];
-  };
-  for await (const row of input) {
-    batch.push(row);
-    if (batch.length >= BATCH) await flush();
+    if (text) yield text;
   }
-  await flush();
+  try {
+    await pipeline(Readable.from(chunks()), client.query(copyFrom(statement)));
+  } catch (error) {
+    throw new WarehouseError(`bulk insert into ${table}: ${(error as Error).message}`, { cause: error });
+  }
   return count;
+}
+
+/** A value in COPY's text format: \N for null, UTC timestamps, escaped text. */
+function copyText(value: BulkRow[number] | undefined): string {
+  if (value === null || value === undefined) return '\\N';
+  if (value instanceof Date) return value.toISOString().replace('T', ' ').replace('Z', '');
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (typeof value === 'number') return String(value);
+  return value.replace(/[\\\t\n\r]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+  );
 }
