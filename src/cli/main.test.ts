@@ -119,4 +119,35 @@ describe('downbeat CLI', () => {
       'Usage: downbeat dags test DAG_ID LOGICAL_DATE',
     );
   });
+
+  it('stores connections encrypted, lists them masked, uses them, and says when the key is wrong', async () => {
+    const env = { DOWNBEAT_SECRET_KEY: 'the key' };
+    const uri = `duckdb://${join(root, 'stored.duckdb')}?password=hunter2`;
+    const added = await cli(['connections', 'add', 'elsewhere', '--conn-uri', uri], env);
+    expect(added).toMatchObject({ status: 0 });
+    expect(added.stdout).not.toContain('hunter2');
+    const listed = await cli(['connections', 'list'], env);
+    expect(listed.stdout).toContain('elsewhere\t');
+    expect(listed.stdout).toContain('password=***');
+    expect(listed.stdout).not.toContain('hunter2');
+    const { readFile } = await import('node:fs/promises');
+    expect((await readFile(join(root, 'home', 'metadata.sqlite'))).includes('hunter2')).toBe(false);
+
+    const wrong = await cli(['connections', 'list'], { DOWNBEAT_SECRET_KEY: 'another key' });
+    expect(wrong.stdout).toContain('cannot decrypt connection "elsewhere"');
+    expect(await cli(['connections', 'add', 'x', '--uri', 'no-scheme'], env)).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('--uri must be a URI') as string,
+    });
+    // A task uses a stored connection; with the wrong key it fails saying so.
+    await cli(['connections', 'add', 'elsewhere', '--uri', `duckdb://${join(root, 'stored.duckdb')}`], env);
+    expect(await cli(['tasks', 'test', 'hello', 'query', '2018-11-01'], env)).toMatchObject({ status: 0 });
+    const refused = await cli(['tasks', 'test', 'hello', 'query', '2018-11-01'], {
+      DOWNBEAT_SECRET_KEY: 'another key',
+    });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('cannot decrypt connection "elsewhere"');
+    expect(await cli(['connections', 'delete', 'elsewhere'], env)).toMatchObject({ status: 0 });
+    expect(await cli(['connections', 'delete', 'elsewhere'], env)).toMatchObject({ status: 1 });
+  });
 });

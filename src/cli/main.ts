@@ -12,6 +12,12 @@ import { schedulerCommand, schedulerHelp, workerCommand, workerHelp } from './co
 import { help as standaloneHelp, standalone } from './commands/standalone.ts';
 import { help as clearHelp, tasksClear } from './commands/tasks-clear.ts';
 import {
+  connectionsAdd,
+  connectionsDelete,
+  connectionsList,
+  help as connectionsHelp,
+} from './commands/connections.ts';
+import {
   help as variablesHelp,
   variablesDelete,
   variablesGet,
@@ -56,6 +62,24 @@ const BUILT_IN: readonly Command[] = [
     help: clearHelp,
     run: tasksClear,
   },
+  {
+    name: ['connections', 'add'],
+    summary: 'store a connection (encrypted)',
+    help: connectionsHelp,
+    run: connectionsAdd,
+  },
+  {
+    name: ['connections', 'list'],
+    summary: 'list stored connections, passwords masked',
+    help: connectionsHelp,
+    run: connectionsList,
+  },
+  {
+    name: ['connections', 'delete'],
+    summary: 'delete a stored connection',
+    help: connectionsHelp,
+    run: connectionsDelete,
+  },
   { name: ['variables', 'set'], summary: 'set a variable', help: variablesHelp, run: variablesSet },
   { name: ['variables', 'get'], summary: 'print a variable', help: variablesHelp, run: variablesGet },
   { name: ['variables', 'list'], summary: 'list the variables', help: variablesHelp, run: variablesList },
@@ -94,7 +118,7 @@ function usage(listed: readonly Command[]): string {
     'DOWNBEAT_HEARTBEAT_SECONDS (workers heartbeat running tries, default 5), DOWNBEAT_ZOMBIE_SECONDS (a try',
     'without a heartbeat this long is lost and runs again, default 60).',
     '',
-    'Not built yet: webserver (the REST API and web UI), connections.',
+    'Not built yet: webserver (the REST API and web UI).',
   ].join('\n');
 }
 

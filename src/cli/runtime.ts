@@ -3,7 +3,7 @@
  * synced into the DB, as every process does at start), and connections per DAG.
  */
 import { loadConfig, type DownbeatConfig } from '../config/index.ts';
-import { Connections } from '../connections/index.ts';
+import { Connections, storedConnections } from '../connections/index.ts';
 import type { Dag } from '../dag/index.ts';
 import type { DagFolder } from '../loader/index.ts';
 import { migrate, openDb, syncDags, type Db } from '../store/index.ts';
@@ -24,6 +24,7 @@ export async function openRuntime(io: CliIo): Promise<Runtime> {
     await migrate(db);
     const folder = await loadDags(io, config);
     await syncDags(db, folder, Date.now());
+    const stored = await storedConnections(db, config);
     const connections = new Map<string, Connections>();
     return {
       config,
@@ -32,7 +33,7 @@ export async function openRuntime(io: CliIo): Promise<Runtime> {
       connectionsFor(dag) {
         let c = connections.get(dag.id);
         if (!c) {
-          c = new Connections(config, dag.connectionDefaults);
+          c = new Connections(config, dag.connectionDefaults, stored);
           connections.set(dag.id, c);
         }
         return c;

@@ -13,7 +13,7 @@ export class UnknownConnectionError extends DownbeatError {
     super(
       'unknown_connection',
       `connection "${connectionId}" is not defined: set ${envName(connectionId)} to its URI ` +
-        '(e.g. file:///data/sparkify or duckdb:///var/lib/warehouse.duckdb)',
+        `(e.g. file:///data/sparkify or duckdb:///var/lib/warehouse.duckdb), or run downbeat connections add ${connectionId} --uri URI`,
     );
     this.connectionId = connectionId;
   }
@@ -26,24 +26,33 @@ export function envName(connectionId: string): string {
 
 /**
  * Resolves connection ids to open adapters, once each per process, in this order: the
- * environment (`DOWNBEAT_CONN_<ID>`), then the DAG's defaults, then the built-in `warehouse`
- * (a DuckDB file under DOWNBEAT_HOME).
+ * environment (`DOWNBEAT_CONN_<ID>`), then the connections kept in the metadata DB, then the DAG's
+ * defaults, then the built-in `warehouse` (a DuckDB file under DOWNBEAT_HOME).
  */
 export class Connections implements ConnectionResolver {
   readonly #config: DownbeatConfig;
   readonly #defaults: Readonly<Record<string, string>>;
+  readonly #stored: ReadonlyMap<string, () => string>;
   readonly #stores = new Map<string, Promise<ObjectStore>>();
   readonly #warehouses = new Map<string, Promise<Warehouse>>();
 
-  constructor(config: DownbeatConfig, defaults: Readonly<Record<string, string>> = {}) {
+  /** `stored`: connections kept in the metadata DB, decrypted when first used. */
+  constructor(
+    config: DownbeatConfig,
+    defaults: Readonly<Record<string, string>> = {},
+    stored: ReadonlyMap<string, () => string> = new Map(),
+  ) {
     this.#config = config;
     this.#defaults = defaults;
+    this.#stored = stored;
   }
 
   /** The URI a connection id resolves to. */
   uri(connectionId: string): string {
     const fromEnv = this.#config.env[envName(connectionId)];
     if (fromEnv) return fromEnv;
+    const stored = this.#stored.get(connectionId);
+    if (stored) return stored();
     const fallback =
       this.#defaults[connectionId] ??
       (connectionId === 'warehouse' ? `duckdb://${join(this.#config.home, 'warehouse.duckdb')}` : undefined);
@@ -77,3 +86,6 @@ function cached<T>(cache: Map<string, Promise<T>>, key: string, open: () => Prom
   }
   return adapter;
 }
+
+export { maskUri, SecretBox } from './secret-box.ts';
+export { storedConnections } from './stored.ts';

@@ -24,3 +24,4 @@ export { alive, beat, forget } from './processes.ts';
 export type { ProcessKind } from './processes.ts';
 export { QueueListener } from './postgres/queue-listener.ts';
 export { deleteVariable, getVariable, listVariables, setVariable, variableReader } from './variables.ts';
+export { deleteConnection, listConnections, putConnection } from './connections.ts';

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../config/index.ts';
-import { Connections } from '../../connections/index.ts';
+import { Connections, storedConnections } from '../../connections/index.ts';
+import { migrate, openDb, variableReader } from '../../store/index.ts';
 import { runInProcess, type TaskRunResult } from '../../executor/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { findDag, loadDags, print, type CliIo } from '../context.ts';
@@ -68,13 +69,23 @@ async function testRun(io: CliIo, request: TestRunRequest): Promise<number> {
     io.stdout,
     `${dag.id}  ${run.runId}  interval [${run.dataInterval.start.toISOString()}, ${run.dataInterval.end.toISOString()})`,
   );
-  const connections = new Connections(config, dag.connectionDefaults);
+  // The metadata DB holds variables and stored connections; dags test records no run in it.
+  const db = openDb(config.databaseUrl, config.home);
+  let connections: Connections;
+  try {
+    await migrate(db);
+    connections = new Connections(config, dag.connectionDefaults, await storedConnections(db, config));
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const started = Date.now();
   try {
     const results = await runInProcess({
       dag,
       run,
       connections,
+      variables: variableReader(db, io.env),
       only: request.taskId ? [request.taskId] : undefined,
       onTaskEnd: (result) => print(io.stdout, formatResult(result)),
       onLog: request.verbose ? (taskId, line) => print(io.stderr, `[${taskId}] ${line}`) : undefined,
@@ -91,6 +102,7 @@ async function testRun(io: CliIo, request: TestRunRequest): Promise<number> {
     return failed.length === 0 ? 0 : 1;
   } finally {
     await connections.close();
+    await db.close();
   }
 }
 
