@@ -1,4 +1,5 @@
 import { loadConfig } from '../config/index.ts';
+import { redact } from '../connections/index.ts';
 import { DownbeatError, toError } from '../errors/index.ts';
 import { loadPipelineCommands } from '../loader/index.ts';
 import { UsageError } from './args.ts';
@@ -158,14 +159,16 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
   } catch (thrown) {
     const error = toError(thrown);
     if (error instanceof UsageError) {
-      print(io.stderr, `downbeat: ${error.message}`);
+      print(io.stderr, redact(`downbeat: ${error.message}`));
       return 2;
     }
     print(
       io.stderr,
-      error instanceof DownbeatError
-        ? `downbeat: ${error.message}`
-        : `downbeat: unexpected error: ${error.stack ?? error.message}`,
+      redact(
+        error instanceof DownbeatError
+          ? `downbeat: ${error.message}`
+          : `downbeat: unexpected error: ${error.stack ?? error.message}`,
+      ),
     );
     return 1;
   }

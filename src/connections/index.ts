@@ -5,6 +5,7 @@ import { DownbeatError } from '../errors/index.ts';
 import type { ObjectStore, Warehouse } from '../ports/index.ts';
 import { openObjectStore } from '../storage/index.ts';
 import { openWarehouse } from '../warehouse/index.ts';
+import { registerUriSecrets } from './redact.ts';
 
 export class UnknownConnectionError extends DownbeatError {
   readonly connectionId: string;
@@ -49,6 +50,12 @@ export class Connections implements ConnectionResolver {
 
   /** The URI a connection id resolves to. */
   uri(connectionId: string): string {
+    const uri = this.#resolve(connectionId);
+    registerUriSecrets(uri);
+    return uri;
+  }
+
+  #resolve(connectionId: string): string {
     const fromEnv = this.#config.env[envName(connectionId)];
     if (fromEnv) return fromEnv;
     const stored = this.#stored.get(connectionId);
@@ -89,3 +96,4 @@ function cached<T>(cache: Map<string, Promise<T>>, key: string, open: () => Prom
 
 export { maskUri, SecretBox } from './secret-box.ts';
 export { storedConnections } from './stored.ts';
+export { redact, registerSecret, registerUriSecrets } from './redact.ts';

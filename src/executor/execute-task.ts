@@ -7,6 +7,7 @@ import type {
   VariableReader,
 } from '../dag/index.ts';
 import { TaskFailure } from '../dag/index.ts';
+import { redact } from '../connections/index.ts';
 import { DownbeatError, errorCode, toError } from '../errors/index.ts';
 
 export type TaskState =
@@ -53,7 +54,7 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<TryResul
   const now = options.now ?? (() => new Date());
   const lines: string[] = [];
   const write = (level: string, message: string) => {
-    const line = `${now().toISOString()} ${level} ${message}`;
+    const line = redact(`${now().toISOString()} ${level} ${message}`);
     lines.push(line);
     options.onLog?.(line);
   };
@@ -109,7 +110,7 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<TryResul
       startedAt,
       endedAt: now(),
       outcome: error instanceof TaskFailure ? error.outcome : {},
-      error: { code: errorCode(error), message: error.message },
+      error: { code: errorCode(error), message: redact(error.message) },
       log: lines,
     };
   } finally {

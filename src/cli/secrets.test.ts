@@ -1,0 +1,75 @@
+/**
+ * A secret put into a connection never appears in any output of a failing run: the CLI's output,
+ * the task's log and error in the metadata DB, even when the failing SQL statement contains it.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_POSTGRES_URL } from '../store/testing.ts';
+import { downbeat } from './testing.ts';
+
+const SRC = new URL('../', import.meta.url).pathname;
+const SECRET = 'hunter2-Zq9';
+let root: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'downbeat-secrets-'));
+  const dags = join(root, 'dags');
+  await mkdir(dags);
+  await writeFile(join(dags, 'package.json'), '{"type": "module"}');
+  await writeFile(
+    join(dags, 'leaky.dag.ts'),
+    // The statement is built at run time (here from the environment), so the secret is in no
+    // DAG definition: only in the connection, and in the SQL that fails.
+    `import { dag } from '${SRC}dag/index.ts';
+     const leak = {
+       kind: 'leak',
+       describe: () => ({}),
+       async execute(context) {
+         const warehouse = await context.connections.warehouse('warehouse');
+         await warehouse.execute("SELECT '" + process.env.LEAKY_SECRET + "' AS leaked FROM no_such_table");
+         return {};
+       },
+     };
+     export default dag({ id: 'leaky', schedule: '@daily', startDate: '2018-11-01' }, (d) => {
+       d.task('fails', leak);
+     });`,
+  );
+  // PostgreSQL with trust auth accepts any password: the connection works and carries the secret.
+  const url = new URL(TEST_POSTGRES_URL);
+  url.password = SECRET;
+  env = {
+    ...process.env,
+    DOWNBEAT_HOME: join(root, 'home'),
+    DOWNBEAT_DAGS_FOLDER: dags,
+    DOWNBEAT_CONN_WAREHOUSE: url.toString(),
+    LEAKY_SECRET: SECRET,
+  };
+});
+afterAll(async () => rm(root, { recursive: true, force: true }));
+
+describe('secrets in a failing run', () => {
+  it('are masked in what dags test prints', async () => {
+    const result = await downbeat(['dags', 'test', 'leaky', '2018-11-01', '--verbose'], env);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('no_such_table');
+    expect(result.stderr).toContain("SELECT '***'");
+    expect(result.stdout + result.stderr).not.toContain(SECRET);
+  });
+
+  it('are masked in the log and error a backfill stores in the metadata DB', async () => {
+    const result = await downbeat(
+      ['dags', 'backfill', 'leaky', '--start', '2018-11-01', '--end', '2018-11-02'],
+      env,
+    );
+    expect(result.status).toBe(1);
+    expect(result.stdout + result.stderr).not.toContain(SECRET);
+    const bytes = await readFile(join(root, 'home', 'metadata.sqlite'));
+    const wal = await readFile(join(root, 'home', 'metadata.sqlite-wal')).catch(() => Buffer.alloc(0));
+    expect(bytes.includes('no_such_table') || wal.includes('no_such_table')).toBe(true);
+    expect(bytes.includes(SECRET)).toBe(false);
+    expect(wal.includes(SECRET)).toBe(false);
+  });
+});
