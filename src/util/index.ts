@@ -1,2 +1,2 @@
 export { Mutex, NamedMutexes } from './mutex.ts';
-export { withPoolClient } from './pg-client.ts';
+export { inPoolTransaction, withPoolClient } from './pg-client.ts';

@@ -20,3 +20,18 @@ export async function withPoolClient<T>(
     client.release(broken);
   }
 }
+
+/** Runs `work` in one transaction on a client of the pool: committed when it resolves, rolled back when it throws. */
+export function inPoolTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withPoolClient(pool, async (client) => {
+    await client.query('BEGIN');
+    try {
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
+}

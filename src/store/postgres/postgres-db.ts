@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { withPoolClient } from '../../util/index.ts';
+import { inPoolTransaction } from '../../util/index.ts';
 import type { Db, DbRow, DbSession, DbValue } from '../db.ts';
 
 // BIGINT columns hold epoch milliseconds and ids: read them as numbers, not strings.
@@ -28,22 +28,14 @@ export class PostgresDb implements Db {
   }
 
   transaction<T>(work: (tx: DbSession) => Promise<T>): Promise<T> {
-    return withPoolClient(this.#pool, async (client) => {
+    return inPoolTransaction(this.#pool, (client) => {
       const session: DbSession = {
         dialect: 'postgres',
         query: async <R extends DbRow>(sql: string, params: readonly DbValue[] = []) =>
           (await client.query(sql, [...params])).rows as R[],
         execute: async (sql, params = []) => (await client.query(sql, [...params])).rowCount ?? 0,
       };
-      await client.query('BEGIN');
-      try {
-        const result = await work(session);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
+      return work(session);
     });
   }
 

@@ -11,7 +11,7 @@ import {
   type SqlSession,
   type Warehouse,
 } from '../../ports/index.ts';
-import { withPoolClient } from '../../util/index.ts';
+import { inPoolTransaction, withPoolClient } from '../../util/index.ts';
 import { bindableParams } from '../sql-params.ts';
 
 // TIMESTAMP (without time zone) holds UTC here: read it as UTC, not as the process's local time.
@@ -85,22 +85,14 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
-    return withPoolClient(this.#pool, async (client) => {
+    return inPoolTransaction(this.#pool, (client) => {
       const session: SqlSession = {
         query: async <R extends SqlRow>(sql: string, params?: SqlParams) =>
           rows<R>(await run(client, sql, params)),
         execute: async (sql, params) => (await run(client, sql, params)).rowCount ?? 0,
         bulkInsert: (table, columns, input) => copyRows(client, table, columns, input),
       };
-      await client.query('BEGIN');
-      try {
-        const result = await work(session);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
+      return work(session);
     });
   }
 
