@@ -1,0 +1,39 @@
+import { Link, useLocation } from '../lib/router.tsx';
+import { useSession } from '../lib/session.tsx';
+
+const SECTIONS = [
+  { to: '/', label: 'DAGs', active: (p: string) => p === '/' || p.startsWith('/dags') },
+  { to: '/backfills', label: 'Backfills', active: (p: string) => p.startsWith('/backfills') },
+  { to: '/connections', label: 'Connections', active: (p: string) => p.startsWith('/connections') },
+  { to: '/import-errors', label: 'Import errors', active: (p: string) => p.startsWith('/import-errors') },
+];
+
+export function Header() {
+  const { path } = useLocation();
+  const session = useSession();
+  return (
+    <header className="top">
+      <Link to="/" className="brand">
+        Downbeat
+      </Link>
+      <nav aria-label="Main">
+        <ul>
+          {SECTIONS.map((section) => (
+            <li key={section.to}>
+              <Link to={section.to} aria-current={section.active(path) ? 'page' : undefined}>
+                {section.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <form className="user" method="post" action="/logout">
+        <span data-testid="username">{session.username}</span>
+        <input type="hidden" name="csrf_token" value={session.csrf_token} />
+        <button type="submit" className="link-button">
+          Log out
+        </button>
+      </form>
+    </header>
+  );
+}

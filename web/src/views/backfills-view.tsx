@@ -1,0 +1,45 @@
+import { api } from '../api.ts';
+import { navigate, useLocation } from '../lib/router.tsx';
+import { usePoll } from '../lib/use-poll.ts';
+import { useTitle } from '../lib/use-title.ts';
+import { BackfillForm } from './backfill-form.tsx';
+import { BackfillList } from './backfill-list.tsx';
+
+/** /backfills?dag_id=…: a new backfill (preview, then start) and the backfills with their progress. */
+export function BackfillsView() {
+  useTitle('Backfills');
+  const { query } = useLocation();
+  const dagId = query.get('dag_id');
+  const dags = usePoll((signal) => api.dags(signal), [], 0);
+  const backfills = usePoll((signal) => api.backfills(dagId, signal), [dagId]);
+  const dagIds = (dags.data?.items ?? []).map((dag) => dag.dag_id);
+
+  const filter = (value: string) =>
+    navigate(value ? `/backfills?dag_id=${encodeURIComponent(value)}` : '/backfills', { replace: true });
+
+  return (
+    <main>
+      <h1>Backfills</h1>
+      <BackfillForm dagIds={dagIds} initialDag={dagId} onStarted={backfills.reload} />
+      <div className="section-head">
+        <h2>Backfills</h2>
+        <label className="inline">
+          DAG{' '}
+          <select
+            value={dagId ?? ''}
+            onChange={(event) => filter(event.target.value)}
+            data-testid="backfill-filter"
+          >
+            <option value="">all</option>
+            {dagIds.map((id) => (
+              <option key={id} value={id}>
+                {id}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <BackfillList backfills={backfills.data?.items} error={backfills.error} onChange={backfills.reload} />
+    </main>
+  );
+}

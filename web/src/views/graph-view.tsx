@@ -1,0 +1,62 @@
+import { api, type DagDetail, type TaskState } from '../api.ts';
+import { ErrorBanner } from '../components/error-banner.tsx';
+import { Legend } from '../components/legend.tsx';
+import { StateBadge } from '../components/state-badge.tsx';
+import { shortDate } from '../lib/format.ts';
+import { Link, navigate, path, useLocation } from '../lib/router.tsx';
+import { usePoll } from '../lib/use-poll.ts';
+import { useTitle } from '../lib/use-title.ts';
+import { GraphSvg } from './graph-svg.tsx';
+
+/** The DAG drawn, coloured with the states of one run (?run=…, default the newest). */
+export function GraphView({ dag }: { dag: DagDetail }) {
+  useTitle(`${dag.dag_id} graph`);
+  const { query } = useLocation();
+  const recent = usePoll((signal) => api.grid(dag.dag_id, 25, null, signal), [dag.dag_id]);
+  const newest = recent.data?.runs.at(-1)?.dag_run_id ?? null;
+  const runId = query.get('run') ?? newest;
+  const instances = usePoll(
+    (signal) => (runId ? api.taskInstances(dag.dag_id, runId, signal) : Promise.resolve(null)),
+    [dag.dag_id, runId],
+  );
+
+  const states = new Map<string, TaskState>(
+    (instances.data?.items ?? []).map((ti) => [ti.task_id, ti.state] as const),
+  );
+  const runs = [...(recent.data?.runs ?? [])].reverse();
+  const chosen = runs.find((run) => run.dag_run_id === runId);
+  const select = (id: string) =>
+    navigate(`${path('dags', dag.dag_id, 'graph')}?run=${encodeURIComponent(id)}`, { replace: true });
+
+  return (
+    <section aria-label="Graph">
+      <div className="toolbar">
+        <label className="inline">
+          Run{' '}
+          <select
+            value={runId ?? ''}
+            onChange={(event) => select(event.target.value)}
+            data-testid="graph-run"
+          >
+            {runId && !chosen && <option value={runId}>{runId}</option>}
+            {runs.length === 0 && !runId && <option value="">no runs yet</option>}
+            {runs.map((run) => (
+              <option key={run.dag_run_id} value={run.dag_run_id}>
+                {shortDate(run.logical_date)} · {run.run_type} · {run.state}
+              </option>
+            ))}
+          </select>
+        </label>
+        {chosen && <StateBadge state={chosen.state} />}
+        {runId && <Link to={path('dags', dag.dag_id, 'runs', runId)}>Open run</Link>}
+      </div>
+      <ErrorBanner message={recent.error ?? instances.error} />
+      <GraphSvg
+        tasks={dag.tasks}
+        states={states}
+        href={(taskId) => (runId ? path('dags', dag.dag_id, 'runs', runId, 'tasks', taskId) : null)}
+      />
+      <Legend />
+    </section>
+  );
+}

@@ -1,0 +1,116 @@
+import { useState } from 'react';
+import { api, errorMessage } from '../api.ts';
+import { ConfirmButton } from '../components/confirm-button.tsx';
+import { ErrorBanner, Loading } from '../components/error-banner.tsx';
+import { StateBadge } from '../components/state-badge.tsx';
+import { duration, longDate, shortDate } from '../lib/format.ts';
+import { Link, path } from '../lib/router.tsx';
+import { usePoll } from '../lib/use-poll.ts';
+import { useTitle } from '../lib/use-title.ts';
+import { ChecksTable } from './checks-table.tsx';
+
+/** One run: its facts, its task instances, clear it all, and its data-quality results. */
+export function RunView({ dagId, runId }: { dagId: string; runId: string }) {
+  useTitle(`${dagId} ${runId}`);
+  const run = usePoll((signal) => api.run(dagId, runId, signal), [dagId, runId]);
+  const tis = usePoll((signal) => api.taskInstances(dagId, runId, signal), [dagId, runId]);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const clear = async () => {
+    setError(null);
+    setMessage(null);
+    try {
+      const result = await api.clearRun(dagId, runId);
+      setMessage(`Cleared ${result.task_instances.length} task instances.`);
+      run.reload();
+      tis.reload();
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  };
+
+  const r = run.data;
+  return (
+    <section aria-labelledby="run-title" data-testid="run-view">
+      <h2 id="run-title">
+        Run <span className="mono">{runId}</span> {r && <StateBadge state={r.state} />}
+      </h2>
+      <ErrorBanner message={run.error ?? error} />
+      {r && (
+        <dl className="facts-list">
+          <dt>Logical date</dt>
+          <dd>{longDate(r.logical_date)}</dd>
+          <dt>Data interval</dt>
+          <dd>
+            {shortDate(r.data_interval_start)} → {shortDate(r.data_interval_end)}
+          </dd>
+          <dt>Type</dt>
+          <dd>
+            {r.run_type}
+            {r.backfill_id !== null && ` (backfill ${r.backfill_id})`}
+          </dd>
+          <dt>Started</dt>
+          <dd>{longDate(r.start_date)}</dd>
+          <dt>Ended</dt>
+          <dd>{longDate(r.end_date)}</dd>
+          <dt>Duration</dt>
+          <dd>{duration(r.duration)}</dd>
+        </dl>
+      )}
+      <div className="toolbar">
+        <ConfirmButton
+          label="Clear run"
+          question="Clear every task of this run and run them again?"
+          onConfirm={clear}
+          testId="clear-run"
+        />
+        <Link to={`${path('dags', dagId, 'graph')}?run=${encodeURIComponent(runId)}`}>Graph of this run</Link>
+        {message && (
+          <span className="ok" role="status">
+            {message}
+          </span>
+        )}
+      </div>
+      <h3>Task instances</h3>
+      <ErrorBanner message={tis.error} />
+      {tis.data === undefined ? (
+        !tis.error && <Loading />
+      ) : (
+        <div className="table-scroll">
+          <table data-testid="task-instances">
+            <thead>
+              <tr>
+                <th scope="col">Task</th>
+                <th scope="col">State</th>
+                <th scope="col">Try</th>
+                <th scope="col">Operator</th>
+                <th scope="col">Started</th>
+                <th scope="col">Duration</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tis.data.items.map((ti) => (
+                <tr key={ti.task_id} data-testid="task-instance-row">
+                  <th scope="row">
+                    <Link to={path('dags', dagId, 'runs', runId, 'tasks', ti.task_id)}>{ti.task_id}</Link>
+                  </th>
+                  <td>
+                    <StateBadge state={ti.state} />
+                  </td>
+                  <td>
+                    {ti.try_number} / {ti.max_tries}
+                  </td>
+                  <td>{ti.operator}</td>
+                  <td>{shortDate(ti.start_date)}</td>
+                  <td>{duration(ti.duration)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <ChecksTable dagId={dagId} runId={runId} />
+    </section>
+  );
+}

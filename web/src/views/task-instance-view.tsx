@@ -1,0 +1,131 @@
+import { useState } from 'react';
+import { api, errorMessage } from '../api.ts';
+import { ConfirmButton } from '../components/confirm-button.tsx';
+import { ErrorBanner, Loading } from '../components/error-banner.tsx';
+import { StateBadge } from '../components/state-badge.tsx';
+import { duration, longDate } from '../lib/format.ts';
+import { Link, navigate, path, useLocation } from '../lib/router.tsx';
+import { usePoll } from '../lib/use-poll.ts';
+import { useTitle } from '../lib/use-title.ts';
+import { LogViewer } from './log-viewer.tsx';
+import { TryDetails } from './try-details.tsx';
+
+interface Props {
+  readonly dagId: string;
+  readonly runId: string;
+  readonly taskId: string;
+}
+
+/** One task instance: details, its tries (each with error and log), and clear. */
+export function TaskInstanceView({ dagId, runId, taskId }: Props) {
+  useTitle(`${taskId} · ${runId}`);
+  const { query } = useLocation();
+  const ti = usePoll((signal) => api.taskInstance(dagId, runId, taskId, signal), [dagId, runId, taskId]);
+  const tries = usePoll((signal) => api.tries(dagId, runId, taskId, signal), [dagId, runId, taskId]);
+  const [downstream, setDownstream] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const list = tries.data?.items ?? [];
+  const wanted = Number(query.get('try'));
+  const chosen = list.find((t) => t.try_number === wanted) ?? list.at(-1);
+  const here = path('dags', dagId, 'runs', runId, 'tasks', taskId);
+
+  const clear = async () => {
+    setError(null);
+    setMessage(null);
+    try {
+      const result = await api.clearTasks(dagId, {
+        dag_run_id: runId,
+        task_ids: [taskId],
+        include_downstream: downstream,
+      });
+      setMessage(`Cleared ${result.task_instances.map((t) => t.task_id).join(', ') || 'nothing'}.`);
+      navigate(here, { replace: true });
+      ti.reload();
+      tries.reload();
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  };
+
+  const t = ti.data;
+  return (
+    <section aria-labelledby="ti-title" data-testid="task-instance-view">
+      <p className="crumbs">
+        <Link to={path('dags', dagId, 'runs', runId)}>Run {runId}</Link>
+      </p>
+      <h2 id="ti-title">
+        {taskId} {t && <StateBadge state={t.state} />}
+      </h2>
+      <ErrorBanner message={ti.error ?? error} />
+      {t === undefined ? (
+        !ti.error && <Loading />
+      ) : (
+        <dl className="facts-list">
+          <dt>Operator</dt>
+          <dd>{t.operator}</dd>
+          <dt>Try</dt>
+          <dd>
+            {t.try_number} of {t.max_tries}
+          </dd>
+          <dt>Worker</dt>
+          <dd className="mono">{t.worker ?? '—'}</dd>
+          <dt>Started</dt>
+          <dd>{longDate(t.start_date)}</dd>
+          <dt>Ended</dt>
+          <dd>{longDate(t.end_date)}</dd>
+          <dt>Duration</dt>
+          <dd>{duration(t.duration)}</dd>
+        </dl>
+      )}
+      <div className="toolbar">
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={downstream}
+            onChange={(event) => setDownstream(event.target.checked)}
+            data-testid="clear-downstream"
+          />{' '}
+          with downstream tasks
+        </label>
+        <ConfirmButton
+          label="Clear"
+          question={`Clear ${taskId}${downstream ? ' and its downstream tasks' : ''}?`}
+          onConfirm={clear}
+          testId="clear-task"
+        />
+        {message && (
+          <span className="ok" role="status" data-testid="clear-message">
+            {message}
+          </span>
+        )}
+      </div>
+      <h3>Tries</h3>
+      <ErrorBanner message={tries.error} />
+      {tries.data && list.length === 0 && <p className="muted">Not tried yet.</p>}
+      {list.length > 0 && (
+        <nav className="tabs" aria-label="Tries">
+          {list.map((attempt) => (
+            <Link
+              key={attempt.try_number}
+              to={`${here}?try=${attempt.try_number}`}
+              aria-current={attempt.try_number === chosen?.try_number ? 'page' : undefined}
+              className={`try-tab state-edge-${attempt.state}`}
+              data-testid="try-tab"
+            >
+              Try {attempt.try_number} <StateBadge state={attempt.state} />
+            </Link>
+          ))}
+        </nav>
+      )}
+      {chosen && (
+        <>
+          <TryDetails attempt={chosen} />
+          <h3>Log of try {chosen.try_number}</h3>
+          <LogViewer dagId={dagId} runId={runId} taskId={taskId} tryNumber={chosen.try_number} />
+        </>
+      )}
+    </section>
+  );
+}
