@@ -11,6 +11,7 @@ import { dagsPause, dagsTrigger, pauseHelp, triggerHelp } from './commands/dags-
 import { dbMigrate, help as migrateHelp } from './commands/db-migrate.ts';
 import { schedulerCommand, schedulerHelp, workerCommand, workerHelp } from './commands/serve.ts';
 import { help as standaloneHelp, standalone } from './commands/standalone.ts';
+import { help as webserverHelp, webserver } from './commands/webserver.ts';
 import { help as clearHelp, tasksClear } from './commands/tasks-clear.ts';
 import {
   connectionsAdd,
@@ -36,11 +37,17 @@ interface Command {
 const BUILT_IN: readonly Command[] = [
   {
     name: ['standalone'],
-    summary: 'scheduler, workers and HTTP server in one process (embedded mode)',
+    summary: 'scheduler, workers and web server in one process (embedded mode)',
     help: standaloneHelp,
     run: standalone,
   },
   { name: ['scheduler'], summary: 'run the scheduler', help: schedulerHelp, run: schedulerCommand },
+  {
+    name: ['webserver'],
+    summary: 'serve the web UI, REST API and /metrics',
+    help: webserverHelp,
+    run: webserver,
+  },
   {
     name: ['worker'],
     summary: 'run tasks from the queue (distributed mode)',
@@ -118,8 +125,8 @@ function usage(listed: readonly Command[]): string {
     'DOWNBEAT_DATABASE_URL (metadata DB: a SQLite path or postgres://…; default DOWNBEAT_HOME/metadata.sqlite),',
     'DOWNBEAT_HEARTBEAT_SECONDS (workers heartbeat running tries, default 5), DOWNBEAT_ZOMBIE_SECONDS (a try',
     'without a heartbeat this long is lost and runs again, default 60).',
-    '',
-    'Not built yet: webserver (the REST API and web UI).',
+    'DOWNBEAT_ADMIN_USER and DOWNBEAT_ADMIN_PASSWORD (the first web UI user), DOWNBEAT_SECRET_KEY (encrypts',
+    'stored connections).',
   ].join('\n');
 }
 

@@ -11,6 +11,7 @@ import {
   type Db,
   type TryEndResult,
 } from '../store/index.ts';
+import { LiveLog } from './live-log.ts';
 import { executeTask } from './execute-task.ts';
 
 export interface WorkerOptions {
@@ -196,6 +197,7 @@ export class Worker {
       dataInterval: { start: new Date(task.intervalStart), end: new Date(task.intervalEnd) },
       conf: JSON.parse(task.conf) as Record<string, unknown>,
     };
+    const live = new LiveLog(this.#options.db, task.tiId, task.tryNumber);
     const result = await executeTask({
       run,
       task: definition,
@@ -203,7 +205,9 @@ export class Worker {
       connections: this.#options.connectionsFor(dag),
       variables: this.#options.variables ?? { get: () => Promise.resolve(undefined) },
       now: () => new Date(this.#clock.now()),
+      onLog: (line) => live.push(line),
     });
-    await end({ state: result.state, outcome: result.outcome, error: result.error, log: result.log });
+    const rest = await live.close();
+    await end({ state: result.state, outcome: result.outcome, error: result.error, log: rest });
   }
 }

@@ -57,7 +57,7 @@ export class Scheduler {
     const { db, dags } = this.#options;
     const scoped = this.#options.backfillId !== undefined;
     // A scoped scheduler is not "the" scheduler: it does not announce itself to other commands.
-    if (!scoped) await beat(db, this.id, 'scheduler', now);
+    if (!scoped) await beat(db, this.id, 'scheduler', now, this.lastLoop?.ms ?? null);
     const created = scoped ? 0 : await createDueRuns(db, dags, now);
     const requeued = (await requeueZombies(db, now, this.#options.zombieAfterMs ?? 60_000)).length;
     const startedRuns = await startQueuedRuns(db, now, { backfillId: this.#options.backfillId });

@@ -1,2 +1,9 @@
-export { startHealthServer } from './health-server.ts';
-export type { HealthServerOptions } from './health-server.ts';
+/** The HTTP surface: REST API (/api/v1), web UI, /metrics and /health, behind authentication. */
+export { createApp } from './app.ts';
+export { ensureFirstUser } from './auth/auth.ts';
+export { connectionAdmin } from './connection-admin.ts';
+export type { ConnectionAdmin, ServerContext } from './context.ts';
+export { startWebServer } from './server.ts';
+export type { WebServerOptions } from './server.ts';
+export { ensureWebBuild, WEB_DIST } from './web-build.ts';
+export type * as Api from './api/types.ts';

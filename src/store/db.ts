@@ -10,7 +10,7 @@ export type DbRow = Record<string, unknown>;
 
 export interface DbSession {
   readonly dialect: MetadataDialect;
-  query<T extends DbRow = DbRow>(sql: string, params?: readonly DbValue[]): Promise<T[]>;
+  query<T extends object = DbRow>(sql: string, params?: readonly DbValue[]): Promise<T[]>;
   /** Rows changed. */
   execute(sql: string, params?: readonly DbValue[]): Promise<number>;
 }

@@ -11,7 +11,7 @@ export { completeRunIfDone, createRun, getRun, PRIORITY, startQueuedRuns } from 
 export type { RunRow, RunState } from './runs.ts';
 export { appendLog, claimTasks, endTry, heartbeat, requeueZombies } from './queue.ts';
 export type { ClaimedTask, TryEnd, TryEndResult } from './queue.ts';
-export { clearTasks } from './clear.ts';
+export { clearInTransaction, clearTasks } from './clear.ts';
 export {
   backfillProgress,
   cancelBackfill,
@@ -25,3 +25,34 @@ export type { ProcessKind } from './processes.ts';
 export { QueueListener } from './postgres/queue-listener.ts';
 export { deleteVariable, getVariable, listVariables, setVariable, variableReader } from './variables.ts';
 export { deleteConnection, listConnections, putConnection } from './connections.ts';
+export {
+  checkCountsOf,
+  checksOfRun,
+  countRuns,
+  findBackfill,
+  findRun,
+  findTaskInstance,
+  importErrors,
+  latestScheduledRun,
+  listBackfills,
+  listDagRows,
+  listRuns,
+  logLines,
+  outcomesOf,
+  recentRunStates,
+  runWindow,
+  taskInstancesOf,
+  triesOf,
+} from './history.ts';
+export type { BackfillRow, CheckRow, RunFilter, TaskInstanceRow, TryRow } from './history.ts';
+export {
+  countUsers,
+  createToken,
+  createUser,
+  deleteExpiredTokens,
+  deleteToken,
+  findToken,
+  passwordHashOf,
+} from './users.ts';
+export type { TokenRow } from './users.ts';
+export { liveProcesses, queueDepth, runsByState, taskInstancesByState, tryDurations } from './metrics.ts';

@@ -3,12 +3,21 @@ import type { Db } from './db.ts';
 
 export type ProcessKind = 'scheduler' | 'worker' | 'webserver';
 
-/** Records that a process is alive; called at start and every few seconds. */
-export async function beat(db: Db, id: string, kind: ProcessKind, now: number): Promise<void> {
+/**
+ * Records that a process is alive; called at start and every few seconds. A scheduler also
+ * records its last loop's time, for /metrics.
+ */
+export async function beat(
+  db: Db,
+  id: string,
+  kind: ProcessKind,
+  now: number,
+  loopMs: number | null = null,
+): Promise<void> {
   await db.execute(
-    `INSERT INTO processes (id, kind, hostname, pid, started_at, heartbeat_at) VALUES ($1, $2, $3, $4, $5, $5)
-     ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`,
-    [id, kind, hostname(), process.pid, now],
+    `INSERT INTO processes (id, kind, hostname, pid, started_at, heartbeat_at, loop_ms) VALUES ($1, $2, $3, $4, $5, $5, $6)
+     ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, loop_ms = excluded.loop_ms`,
+    [id, kind, hostname(), process.pid, now, loopMs],
   );
 }
 

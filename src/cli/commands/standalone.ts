@@ -1,17 +1,17 @@
 import { envName } from '../../connections/index.ts';
 import { loadPipelineCommands } from '../../loader/index.ts';
-import { startHealthServer } from '../../server/index.ts';
 import { backfillProgress, createBackfill } from '../../store/index.ts';
 import { parse, UsageError } from '../args.ts';
 import { print, type CliIo } from '../context.ts';
 import { startEngine } from '../engine.ts';
 import { openRuntime } from '../runtime.ts';
 import { untilStopped } from '../signals.ts';
+import { portOption, serveHttp } from '../web.ts';
 
 export const help = `Usage: downbeat standalone [--port 8080] [--concurrency 4]
 
 Everything in one process, the embedded mode: migrates the metadata DB, then runs the scheduler,
-a pool of workers and the HTTP server (/health) until SIGINT or SIGTERM. On its first start, for
+a pool of workers and the web server (UI, REST API, /metrics, /health) until SIGINT or SIGTERM. On its first start, for
 each pipeline with sample data whose source connection nobody configured, it writes the sample and
 backfills it (Sparkify: November 2018, 720 hourly runs), with progress here. New DAGs are paused,
 as in Airflow: backfills and triggered runs still run.
@@ -20,28 +20,20 @@ as in Airflow: backfills and triggered runs still run.
 
 export async function standalone(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parse(args, { port: { type: 'string' }, concurrency: { type: 'string' } });
-  const port = values.port === undefined ? 8080 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new UsageError(`--port must be a port number, got "${values.port}"`);
+  const port = portOption(values.port);
   const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new UsageError(`--concurrency must be a whole number ≥ 1, got "${values.concurrency}"`);
 
   const runtime = await openRuntime(io);
   let engine: ReturnType<typeof startEngine> | undefined;
-  const http = await startHealthServer({
-    port,
-    status: () => ({
-      scheduler: engine?.scheduler?.lastLoop ?? null,
-      running_tasks: engine?.worker?.busy ?? 0,
-    }),
-  }).catch(async (error: Error) => {
+  const http = await serveHttp(runtime, io, port).catch(async (error: Error) => {
     await runtime.close();
-    throw new UsageError(`cannot listen on port ${port}: ${error.message} (choose another with --port)`);
+    throw error;
   });
   print(
     io.stdout,
-    `Downbeat standalone: metadata ${runtime.db.location}, DAGs ${runtime.config.dagsFolder}, health ${http.url}/health`,
+    `Downbeat standalone: metadata ${runtime.db.location}, DAGs ${runtime.config.dagsFolder}, web UI ${http.url} (health ${http.url}/health)`,
   );
   try {
     const { backfills, stopFeeds } = await startSamples(runtime, io);
@@ -72,7 +64,7 @@ export async function standalone(args: readonly string[], io: CliIo): Promise<nu
     await engine.stop();
     return 0;
   } finally {
-    http.server.close();
+    await http.close();
     await runtime.close();
   }
 }

@@ -19,7 +19,7 @@ export class PostgresDb implements Db {
     this.location = `postgres://${parsed.host}${parsed.pathname}`;
   }
 
-  async query<T extends DbRow = DbRow>(sql: string, params: readonly DbValue[] = []): Promise<T[]> {
+  async query<T extends object = DbRow>(sql: string, params: readonly DbValue[] = []): Promise<T[]> {
     return (await this.#pool.query(sql, [...params])).rows as T[];
   }
 
@@ -31,7 +31,7 @@ export class PostgresDb implements Db {
     return inPoolTransaction(this.#pool, (client) => {
       const session: DbSession = {
         dialect: 'postgres',
-        query: async <R extends DbRow>(sql: string, params: readonly DbValue[] = []) =>
+        query: async <R extends object>(sql: string, params: readonly DbValue[] = []) =>
           (await client.query(sql, [...params])).rows as R[],
         execute: async (sql, params = []) => (await client.query(sql, [...params])).rowCount ?? 0,
       };

@@ -41,7 +41,7 @@ export class SqliteDb implements Db {
     this.#db.pragma('synchronous = NORMAL');
   }
 
-  query<T extends DbRow = DbRow>(sql: string, params: readonly DbValue[] = []): Promise<T[]> {
+  query<T extends object = DbRow>(sql: string, params: readonly DbValue[] = []): Promise<T[]> {
     return this.#turn.run(() => Promise.resolve(this.#query<T>(sql, params)));
   }
 
@@ -54,7 +54,7 @@ export class SqliteDb implements Db {
       this.#db.exec('BEGIN IMMEDIATE');
       const session: DbSession = {
         dialect: 'sqlite',
-        query: <R extends DbRow>(sql: string, params: readonly DbValue[] = []) =>
+        query: <R extends object>(sql: string, params: readonly DbValue[] = []) =>
           Promise.resolve(this.#query<R>(sql, params)),
         execute: (sql, params = []) => Promise.resolve(this.#execute(sql, params)),
       };

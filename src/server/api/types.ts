@@ -1,0 +1,268 @@
+/**
+ * The REST API's shapes (/api/v1), shared by the server and the web UI's client: one definition,
+ * so a change to an answer is a type error in both. Times are ISO-8601 strings (UTC, milliseconds).
+ * Paths and field names follow Airflow's stable REST API where it has one.
+ */
+
+export type RunState = 'queued' | 'running' | 'success' | 'failed';
+export type TaskState =
+  | 'none'
+  | 'scheduled'
+  | 'queued'
+  | 'running'
+  | 'up_for_retry'
+  | 'success'
+  | 'failed'
+  | 'upstream_failed'
+  | 'skipped';
+export type RunType = 'scheduled' | 'manual' | 'backfill';
+export type Reprocess = 'none' | 'failed' | 'completed';
+
+/** Every error answer: `{ error: { code, message } }`, with a stable code. */
+export interface ApiError {
+  readonly error: { readonly code: string; readonly message: string; readonly field?: string };
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly total_entries: number;
+}
+
+// ---- DAGs ---------------------------------------------------------------------------------
+
+export interface DagSummary {
+  readonly dag_id: string;
+  readonly description: string | null;
+  readonly file: string;
+  readonly schedule: string | null;
+  readonly timezone: string;
+  readonly is_paused: boolean;
+  readonly is_active: boolean;
+  readonly tags: readonly string[];
+  /** The logical date of the next scheduled run; null when paused or unscheduled. */
+  readonly next_run: string | null;
+  readonly last_run: DagRun | null;
+  /** The newest runs' states, newest first (up to 10). */
+  readonly recent_runs: readonly { readonly run_id: string; readonly state: RunState }[];
+}
+
+export interface DagTask {
+  readonly task_id: string;
+  readonly operator: string;
+  readonly upstream: readonly string[];
+  readonly downstream: readonly string[];
+  readonly retries: number;
+  readonly config: unknown;
+}
+
+export interface DagDetail extends DagSummary {
+  readonly start_date: string;
+  readonly catchup: boolean;
+  readonly max_active_runs: number;
+  /** In topological order. */
+  readonly tasks: readonly DagTask[];
+}
+
+export interface ImportError {
+  readonly file: string;
+  readonly message: string;
+  readonly updated_at: string;
+}
+
+// ---- Runs and task instances ----------------------------------------------------------------
+
+export interface DagRun {
+  readonly dag_id: string;
+  readonly dag_run_id: string;
+  readonly run_type: RunType;
+  readonly state: RunState;
+  readonly logical_date: string;
+  readonly data_interval_start: string;
+  readonly data_interval_end: string;
+  readonly conf: Record<string, unknown>;
+  readonly backfill_id: number | null;
+  readonly queued_at: string;
+  readonly start_date: string | null;
+  readonly end_date: string | null;
+  /** Seconds from start to end; null until it ends. */
+  readonly duration: number | null;
+}
+
+/** POST /dags/{dag_id}/dagRuns */
+export interface TriggerRunBody {
+  readonly logical_date: string;
+  readonly conf?: Record<string, unknown>;
+}
+
+export interface TaskInstance {
+  readonly dag_id: string;
+  readonly dag_run_id: string;
+  readonly task_id: string;
+  readonly state: TaskState;
+  readonly try_number: number;
+  readonly max_tries: number;
+  readonly operator: string;
+  readonly worker: string | null;
+  readonly start_date: string | null;
+  readonly end_date: string | null;
+  readonly duration: number | null;
+}
+
+export interface TaskTry {
+  readonly try_number: number;
+  readonly state: TaskState;
+  readonly worker: string;
+  readonly start_date: string;
+  readonly end_date: string | null;
+  readonly duration: number | null;
+  readonly error: { readonly code: string; readonly message: string } | null;
+  /** What the operator reported (rows written, objects staged…); null until it ends. */
+  readonly outcome: Record<string, unknown> | null;
+}
+
+/**
+ * GET …/taskInstances/{task_id}/logs/{try}?after=N. Lines after line N; `done` is true once the
+ * try has ended and every line is in. Streamed as Server-Sent Events with `Accept: text/event-stream`
+ * (one `data:` event per LogChunk, until done).
+ */
+export interface LogChunk {
+  readonly lines: readonly { readonly line_no: number; readonly text: string }[];
+  readonly last_line_no: number;
+  readonly done: boolean;
+}
+
+/** POST /dags/{dag_id}/clearTaskInstances */
+export interface ClearBody {
+  readonly dag_run_id: string;
+  /** Omitted: every task of the run. */
+  readonly task_ids?: readonly string[];
+  readonly include_downstream?: boolean;
+  readonly dry_run?: boolean;
+}
+export interface ClearResult {
+  readonly task_instances: readonly { readonly task_id: string; readonly state: TaskState }[];
+}
+
+// ---- Grid -------------------------------------------------------------------------------------
+
+/**
+ * GET /dags/{dag_id}/grid?limit=N&before=ISO — the newest `limit` runs before `before`, oldest
+ * first, with one state per task in `task_ids` order. Windowed: it costs the same at 10 runs and
+ * 100,000.
+ */
+export interface Grid {
+  readonly task_ids: readonly string[];
+  readonly runs: readonly {
+    readonly dag_run_id: string;
+    readonly logical_date: string;
+    readonly state: RunState;
+    readonly run_type: RunType;
+    readonly duration: number | null;
+    /** A task's state, in task_ids order; 'none' when it has no instance. */
+    readonly states: readonly TaskState[];
+  }[];
+  readonly total_runs: number;
+  /** Pass as `before` for the previous page; null when there are no older runs. */
+  readonly older: string | null;
+}
+
+// ---- Data quality and run statistics -----------------------------------------------------------
+
+export interface CheckResult {
+  readonly task_id: string;
+  readonly try_number: number;
+  readonly name: string;
+  readonly sql: string | null;
+  readonly expected: string;
+  readonly actual: string;
+  readonly passed: boolean;
+}
+
+/** GET /dags/{dag_id}/dagRuns/{run_id}/checks */
+export interface RunChecks {
+  readonly checks: readonly CheckResult[];
+  /** Rows each task reported writing, by task id (from its last try's outcome). */
+  readonly rows: Readonly<Record<string, number>>;
+}
+
+/** GET /dags/{dag_id}/stats?limit=N — per run, newest N, oldest first: for the charts. */
+export interface RunStats {
+  readonly runs: readonly {
+    readonly dag_run_id: string;
+    readonly logical_date: string;
+    readonly state: RunState;
+    readonly duration: number | null;
+    readonly rows_staged: number;
+    readonly rows_loaded: number;
+    readonly checks_passed: number;
+    readonly checks_failed: number;
+  }[];
+}
+
+// ---- Backfills -----------------------------------------------------------------------------------
+
+/** POST /backfills and POST /backfills/dry_run */
+export interface BackfillBody {
+  readonly dag_id: string;
+  readonly from_date: string;
+  /** Exclusive. */
+  readonly to_date: string;
+  readonly reprocess_behavior?: Reprocess;
+  readonly max_active_runs?: number;
+}
+
+export interface BackfillPreview {
+  readonly runs: readonly {
+    readonly logical_date: string;
+    readonly action: 'create' | 'rerun' | 'adopt' | 'skip';
+    readonly existing: RunState | null;
+  }[];
+}
+
+export interface Backfill {
+  readonly id: number;
+  readonly dag_id: string;
+  readonly from_date: string;
+  readonly to_date: string;
+  readonly reprocess_behavior: Reprocess;
+  readonly max_active_runs: number;
+  /** running, done, failed or cancelled. */
+  readonly state: string;
+  readonly created_at: string;
+  readonly completed_at: string | null;
+  readonly progress: {
+    readonly total: number;
+    readonly success: number;
+    readonly failed: number;
+    readonly running: number;
+    readonly queued: number;
+  };
+}
+
+// ---- Connections and the session -----------------------------------------------------------------
+
+export interface Connection {
+  readonly connection_id: string;
+  /** The URI with its secrets replaced by `***`. */
+  readonly uri: string;
+  /** Where it comes from: stored in the metadata DB, or a DOWNBEAT_CONN_ environment variable. */
+  readonly source: 'stored' | 'environment';
+}
+
+/** POST /connections */
+export interface ConnectionBody {
+  readonly connection_id: string;
+  readonly uri: string;
+}
+
+/** GET /auth/session: who is logged in, and the CSRF token the UI sends back on every change. */
+export interface Session {
+  readonly username: string;
+  readonly csrf_token: string;
+}
+
+/** GET /health (no login needed). */
+export interface Health {
+  readonly status: 'ok';
+  readonly scheduler: { readonly alive: boolean; readonly last_heartbeat: string | null };
+}

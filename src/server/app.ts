@@ -1,0 +1,87 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { alive } from '../store/index.ts';
+import type { Health } from './api/types.ts';
+import { authentication, sessionRoutes } from './auth/auth.ts';
+import type { AppEnv, ServerContext } from './context.ts';
+import { ApiError, errorHandler } from './errors.ts';
+import { prometheusMetrics } from './metrics.ts';
+import { openApiDocument } from './openapi.ts';
+import { backfillRoutes } from './routes/backfills.ts';
+import { connectionRoutes } from './routes/connections.ts';
+import { dagRoutes } from './routes/dags.ts';
+import { gridRoutes } from './routes/grid.ts';
+import { runRoutes } from './routes/runs.ts';
+import { taskInstanceRoutes } from './routes/task-instances.ts';
+import { serveUi } from './static-ui.ts';
+
+/** Request bodies larger than this are refused with 413 before they are read whole. */
+const MAX_BODY = 1024 * 1024;
+
+/**
+ * The HTTP app: /health (open), /login, then behind authentication the REST API (/api/v1),
+ * /metrics and the web UI.
+ */
+export function createApp(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(errorHandler(ctx.log));
+  app.notFound((c) =>
+    c.json(new ApiError(404, 'not_found', `no route ${c.req.method} ${c.req.path}`).body(), 404),
+  );
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+      xFrameOptions: 'DENY',
+      referrerPolicy: 'same-origin',
+    }),
+  );
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY,
+      onError: () => {
+        throw new ApiError(413, 'too_large', `the request body is over ${MAX_BODY / 1024} KiB`);
+      },
+    }),
+  );
+
+  app.get('/health', async (c) => {
+    const now = ctx.now();
+    const scheduler = await alive(ctx.db, 'scheduler', now, 15_000).catch(() => false);
+    const health: Health = { status: 'ok', scheduler: { alive: scheduler, last_heartbeat: null } };
+    return c.json(health);
+  });
+
+  const auth = authentication(ctx);
+  app.route('/', auth.routes);
+  app.use('*', auth.require);
+
+  const api = new Hono<AppEnv>();
+  api.get('/openapi.json', (c) => c.json(openApiDocument()));
+  for (const routes of [
+    dagRoutes,
+    runRoutes,
+    taskInstanceRoutes,
+    gridRoutes,
+    backfillRoutes,
+    connectionRoutes,
+    sessionRoutes,
+  ]) {
+    api.route('/', routes(ctx));
+  }
+  api.all('*', (c) => {
+    throw new ApiError(404, 'not_found', `no route ${c.req.method} ${c.req.path}`);
+  });
+  app.route('/api/v1', api);
+  app.get('/metrics', async (c) =>
+    c.text(await prometheusMetrics(ctx), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
+  );
+  app.get('*', serveUi(ctx.webRoot));
+  return app;
+}

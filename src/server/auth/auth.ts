@@ -1,0 +1,227 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context, MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import {
+  countUsers,
+  createToken,
+  createUser,
+  deleteExpiredTokens,
+  deleteToken,
+  findToken,
+  passwordHashOf,
+  type Db,
+} from '../../store/index.ts';
+import type { Session } from '../api/types.ts';
+import type { AppEnv, AuthUser, ServerContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { loginPage } from './login-page.ts';
+import { generatePassword, hashPassword, newToken, tokenHash, verifyPassword } from './password.ts';
+import { LoginRateLimit } from './rate-limit.ts';
+
+const COOKIE = 'downbeat_session';
+const SESSION_MS = 12 * 3600_000;
+
+/**
+ * The first user: DOWNBEAT_ADMIN_USER / DOWNBEAT_ADMIN_PASSWORD when set (created if missing);
+ * otherwise, when there is no user at all, `admin` with a generated password, printed once.
+ */
+export async function ensureFirstUser(
+  db: Db,
+  env: Readonly<Record<string, string | undefined>>,
+  print: (line: string) => void,
+  now: number,
+): Promise<void> {
+  const user = env.DOWNBEAT_ADMIN_USER;
+  const password = env.DOWNBEAT_ADMIN_PASSWORD;
+  if (user && password) {
+    if (await passwordHashOf(db, user)) return;
+    await createUser(db, user, await hashPassword(password), now);
+    print(`web UI user "${user}" created from DOWNBEAT_ADMIN_USER`);
+    return;
+  }
+  if ((await countUsers(db)) > 0) return;
+  const generated = generatePassword();
+  if (await createUser(db, 'admin', await hashPassword(generated), now)) {
+    print(
+      `web UI login: admin / ${generated}  (shown once; set DOWNBEAT_ADMIN_USER and DOWNBEAT_ADMIN_PASSWORD to choose)`,
+    );
+  }
+}
+
+const unauthorized = (c: Context, message: string): ApiError => {
+  // A page's own fetch (Sec-Fetch-Dest: empty) gets no Basic challenge, so the browser shows no prompt.
+  const fromPage = c.req.header('sec-fetch-dest') === 'empty';
+  const challenge = fromPage ? 'Bearer realm="downbeat"' : 'Basic realm="downbeat", Bearer realm="downbeat"';
+  return new ApiError(401, 'unauthorized', message, { headers: { 'WWW-Authenticate': challenge } });
+};
+
+/** Checks the credentials of every request but /health and the login page. */
+export function authentication(ctx: ServerContext): {
+  routes: Hono<AppEnv>;
+  require: MiddlewareHandler<AppEnv>;
+} {
+  const limit = new LoginRateLimit();
+  // Basic credentials verified recently, so an API client does not pay scrypt on every call.
+  const verified = new Map<string, number>();
+  const clientOf = (c: Context): string => {
+    try {
+      return getConnInfo(c).remote.address ?? 'unknown';
+    } catch {
+      return 'unknown';
+    }
+  };
+
+  async function checkPassword(c: Context, username: string, password: string): Promise<boolean> {
+    const now = ctx.now();
+    const key = `${clientOf(c)}|${username}`;
+    const wait = limit.retryAfter(key, now);
+    if (wait > 0) {
+      throw new ApiError(
+        429,
+        'too_many_attempts',
+        `too many failed logins for "${username}": try again in ${wait} s`,
+        {
+          headers: { 'Retry-After': String(wait) },
+        },
+      );
+    }
+    const stored = await passwordHashOf(ctx.db, username);
+    const ok = stored !== undefined && (await verifyPassword(password, stored));
+    if (ok) limit.succeeded(key);
+    else limit.failed(key, now);
+    return ok;
+  }
+
+  async function identify(c: Context): Promise<AuthUser | undefined> {
+    const header = c.req.header('authorization') ?? '';
+    const now = ctx.now();
+    if (/^basic /i.test(header)) {
+      const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon < 0) throw unauthorized(c, 'malformed Basic credentials: expected base64 of user:password');
+      const username = decoded.slice(0, colon);
+      const cacheKey = tokenHash(decoded);
+      if (
+        (verified.get(cacheKey) ?? 0) > now ||
+        (await checkPassword(c, username, decoded.slice(colon + 1)))
+      ) {
+        verified.set(cacheKey, now + 60_000);
+        return { username, via: 'basic', csrfToken: null };
+      }
+      throw unauthorized(c, 'wrong user name or password');
+    }
+    if (/^bearer /i.test(header)) {
+      const token = await findToken(ctx.db, tokenHash(header.slice(7).trim()), now);
+      if (!token || token.kind !== 'api') throw unauthorized(c, 'unknown or expired token');
+      return { username: token.username, via: 'bearer', csrfToken: null };
+    }
+    const cookie = getCookie(c, COOKIE);
+    if (!cookie) return undefined;
+    const session = await findToken(ctx.db, tokenHash(cookie), now);
+    if (!session || session.kind !== 'session') return undefined;
+    return { username: session.username, via: 'session', csrfToken: session.csrf_token };
+  }
+
+  const require: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const user = await identify(c);
+    if (!user) {
+      const wantsPage =
+        c.req.method === 'GET' && !c.req.path.startsWith('/api/') && c.req.path !== '/metrics';
+      if (wantsPage) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 302);
+      throw unauthorized(c, 'log in first: HTTP Basic, a bearer token, or a session from /login');
+    }
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
+      const site = c.req.header('sec-fetch-site');
+      if (site === 'cross-site')
+        throw new ApiError(403, 'cross_site', 'changes from another site are refused');
+      if (user.via === 'session' && c.req.header('x-csrf-token') !== user.csrfToken) {
+        throw new ApiError(
+          403,
+          'csrf',
+          'missing or wrong X-CSRF-Token header (GET /api/v1/auth/session gives it)',
+        );
+      }
+    }
+    c.set('user', user);
+    await next();
+  };
+
+  const routes = new Hono<AppEnv>();
+  routes.get('/login', (c) => {
+    const next = safeNext(c.req.query('next'));
+    return c.html(loginPage({ next }));
+  });
+  routes.post('/login', async (c) => {
+    const form = await c.req.parseBody();
+    const username = typeof form.username === 'string' ? form.username : '';
+    const password = typeof form.password === 'string' ? form.password : '';
+    const next = safeNext(typeof form.next === 'string' ? form.next : undefined);
+    let ok = false;
+    try {
+      ok = username !== '' && (await checkPassword(c, username, password));
+    } catch (error) {
+      if (error instanceof ApiError) return c.html(loginPage({ next, error: error.message }), error.status);
+      throw error;
+    }
+    if (!ok) return c.html(loginPage({ next, error: 'Wrong user name or password.' }), 401);
+    const now = ctx.now();
+    await deleteExpiredTokens(ctx.db, now);
+    const token = newToken();
+    await createToken(
+      ctx.db,
+      { hash: tokenHash(token), username, kind: 'session', csrf: newToken(), expiresAt: now + SESSION_MS },
+      now,
+    );
+    setCookie(c, COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/',
+      maxAge: SESSION_MS / 1000,
+      secure: new URL(c.req.url).protocol === 'https:',
+    });
+    return c.redirect(next, 303);
+  });
+  routes.post('/logout', async (c) => {
+    const cookie = getCookie(c, COOKIE);
+    if (cookie) {
+      const session = await findToken(ctx.db, tokenHash(cookie), ctx.now());
+      const form = await c.req.parseBody();
+      if (
+        session &&
+        form.csrf_token !== session.csrf_token &&
+        c.req.header('x-csrf-token') !== session.csrf_token
+      )
+        throw new ApiError(403, 'csrf', 'missing or wrong CSRF token');
+      await deleteToken(ctx.db, tokenHash(cookie));
+    }
+    deleteCookie(c, COOKIE, { path: '/' });
+    return c.redirect('/login', 303);
+  });
+  return { routes, require };
+}
+
+/** Routes for the logged-in user: who am I, and API tokens. */
+export function sessionRoutes(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/auth/session', (c) => {
+    const user = c.get('user');
+    const session: Session = { username: user.username, csrf_token: user.csrfToken ?? '' };
+    return c.json(session);
+  });
+  app.post('/auth/tokens', async (c) => {
+    const token = newToken();
+    await createToken(
+      ctx.db,
+      { hash: tokenHash(token), username: c.get('user').username, kind: 'api', csrf: null, expiresAt: null },
+      ctx.now(),
+    );
+    return c.json({ token }, 201);
+  });
+  return app;
+}
+
+/** Only a path of this site: `next` must not send a user elsewhere after login. */
+function safeNext(next: string | undefined): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : '/';
+}

@@ -1,0 +1,68 @@
+import {
+  liveProcesses,
+  queueDepth,
+  runsByState,
+  taskInstancesByState,
+  tryDurations,
+} from '../store/index.ts';
+import type { ServerContext } from './context.ts';
+
+/** /metrics in Prometheus's text format: runs and tasks by state, try durations, queue, scheduler. */
+export async function prometheusMetrics(ctx: ServerContext): Promise<string> {
+  const now = ctx.now();
+  const out: string[] = [];
+  const family = (name: string, type: string, help: string) =>
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+  const sample = (name: string, labels: Record<string, string>, value: number) => {
+    const text = Object.entries(labels)
+      .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
+      .join(',');
+    out.push(`${name}${text ? `{${text}}` : ''} ${Number.isFinite(value) ? value : 0}`);
+  };
+
+  family('downbeat_dag_runs', 'gauge', 'DAG runs in the metadata DB, by DAG and state.');
+  for (const r of await runsByState(ctx.db))
+    sample('downbeat_dag_runs', { dag_id: r.dag_id, state: r.state }, Number(r.n));
+
+  family('downbeat_task_instances', 'gauge', 'Task instances, by DAG and state.');
+  for (const r of await taskInstancesByState(ctx.db))
+    sample('downbeat_task_instances', { dag_id: r.dag_id, state: r.state }, Number(r.n));
+
+  family('downbeat_task_try_duration_seconds', 'summary', 'Durations of ended tries, by task and outcome.');
+  for (const r of await tryDurations(ctx.db)) {
+    const labels = { dag_id: r.dag_id, task_id: r.task_id, state: r.state };
+    sample('downbeat_task_try_duration_seconds_sum', labels, Number(r.seconds));
+    sample('downbeat_task_try_duration_seconds_count', labels, Number(r.n));
+  }
+
+  const depth = await queueDepth(ctx.db, now);
+  family(
+    'downbeat_queue_depth',
+    'gauge',
+    'Tasks ready to run now (ready) and waiting for their retry delay.',
+  );
+  sample('downbeat_queue_depth', { kind: 'ready' }, depth.ready);
+  sample('downbeat_queue_depth', { kind: 'waiting_retry' }, depth.waiting);
+
+  const processes = await liveProcesses(ctx.db, now, 60_000);
+  family('downbeat_processes', 'gauge', 'Processes that heartbeated in the last minute, by kind.');
+  for (const kind of ['scheduler', 'worker', 'webserver'])
+    sample('downbeat_processes', { kind }, processes.filter((p) => p.kind === kind).length);
+
+  family('downbeat_scheduler_loop_seconds', 'gauge', "Each live scheduler's last loop time.");
+  family(
+    'downbeat_scheduler_heartbeat_age_seconds',
+    'gauge',
+    "Seconds since each live scheduler's heartbeat.",
+  );
+  for (const p of processes.filter((x) => x.kind === 'scheduler')) {
+    if (p.loop_ms !== null)
+      sample('downbeat_scheduler_loop_seconds', { scheduler: p.id }, Number(p.loop_ms) / 1000);
+    sample(
+      'downbeat_scheduler_heartbeat_age_seconds',
+      { scheduler: p.id },
+      (now - Number(p.heartbeat_at)) / 1000,
+    );
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,242 @@
+/**
+ * /api/v1/openapi.json: every route of the API with its parameters, body and answers. The bodies'
+ * schemas mirror api/types.ts; a test checks that every route the app serves is described here.
+ */
+
+type Method = 'get' | 'post' | 'patch' | 'delete';
+
+interface RouteDoc {
+  readonly method: Method;
+  readonly path: string;
+  readonly summary: string;
+  readonly body?: string;
+  readonly query?: readonly string[];
+  readonly ok: number;
+}
+
+export const ROUTES: readonly RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/dags',
+    summary: 'List DAGs with schedule, next run and recent run states',
+    ok: 200,
+  },
+  { method: 'get', path: '/dags/{dag_id}', summary: 'A DAG with its tasks and edges', ok: 200 },
+  { method: 'patch', path: '/dags/{dag_id}', summary: 'Pause or unpause a DAG', body: 'DagPatch', ok: 200 },
+  {
+    method: 'get',
+    path: '/importErrors',
+    summary: 'DAG files that failed to load, with their errors',
+    ok: 200,
+  },
+  {
+    method: 'get',
+    path: '/dags/{dag_id}/dagRuns',
+    summary: 'Runs, newest first, paged and filtered',
+    query: ['limit', 'offset', 'state', 'logical_date_gte', 'logical_date_lte'],
+    ok: 200,
+  },
+  {
+    method: 'post',
+    path: '/dags/{dag_id}/dagRuns',
+    summary: 'Trigger a manual run',
+    body: 'TriggerRunBody',
+    ok: 201,
+  },
+  { method: 'get', path: '/dags/{dag_id}/dagRuns/{run_id}', summary: 'A run', ok: 200 },
+  {
+    method: 'post',
+    path: '/dags/{dag_id}/dagRuns/{run_id}/clear',
+    summary: 'Clear every task of a run',
+    body: 'ClearRunBody',
+    ok: 200,
+  },
+  {
+    method: 'post',
+    path: '/dags/{dag_id}/clearTaskInstances',
+    summary: 'Clear tasks of a run (and downstream)',
+    body: 'ClearBody',
+    ok: 200,
+  },
+  {
+    method: 'get',
+    path: '/dags/{dag_id}/dagRuns/{run_id}/taskInstances',
+    summary: "A run's task instances",
+    ok: 200,
+  },
+  {
+    method: 'get',
+    path: '/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}',
+    summary: 'A task instance',
+    ok: 200,
+  },
+  {
+    method: 'get',
+    path: '/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/tries',
+    summary: "A task instance's tries",
+    ok: 200,
+  },
+  {
+    method: 'get',
+    path: '/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try}',
+    summary: "A try's log lines after `after`; Server-Sent Events with Accept: text/event-stream",
+    query: ['after'],
+    ok: 200,
+  },
+  {
+    method: 'get',
+    path: '/dags/{dag_id}/dagRuns/{run_id}/checks',
+    summary: "A run's data-quality results and rows written",
+    ok: 200,
+  },
+  {
+    method: 'get',
+    path: '/dags/{dag_id}/grid',
+    summary: 'Runs × tasks, a window of runs',
+    query: ['limit', 'before'],
+    ok: 200,
+  },
+  {
+    method: 'get',
+    path: '/dags/{dag_id}/stats',
+    summary: 'Per-run durations, rows and checks',
+    query: ['limit'],
+    ok: 200,
+  },
+  {
+    method: 'post',
+    path: '/backfills/dry_run',
+    summary: 'The runs a backfill would create or rerun',
+    body: 'BackfillBody',
+    ok: 200,
+  },
+  { method: 'post', path: '/backfills', summary: 'Start a backfill', body: 'BackfillBody', ok: 201 },
+  {
+    method: 'get',
+    path: '/backfills',
+    summary: 'Backfills with progress',
+    query: ['dag_id', 'limit'],
+    ok: 200,
+  },
+  { method: 'get', path: '/backfills/{id}', summary: 'A backfill with progress', ok: 200 },
+  { method: 'post', path: '/backfills/{id}/cancel', summary: 'Cancel a backfill', ok: 200 },
+  { method: 'get', path: '/connections', summary: 'Connections, secrets masked', ok: 200 },
+  {
+    method: 'post',
+    path: '/connections',
+    summary: 'Add or replace a stored connection',
+    body: 'ConnectionBody',
+    ok: 201,
+  },
+  { method: 'delete', path: '/connections/{connection_id}', summary: 'Delete a stored connection', ok: 204 },
+  { method: 'get', path: '/auth/session', summary: 'The logged-in user and CSRF token', ok: 200 },
+  { method: 'post', path: '/auth/tokens', summary: 'Create an API (bearer) token, shown once', ok: 201 },
+  { method: 'get', path: '/openapi.json', summary: 'This description', ok: 200 },
+];
+
+const string = { type: 'string' };
+const date = { type: 'string', format: 'date-time' };
+const bool = { type: 'boolean' };
+
+const BODIES: Record<string, unknown> = {
+  DagPatch: {
+    type: 'object',
+    required: ['is_paused'],
+    properties: { is_paused: bool },
+    additionalProperties: false,
+  },
+  TriggerRunBody: {
+    type: 'object',
+    required: ['logical_date'],
+    properties: { logical_date: date, conf: { type: 'object' } },
+    additionalProperties: false,
+  },
+  ClearRunBody: {
+    type: 'object',
+    properties: { dry_run: bool, only_failed: bool },
+    additionalProperties: false,
+  },
+  ClearBody: {
+    type: 'object',
+    required: ['dag_run_id'],
+    properties: {
+      dag_run_id: string,
+      task_ids: { type: 'array', items: string },
+      include_downstream: bool,
+      dry_run: bool,
+    },
+    additionalProperties: false,
+  },
+  BackfillBody: {
+    type: 'object',
+    required: ['dag_id', 'from_date', 'to_date'],
+    properties: {
+      dag_id: string,
+      from_date: date,
+      to_date: { ...date, description: 'exclusive' },
+      reprocess_behavior: { enum: ['none', 'failed', 'completed'] },
+      max_active_runs: { type: 'integer', minimum: 1 },
+    },
+    additionalProperties: false,
+  },
+  ConnectionBody: {
+    type: 'object',
+    required: ['connection_id', 'uri'],
+    properties: { connection_id: string, uri: string },
+    additionalProperties: false,
+  },
+  Error: {
+    type: 'object',
+    properties: { error: { type: 'object', properties: { code: string, message: string, field: string } } },
+  },
+};
+
+export function openApiDocument(): unknown {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) {
+    const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: string,
+    }));
+    for (const q of route.query ?? []) params.push({ name: q, in: 'query', required: false, schema: string });
+    const errorAnswer = (description: string) => ({
+      description,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    });
+    (paths[route.path] ??= {})[route.method] = {
+      summary: route.summary,
+      parameters: params,
+      ...(route.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: { $ref: `#/components/schemas/${route.body}` } } },
+            },
+          }
+        : {}),
+      responses: {
+        [route.ok]: { description: 'OK (shapes: src/server/api/types.ts)' },
+        400: errorAnswer('Invalid input: the message names the field'),
+        401: errorAnswer('No or wrong credentials'),
+        404: errorAnswer('Unknown id'),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Downbeat REST API', version: '1' },
+    servers: [{ url: '/api/v1' }],
+    security: [{ basic: [] }, { bearer: [] }, { session: [] }],
+    components: {
+      securitySchemes: {
+        basic: { type: 'http', scheme: 'basic' },
+        bearer: { type: 'http', scheme: 'bearer' },
+        session: { type: 'apiKey', in: 'cookie', name: 'downbeat_session' },
+      },
+      schemas: BODIES,
+    },
+    paths,
+  };
+}

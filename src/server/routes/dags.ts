@@ -1,0 +1,122 @@
+import { Hono } from 'hono';
+import type { Dag, DagSpec } from '../../dag/index.ts';
+import {
+  getDagRow,
+  importErrors,
+  latestScheduledRun,
+  listDagRows,
+  listRuns,
+  recentRunStates,
+  setPaused,
+  type DagRow,
+} from '../../store/index.ts';
+import type * as Api from '../api/types.ts';
+import type { AppEnv, ServerContext } from '../context.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { iso, presentRun } from '../present.ts';
+import { jsonBody, onlyFields, optionalBoolean } from '../validate.ts';
+
+/** /dags, /dags/{dag_id} (with its graph), pause and unpause, /importErrors. */
+export function dagRoutes(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get('/dags', async (c) => {
+    const rows = await listDagRows(ctx.db);
+    const items = await Promise.all(rows.map((row) => summary(ctx, row)));
+    const page: Api.Page<Api.DagSummary> = { items, total_entries: items.length };
+    return c.json(page);
+  });
+
+  app.get('/dags/:dag_id', async (c) => {
+    const row = await dagRow(ctx, c.req.param('dag_id'));
+    return c.json(await detail(ctx, row));
+  });
+
+  app.patch('/dags/:dag_id', async (c) => {
+    const row = await dagRow(ctx, c.req.param('dag_id'));
+    const body = await jsonBody(c.req);
+    onlyFields(body, ['is_paused']);
+    const paused = optionalBoolean(body, 'is_paused');
+    if (paused === undefined) throw badRequest('"is_paused" is required', 'is_paused');
+    await setPaused(ctx.db, row.dag_id, paused);
+    return c.json(await detail(ctx, await dagRow(ctx, row.dag_id)));
+  });
+
+  app.get('/importErrors', async (c) => {
+    const items: Api.ImportError[] = (await importErrors(ctx.db)).map((e) => ({
+      file: e.file,
+      message: e.message,
+      updated_at: iso(e.updated_at) as string,
+    }));
+    return c.json({ items, total_entries: items.length } satisfies Api.Page<Api.ImportError>);
+  });
+
+  return app;
+}
+
+export async function dagRow(ctx: ServerContext, dagId: string): Promise<DagRow> {
+  const row = await getDagRow(ctx.db, dagId);
+  if (!row) throw notFound(`DAG "${dagId}"`);
+  return row;
+}
+
+/** The DAG object of this process's folder: needed to plan runs. */
+export function loadedDag(ctx: ServerContext, dagId: string): Dag {
+  const dag = ctx.dags.get(dagId);
+  if (!dag) throw notFound(`DAG "${dagId}" in this webserver's DAGs folder`);
+  return dag;
+}
+
+async function summary(ctx: ServerContext, row: DagRow): Promise<Api.DagSummary> {
+  const spec = JSON.parse(row.spec) as DagSpec;
+  const recent = await recentRunStates(ctx.db, row.dag_id, 10);
+  const { runs } = await listRuns(ctx.db, row.dag_id, { limit: 1, offset: 0 });
+  return {
+    dag_id: row.dag_id,
+    description: spec.description || null,
+    file: row.file,
+    schedule: row.schedule,
+    timezone: row.timezone,
+    is_paused: Boolean(Number(row.is_paused)),
+    is_active: Boolean(Number(row.is_active)),
+    tags: spec.tags,
+    next_run: await nextRun(ctx, row),
+    last_run: runs[0] ? presentRun(runs[0]) : null,
+    recent_runs: recent.map((r) => ({ run_id: r.run_id, state: r.state })),
+  };
+}
+
+async function detail(ctx: ServerContext, row: DagRow): Promise<Api.DagDetail> {
+  const spec = JSON.parse(row.spec) as DagSpec;
+  const downstream = new Map<string, string[]>(spec.tasks.map((t) => [t.id, []]));
+  for (const task of spec.tasks) for (const up of task.upstream) downstream.get(up)?.push(task.id);
+  return {
+    ...(await summary(ctx, row)),
+    start_date: iso(row.start_date) as string,
+    catchup: Boolean(Number(row.catchup)),
+    max_active_runs: Number(row.max_active_runs),
+    tasks: spec.tasks.map((t) => ({
+      task_id: t.id,
+      operator: t.kind,
+      upstream: t.upstream,
+      downstream: downstream.get(t.id) ?? [],
+      retries: t.settings.retries,
+      config: t.config,
+    })),
+  };
+}
+
+/** The logical date of the next scheduled run, as the scheduler will choose it. */
+async function nextRun(ctx: ServerContext, row: DagRow): Promise<string | null> {
+  const dag = ctx.dags.get(row.dag_id);
+  if (!dag?.schedule || Number(row.is_paused) || !Number(row.is_active)) return null;
+  const schedule = dag.schedule;
+  const latest = await latestScheduledRun(ctx.db, row.dag_id);
+  if (latest !== undefined) return schedule.next(new Date(latest)).toISOString();
+  const first = schedule.isFireTime(dag.startDate) ? dag.startDate : schedule.next(dag.startDate);
+  if (dag.catchup) return first.toISOString();
+  // Without catchup, the first run is the latest complete interval.
+  const current = schedule.atOrBefore(new Date(ctx.now()));
+  const previous = schedule.atOrBefore(new Date(current.getTime() - 1));
+  return (previous > first ? previous : first).toISOString();
+}

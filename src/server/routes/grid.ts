@@ -1,0 +1,113 @@
+import { Hono } from 'hono';
+import {
+  checkCountsOf,
+  checksOfRun,
+  countRuns,
+  outcomesOf,
+  runWindow,
+  taskInstancesOf,
+} from '../../store/index.ts';
+import type * as Api from '../api/types.ts';
+import type { AppEnv, ServerContext } from '../context.ts';
+import { iso } from '../present.ts';
+import { optionalDate, wholeNumber } from '../validate.ts';
+import { dagRow } from './dags.ts';
+import { runOf } from './runs.ts';
+import { operatorsOf } from './task-instances.ts';
+
+const seconds = (start: number | null, end: number | null) =>
+  start === null || end === null ? null : (Number(end) - Number(start)) / 1000;
+
+/** The grid (a window of runs × tasks), a run's checks, and per-run statistics for the charts. */
+export function gridRoutes(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get('/dags/:dag_id/grid', async (c) => {
+    const dag = await dagRow(ctx, c.req.param('dag_id'));
+    const limit = wholeNumber(c.req.query('limit'), 'limit', { min: 1, max: 500, default: 50 });
+    const before = optionalDate(c.req.query('before'), 'before');
+    const runs = await runWindow(ctx.db, dag.dag_id, limit + 1, before?.getTime());
+    const shown = runs.slice(0, limit).reverse();
+    const taskIds = [...(await operatorsOf(ctx, dag.dag_id)).keys()];
+    const column = new Map(taskIds.map((id, i) => [id, i]));
+    const states = new Map<number, Api.TaskState[]>(
+      shown.map((r) => [Number(r.id), taskIds.map((): Api.TaskState => 'none')]),
+    );
+    for (const ti of await taskInstancesOf(
+      ctx.db,
+      shown.map((r) => Number(r.id)),
+    )) {
+      const i = column.get(ti.task_id);
+      const row = states.get(Number(ti.run_pk));
+      if (i !== undefined && row) row[i] = ti.state as Api.TaskState;
+    }
+    const grid: Api.Grid = {
+      task_ids: taskIds,
+      runs: shown.map((r) => ({
+        dag_run_id: r.run_id,
+        logical_date: iso(r.logical_date) as string,
+        state: r.state,
+        run_type: r.run_type,
+        duration: seconds(r.started_at, r.ended_at),
+        states: states.get(Number(r.id)) ?? [],
+      })),
+      total_runs: await countRuns(ctx.db, dag.dag_id),
+      older: runs.length > limit && shown[0] ? (iso(shown[0].logical_date)) : null,
+    };
+    return c.json(grid);
+  });
+
+  app.get('/dags/:dag_id/dagRuns/:run_id/checks', async (c) => {
+    const run = await runOf(ctx, c.req.param('dag_id'), c.req.param('run_id'));
+    const checks: Api.CheckResult[] = (await checksOfRun(ctx.db, run.id)).map((r) => ({
+      task_id: r.task_id,
+      try_number: Number(r.try_number),
+      name: r.name,
+      sql: r.check_sql,
+      expected: r.expected,
+      actual: r.actual,
+      passed: Boolean(Number(r.passed)),
+    }));
+    const rows: Record<string, number> = {};
+    for (const o of await outcomesOf(ctx.db, [run.id])) rows[o.task_id] = rowsWritten(o.outcome);
+    return c.json({ checks, rows } satisfies Api.RunChecks);
+  });
+
+  app.get('/dags/:dag_id/stats', async (c) => {
+    const dag = await dagRow(ctx, c.req.param('dag_id'));
+    const limit = wholeNumber(c.req.query('limit'), 'limit', { min: 1, max: 2000, default: 200 });
+    const runs = (await runWindow(ctx.db, dag.dag_id, limit)).reverse();
+    const pks = runs.map((r) => Number(r.id));
+    const operators = await operatorsOf(ctx, dag.dag_id);
+    const staged = new Map<number, number>();
+    const loaded = new Map<number, number>();
+    for (const o of await outcomesOf(ctx.db, pks)) {
+      const kind = operators.get(o.task_id) ?? '';
+      const target = kind.startsWith('stage') ? staged : kind.startsWith('load') ? loaded : undefined;
+      target?.set(Number(o.run_pk), (target.get(Number(o.run_pk)) ?? 0) + rowsWritten(o.outcome));
+    }
+    const checks = new Map((await checkCountsOf(ctx.db, pks)).map((r) => [r.run_pk, r]));
+    const stats: Api.RunStats = {
+      runs: runs.map((r) => ({
+        dag_run_id: r.run_id,
+        logical_date: iso(r.logical_date) as string,
+        state: r.state,
+        duration: seconds(r.started_at, r.ended_at),
+        rows_staged: staged.get(Number(r.id)) ?? 0,
+        rows_loaded: loaded.get(Number(r.id)) ?? 0,
+        checks_passed: checks.get(Number(r.id))?.passed ?? 0,
+        checks_failed: checks.get(Number(r.id))?.failed ?? 0,
+      })),
+    };
+    return c.json(stats);
+  });
+
+  return app;
+}
+
+/** The rows a try reported writing, summed over its tables. */
+function rowsWritten(outcome: string | null): number {
+  if (!outcome) return 0;
+  const parsed = JSON.parse(outcome) as { rowsWritten?: Record<string, number> };
+  return Object.values(parsed.rowsWritten ?? {}).reduce((a, b) => a + Number(b), 0);
+}

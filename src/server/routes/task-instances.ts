@@ -1,0 +1,108 @@
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { DagSpec } from '../../dag/index.ts';
+import {
+  findTaskInstance,
+  getDagRow,
+  logLines,
+  taskInstancesOf,
+  triesOf,
+  type RunRow,
+  type TaskInstanceRow,
+} from '../../store/index.ts';
+import type * as Api from '../api/types.ts';
+import type { AppEnv, ServerContext } from '../context.ts';
+import { notFound } from '../errors.ts';
+import { presentTaskInstance, presentTry } from '../present.ts';
+import { wholeNumber } from '../validate.ts';
+import { runOf } from './runs.ts';
+
+const BASE = '/dags/:dag_id/dagRuns/:run_id/taskInstances';
+const LOG_PAGE = 5000;
+
+/** Task instances of a run, their tries and each try's log (JSON pages, or streamed as SSE). */
+export function taskInstanceRoutes(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get(BASE, async (c) => {
+    const run = await runOf(ctx, c.req.param('dag_id'), c.req.param('run_id'));
+    const operators = await operatorsOf(ctx, run.dag_id);
+    const order = [...operators.keys()];
+    const items = (await taskInstancesOf(ctx.db, [run.id]))
+      .sort((a, b) => order.indexOf(a.task_id) - order.indexOf(b.task_id))
+      .map((ti) => presentTaskInstance(run, ti, operators.get(ti.task_id) ?? 'unknown'));
+    return c.json({ items, total_entries: items.length } satisfies Api.Page<Api.TaskInstance>);
+  });
+
+  app.get(`${BASE}/:task_id`, async (c) => {
+    const { run, ti } = await taskInstanceOf(ctx, c.req.param());
+    const operators = await operatorsOf(ctx, run.dag_id);
+    return c.json(presentTaskInstance(run, ti, operators.get(ti.task_id) ?? 'unknown'));
+  });
+
+  app.get(`${BASE}/:task_id/tries`, async (c) => {
+    const { ti } = await taskInstanceOf(ctx, c.req.param());
+    const items = (await triesOf(ctx.db, ti.id)).map(presentTry);
+    return c.json({ items, total_entries: items.length } satisfies Api.Page<Api.TaskTry>);
+  });
+
+  app.get(`${BASE}/:task_id/logs/:try`, async (c) => {
+    const { ti } = await taskInstanceOf(ctx, c.req.param());
+    const tryNumber = wholeNumber(c.req.param('try'), 'try', { min: 1, max: 100_000, default: 1 });
+    const tries = await triesOf(ctx.db, ti.id);
+    if (!tries.some((t) => Number(t.try_number) === tryNumber))
+      throw notFound(`try ${tryNumber} of task "${ti.task_id}"`);
+    let after = wholeNumber(c.req.query('after'), 'after', {
+      min: 0,
+      max: Number.MAX_SAFE_INTEGER,
+      default: 0,
+    });
+
+    const chunk = async (): Promise<Api.LogChunk> => {
+      // Read whether the try ended before the lines: its last lines commit with its end.
+      const ended = (await triesOf(ctx.db, ti.id)).find((t) => Number(t.try_number) === tryNumber)?.ended_at;
+      const lines = await logLines(ctx.db, ti.id, tryNumber, after, LOG_PAGE);
+      const last = lines.at(-1)?.line_no ?? after;
+      return {
+        lines,
+        last_line_no: last,
+        done: ended !== null && ended !== undefined && lines.length < LOG_PAGE,
+      };
+    };
+
+    if (!(c.req.header('accept') ?? '').includes('text/event-stream')) return c.json(await chunk());
+    return streamSSE(c, async (stream) => {
+      let open = true;
+      stream.onAbort(() => {
+        open = false;
+      });
+      const until = Date.now() + 3600_000;
+      while (open && Date.now() < until) {
+        const next = await chunk();
+        after = next.last_line_no;
+        if (next.lines.length > 0 || next.done) await stream.writeSSE({ data: JSON.stringify(next) });
+        if (next.done) break;
+        await stream.sleep(500);
+      }
+    });
+  });
+
+  return app;
+}
+
+async function taskInstanceOf(
+  ctx: ServerContext,
+  params: Record<string, string>,
+): Promise<{ run: RunRow; ti: TaskInstanceRow }> {
+  const run = await runOf(ctx, params.dag_id ?? '', params.run_id ?? '');
+  const ti = await findTaskInstance(ctx.db, run.id, params.task_id ?? '');
+  if (!ti) throw notFound(`task "${params.task_id}" in run "${run.run_id}"`);
+  return { run, ti };
+}
+
+/** Task id → operator kind, in the DAG's topological order. */
+export async function operatorsOf(ctx: ServerContext, dagId: string): Promise<Map<string, string>> {
+  const row = await getDagRow(ctx.db, dagId);
+  const spec = row ? (JSON.parse(row.spec) as DagSpec) : undefined;
+  return new Map((spec?.tasks ?? []).map((t) => [t.id, t.kind]));
+}

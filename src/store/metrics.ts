@@ -1,0 +1,48 @@
+import type { Db } from './db.ts';
+
+/** What /metrics reports, read in a few grouped queries. */
+
+export async function runsByState(db: Db): Promise<{ dag_id: string; state: string; n: number }[]> {
+  return db.query(
+    'SELECT dag_id, state, COUNT(*) AS n FROM dag_runs GROUP BY dag_id, state ORDER BY dag_id, state',
+  );
+}
+
+export async function taskInstancesByState(db: Db): Promise<{ dag_id: string; state: string; n: number }[]> {
+  return db.query(
+    'SELECT dag_id, state, COUNT(*) AS n FROM task_instances GROUP BY dag_id, state ORDER BY dag_id, state',
+  );
+}
+
+/** Duration totals of ended tries per task, since the start of history. */
+export async function tryDurations(
+  db: Db,
+): Promise<{ dag_id: string; task_id: string; state: string; n: number; seconds: number }[]> {
+  return db.query(
+    `SELECT ti.dag_id, ti.task_id, t.state, COUNT(*) AS n, SUM(t.ended_at - t.started_at) / 1000.0 AS seconds
+     FROM task_tries t JOIN task_instances ti ON ti.id = t.ti_id
+     WHERE t.ended_at IS NOT NULL GROUP BY ti.dag_id, ti.task_id, t.state ORDER BY ti.dag_id, ti.task_id, t.state`,
+  );
+}
+
+/** Tasks ready to run now (the queue's depth) and waiting for a retry. */
+export async function queueDepth(db: Db, now: number): Promise<{ ready: number; waiting: number }> {
+  const [row] = await db.query<{ ready: number; waiting: number }>(
+    `SELECT SUM(CASE WHEN state = 'queued' OR (state = 'up_for_retry' AND ready_at <= $1) THEN 1 ELSE 0 END) AS ready,
+            SUM(CASE WHEN state = 'up_for_retry' AND ready_at > $1 THEN 1 ELSE 0 END) AS waiting
+     FROM task_instances WHERE state IN ('queued', 'up_for_retry')`,
+    [now],
+  );
+  return { ready: Number(row?.ready ?? 0), waiting: Number(row?.waiting ?? 0) };
+}
+
+export async function liveProcesses(
+  db: Db,
+  now: number,
+  withinMs: number,
+): Promise<{ id: string; kind: string; heartbeat_at: number; loop_ms: number | null }[]> {
+  return db.query(
+    'SELECT id, kind, heartbeat_at, loop_ms FROM processes WHERE heartbeat_at >= $1 ORDER BY id',
+    [now - withinMs],
+  );
+}
