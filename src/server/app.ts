@@ -46,7 +46,10 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
     bodyLimit({
       maxSize: MAX_BODY,
       onError: () => {
-        throw new ApiError(413, 'too_large', `the request body is over ${MAX_BODY / 1024} KiB`);
+        // The rest of the body is not read: the connection cannot carry another request.
+        throw new ApiError(413, 'too_large', `the request body is over ${MAX_BODY / 1024} KiB`, {
+          headers: { connection: 'close' },
+        });
       },
     }),
   );

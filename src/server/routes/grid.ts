@@ -52,7 +52,7 @@ export function gridRoutes(ctx: ServerContext): Hono<AppEnv> {
         states: states.get(Number(r.id)) ?? [],
       })),
       total_runs: await countRuns(ctx.db, dag.dag_id),
-      older: runs.length > limit && shown[0] ? (iso(shown[0].logical_date)) : null,
+      older: runs.length > limit && shown[0] ? iso(shown[0].logical_date) : null,
     };
     return c.json(grid);
   });

@@ -1,0 +1,156 @@
+/**
+ * A real webserver for tests: a fresh metadata DB (SQLite or PostgreSQL), a small DAG whose tasks
+ * log, report rows and checks, and fail while `failing` is set, a scheduler and a worker in this
+ * process, and a user. Everything is torn down by `close()`.
+ */
+import { dag, TaskFailure, type Dag, type Operator } from '../dag/index.ts';
+import { Worker } from '../executor/index.ts';
+import { noop } from '../operators/index.ts';
+import { Scheduler } from '../scheduler/index.ts';
+import { createUser, syncDags, type Db, type MetadataDialect } from '../store/index.ts';
+import { testDb } from '../store/testing.ts';
+import { hashPassword } from './auth/password.ts';
+import type { ConnectionAdmin } from './context.ts';
+import { startWebServer } from './server.ts';
+
+export const USER = 'ada';
+export const PASSWORD = 'correct horse battery staple';
+export const BASIC = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
+
+/** Flip to make the `check` task fail (the first tries of a test) or pass (after a clear). */
+export const switches = { failing: false };
+
+const stage: Operator = {
+  kind: 'stage_json',
+  describe: () => ({ table: 'staging' }),
+  async execute(context) {
+    context.log.info(`staging the hour ${context.dataInterval.start.toISOString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return { rowsWritten: { staging: 7 } };
+  },
+};
+
+const load: Operator = {
+  kind: 'load_fact',
+  describe: () => ({ table: 'facts' }),
+  execute: () => Promise.resolve({ rowsWritten: { facts: 5 } }),
+};
+
+const check: Operator = {
+  kind: 'data_quality',
+  describe: () => ({ checks: 2 }),
+  execute(context) {
+    const passed = !switches.failing;
+    context.log.info(`checking facts: ${passed ? 'ok' : 'one row missing'}`);
+    const checks = [
+      {
+        name: 'facts_not_empty',
+        sql: 'SELECT COUNT(*) FROM facts',
+        expected: '> 0',
+        actual: '5',
+        passed: true,
+      },
+      { name: 'facts_match_staging', expected: '7', actual: passed ? '7' : '6', passed },
+    ];
+    if (!passed) {
+      return Promise.reject(
+        new TaskFailure('checks_failed', '1 of 2 checks failed: facts_match_staging', { checks }),
+      );
+    }
+    return Promise.resolve({ checks });
+  },
+};
+
+export const demoDag: Dag = dag(
+  { id: 'demo', schedule: '@hourly', startDate: '2018-11-01', maxActiveRuns: 4, catchup: false },
+  (d) =>
+    d.chain(
+      d.task('begin', noop()),
+      d.task('stage', stage),
+      d.task('load', load),
+      d.task('check', check, { retries: 0 }),
+      d.task('end', noop()),
+    ),
+);
+
+export interface TestServer {
+  readonly url: string;
+  readonly db: Db;
+  /** fetch with the test user's Basic credentials. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function testServer(
+  dialect: MetadataDialect,
+  options: { engine?: boolean } = {},
+): Promise<TestServer> {
+  const t = await testDb(dialect);
+  const dags = new Map([[demoDag.id, demoDag]]);
+  await syncDags(
+    t.db,
+    {
+      dags,
+      files: new Map([['demo', 'demo.dag.ts']]),
+      errors: [{ file: 'broken.dag.ts', message: 'SyntaxError: Unexpected token' }],
+    },
+    Date.now(),
+  );
+  await createUser(t.db, USER, await hashPassword(PASSWORD), Date.now());
+  const stored = new Map<string, string>();
+  const connections: ConnectionAdmin = {
+    list: () =>
+      Promise.resolve(
+        [...stored].map(([id, uri]) => ({
+          connection_id: id,
+          uri: uri.replace(/:[^:@/]*@/, ':***@'),
+          source: 'stored' as const,
+        })),
+      ),
+    add: (id, uri) => (stored.set(id, uri), Promise.resolve()),
+    delete: (id) => Promise.resolve(stored.delete(id)),
+  };
+  const engine = options.engine ?? true;
+  const worker = engine
+    ? new Worker({ db: t.db, dags, connectionsFor: () => ({}) as never, pollMs: 100 })
+    : undefined;
+  const scheduler = engine
+    ? new Scheduler({ db: t.db, dags, loopMs: 100, onWork: () => worker?.wake() })
+    : undefined;
+  worker?.start();
+  scheduler?.start();
+  const server = await startWebServer(
+    { db: t.db, dags, connections, now: Date.now, log: () => undefined },
+    { port: 0 },
+  );
+  return {
+    url: server.url,
+    db: t.db,
+    api: (path, init = {}) =>
+      fetch(`${server.url}${path}`, {
+        ...init,
+        headers: {
+          authorization: BASIC,
+          'content-type': 'application/json',
+          ...(init.headers as Record<string, string>),
+        },
+      }),
+    async close() {
+      await server.close();
+      await scheduler?.stop();
+      await worker?.stop();
+      await t.drop();
+    },
+  };
+}
+
+/** Waits until `check` resolves truthy (polling every 50 ms), or fails after `ms`. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`not true after ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
