@@ -151,7 +151,7 @@ describe.each(['sqlite', 'postgres'] as const)('REST API on %s', (dialect) => {
     });
 
     it('answers bad input with a 400 naming the field, and unknown ids with 404', async () => {
-      const cases: [string, RequestInit, number, string?][] = [
+      const cases: [string, { method?: string; body?: string }, number, string?][] = [
         [
           '/api/v1/dags/demo',
           { method: 'PATCH', body: JSON.stringify({ is_paused: 'yes' }) },
@@ -167,7 +167,7 @@ describe.each(['sqlite', 'postgres'] as const)('REST API on %s', (dialect) => {
       ];
       for (const [path, init, status, field] of cases) {
         const response = await s.api(path, init);
-        expect(response.status, `${init.method ?? 'GET'} ${path} ${String(init.body)}`).toBe(status);
+        expect(response.status, `${init.method ?? 'GET'} ${path} ${init.body ?? ''}`).toBe(status);
         const body = await json<Api.ApiError>(response);
         expect(body.error.message.length).toBeGreaterThan(5);
         if (field) expect(body.error.field).toBe(field);
@@ -176,9 +176,9 @@ describe.each(['sqlite', 'postgres'] as const)('REST API on %s', (dialect) => {
 
     it('lists DAG files that failed to load', async () => {
       const errors = await json<Api.Page<Api.ImportError>>(await s.api('/api/v1/importErrors'));
-      expect(errors.items).toEqual([
-        expect.objectContaining({ file: 'broken.dag.ts', message: expect.stringContaining('SyntaxError') }),
-      ]);
+      expect(errors.items).toHaveLength(1);
+      expect(errors.items[0]?.file).toBe('broken.dag.ts');
+      expect(errors.items[0]?.message).toContain('SyntaxError');
     });
   });
 
