@@ -26,9 +26,9 @@ export interface Layout {
   readonly height: number;
 }
 
-export const NODE_WIDTH = 210;
+export const NODE_WIDTH = 200;
 export const NODE_HEIGHT = 44;
-const COLUMN_GAP = 70;
+const COLUMN_GAP = 40;
 const ROW_GAP = 18;
 const MARGIN = 12;
 

@@ -34,9 +34,9 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
 
 /** Match `/dags/:dag/grid` against a path; the parameters come back decoded. */
 export function match(pattern: string, path: string): Record<string, string> | null {
-  const want = pattern.split('/');
-  const have = path.replace(/\/+$/, '').split('/');
-  if (path === '/') have.splice(1);
+  const trim = (text: string) => text.replace(/\/+$/, '') || '/';
+  const want = trim(pattern).split('/');
+  const have = trim(path).split('/');
   if (want.length !== have.length) return null;
   const params: Record<string, string> = {};
   for (const [i, part] of want.entries()) {

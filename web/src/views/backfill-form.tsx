@@ -11,9 +11,9 @@ interface Props {
 }
 
 const REPROCESS: readonly { value: Reprocess; label: string }[] = [
-  { value: 'none', label: 'none — only intervals without a run' },
-  { value: 'failed', label: 'failed — also rerun failed runs' },
-  { value: 'completed', label: 'completed — rerun every run' },
+  { value: 'none', label: 'none (new intervals only)' },
+  { value: 'failed', label: 'failed (rerun failed runs)' },
+  { value: 'completed', label: 'completed (rerun all)' },
 ];
 
 export function BackfillForm({ dagIds, initialDag, onStarted }: Props) {

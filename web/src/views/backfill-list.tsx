@@ -56,7 +56,7 @@ export function BackfillList({ backfills, error, onChange }: Props) {
                 <th scope="row">
                   <Link to={path('dags', backfill.dag_id, 'grid')}>{backfill.dag_id}</Link>
                 </th>
-                <td className="small">
+                <td className="small nowrap">
                   {shortDate(backfill.from_date)} → {shortDate(backfill.to_date)}
                 </td>
                 <td>{backfill.reprocess_behavior}</td>

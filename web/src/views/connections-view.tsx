@@ -72,8 +72,11 @@ export function ConnectionsView() {
             Add connection
           </button>
         </div>
+        <div className="full">
+          <ErrorBanner message={error} />
+        </div>
       </form>
-      <ErrorBanner message={error ?? connections.error} />
+      <ErrorBanner message={connections.error} />
       {connections.data === undefined ? (
         !connections.error && <Loading />
       ) : connections.data.items.length === 0 ? (

@@ -51,10 +51,10 @@ export function DagRow({ dag, onChange }: Props) {
           </div>
         )}
       </th>
-      <td>
+      <td data-label="Schedule">
         <code>{dag.schedule ?? 'none'}</code>
       </td>
-      <td>
+      <td data-label="Last run">
         {dag.last_run ? (
           <Link to={path('dags', dag.dag_id, 'runs', dag.last_run.dag_run_id)}>
             {shortDate(dag.last_run.logical_date)} <StateBadge state={dag.last_run.state} />
@@ -63,8 +63,10 @@ export function DagRow({ dag, onChange }: Props) {
           <span className="muted">never</span>
         )}
       </td>
-      <td>{dag.next_run ? shortDate(dag.next_run) : <span className="muted">—</span>}</td>
-      <td>
+      <td data-label="Next run">
+        {dag.next_run ? shortDate(dag.next_run) : <span className="muted">—</span>}
+      </td>
+      <td data-label="Recent runs">
         <ul className="recent-runs" aria-label={`Recent runs of ${dag.dag_id}`}>
           {dag.recent_runs.map((run) => (
             <li key={run.run_id}>

@@ -57,10 +57,10 @@ export function GraphSvg({ tasks, states, href }: Props) {
               <title>{`${node.id} (${operator.get(node.id) ?? ''}): ${stateLabel(state)}`}</title>
               <rect width={NODE_WIDTH} height={NODE_HEIGHT} rx="6" className="node-box" />
               <rect width="10" height={NODE_HEIGHT} rx="3" fill={STATE_COLOURS[state]} stroke="#99a" />
-              <text x="18" y="18" className="node-label">
-                {clip(node.id, 26)}
+              <text x="16" y="18" className="node-label">
+                {clip(node.id, 27)}
               </text>
-              <text x="18" y="34" className="node-sub">
+              <text x="16" y="34" className="node-sub">
                 {clip(operator.get(node.id) ?? '', 18)}
               </text>
               <rect

@@ -98,7 +98,7 @@ export function RunView({ dagId, runId }: { dagId: string; runId: string }) {
                   <td>
                     <StateBadge state={ti.state} />
                   </td>
-                  <td>
+                  <td className="nowrap">
                     {ti.try_number} / {ti.max_tries}
                   </td>
                   <td>{ti.operator}</td>
