@@ -73,6 +73,11 @@ export const demoDag: Dag = dag(
     ),
 );
 
+/** A DAG to pause and unpause: it starts in 2100, so the scheduler never creates one of its runs. */
+export const laterDag: Dag = dag({ id: 'later', schedule: '@daily', startDate: '2100-01-01' }, (d) => {
+  d.task('only', noop());
+});
+
 export interface TestServer {
   readonly url: string;
   readonly db: Db;
@@ -86,7 +91,10 @@ export async function testServer(
   options: { engine?: boolean } = {},
 ): Promise<TestServer> {
   const t = await testDb(dialect);
-  const dags = new Map([[demoDag.id, demoDag]]);
+  const dags = new Map([
+    [demoDag.id, demoDag],
+    [laterDag.id, laterDag],
+  ]);
   await syncDags(
     t.db,
     {
