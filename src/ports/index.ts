@@ -7,6 +7,9 @@ export type { ObjectBody, ObjectInfo, ObjectStore } from './object-store.ts';
 export { quoteIdentifier, WarehouseBusyError, WarehouseError } from './warehouse.ts';
 export type {
   BulkRow,
+  CopyValueType,
+  ObjectCopyRequest,
+  ObjectCopyResult,
   SqlParams,
   SqlResultValue,
   SqlRow,

@@ -1,4 +1,5 @@
 import { DownbeatError } from '../errors/index.ts';
+import type { ObjectStore } from './object-store.ts';
 
 /** A value bound to a `$name` parameter. Timestamps are passed as ISO text and cast in SQL. */
 export type SqlValue = string | number | bigint | boolean | null;
@@ -44,7 +45,54 @@ export interface Warehouse extends SqlSession {
   withLock<T>(name: string, work: () => Promise<T>): Promise<T>;
   /** The table's columns in order, lower-case names; empty when there is no such table. */
   tableColumns(table: string): Promise<{ name: string; type: string }[]>;
+  /**
+   * Optional: whether this warehouse can read objects of `store` itself (Redshift: COPY from S3),
+   * so that staging need not stream them through the worker. Absent means no.
+   */
+  canCopyFrom?(store: ObjectStore): boolean;
+  /**
+   * Optional, present with canCopyFrom: loads one JSON object of a store it can read into a table,
+   * inside `tx` (a transaction of this warehouse), rejecting what cannot be loaded.
+   */
+  copyFromObjectStore?(tx: SqlSession, request: ObjectCopyRequest): Promise<ObjectCopyResult>;
   close(): Promise<void>;
+}
+
+/** How a record's field is read into its column (the staging column types). */
+export type CopyValueType = 'text' | 'integer' | 'bigint' | 'double' | 'epoch_ms_timestamp';
+
+/** One JSON object (one record per JSON value, any layout) to load into a table. */
+export interface ObjectCopyRequest {
+  readonly store: ObjectStore;
+  readonly key: string;
+  readonly table: string;
+  /** The columns filled from each record: its field, how the value is read, whether `""` is null. */
+  readonly columns: readonly {
+    readonly name: string;
+    readonly field: string;
+    readonly type: CopyValueType;
+    readonly emptyAsNull?: boolean;
+  }[];
+  /** A column set to the object's key in every row. */
+  readonly keyColumn?: string;
+  /**
+   * A column set to the record's rank among the object's records, in an order fixed by their
+   * values: the same on every load of the same content (a server-side load knows no line numbers).
+   */
+  readonly rankColumn?: string;
+  /** SQL conditions over the columns that reject a record, each with its reason; the first that holds wins. */
+  readonly rejectWhen?: readonly { readonly condition: string; readonly reason: string }[];
+  /** Rejects returned at most (all are counted). */
+  readonly rejectsKept: number;
+}
+
+export interface ObjectCopyResult {
+  /** Rows added to the table. */
+  readonly rows: number;
+  /** Records not loaded. */
+  readonly rejected: number;
+  /** The first rejects; `line` is 0 where the warehouse does not know it. */
+  readonly rejects: readonly { readonly line: number; readonly reason: string }[];
 }
 
 /** A statement the warehouse refused; names the statement's start and the engine's reason. */

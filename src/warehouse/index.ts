@@ -3,12 +3,20 @@ import { ConfigError } from '../errors/index.ts';
 import type { Warehouse } from '../ports/index.ts';
 import { DuckDbWarehouse } from './duckdb/index.ts';
 import { PostgresWarehouse } from './postgres/index.ts';
+import { RedshiftWarehouse, type RedshiftOpenOptions } from './redshift/index.ts';
 
 export { DuckDbWarehouse } from './duckdb/index.ts';
 export { PostgresWarehouse } from './postgres/index.ts';
+export { parseAwsKeys, RedshiftWarehouse } from './redshift/index.ts';
+export type { AwsKeys } from './redshift/index.ts';
 
-/** Opens the warehouse a connection URI names: `duckdb:///path/file.duckdb`, `duckdb://:memory:` or `postgres://…`. */
-export async function openWarehouse(uri: string): Promise<Warehouse> {
+export type OpenWarehouseOptions = RedshiftOpenOptions;
+
+/**
+ * Opens the warehouse a connection URI names: `duckdb:///path/file.duckdb`, `duckdb://:memory:`,
+ * `postgres://…` or `redshift://…` (which may read other connections: its COPY's AWS keys).
+ */
+export async function openWarehouse(uri: string, options: OpenWarehouseOptions = {}): Promise<Warehouse> {
   const match = /^duckdb:(?:\/\/)?(.*)$/.exec(uri);
   if (match) {
     const path = match[1] ?? '';
@@ -21,8 +29,9 @@ export async function openWarehouse(uri: string): Promise<Warehouse> {
     });
   }
   if (/^postgres(ql)?:\/\//.test(uri)) return new PostgresWarehouse(uri);
+  if (uri.startsWith('redshift://')) return RedshiftWarehouse.fromUri(uri, options);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1];
   throw new ConfigError(
-    `warehouse scheme "${scheme ?? uri}" is not supported (use duckdb:///path/file.duckdb)`,
+    `warehouse scheme "${scheme ?? uri}" is not supported (use duckdb:///path/file.duckdb, postgres://… or redshift://…)`,
   );
 }

@@ -10,9 +10,10 @@ import {
   type SqlRow,
   type SqlSession,
   type Warehouse,
+  type WarehouseDialect,
 } from '../../ports/index.ts';
 import { inPoolTransaction, withPoolClient } from '../../util/index.ts';
-import { bindableParams } from '../sql-params.ts';
+import { runStatement as run } from './pg-statements.ts';
 
 // TIMESTAMP (without time zone) holds UTC here: read it as UTC, not as the process's local time.
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (text) => new Date(`${text.replace(' ', 'T')}Z`));
@@ -24,56 +25,47 @@ function toNumber(text: string): number | string {
   return Number.isSafeInteger(n) || (!Number.isInteger(n) && Number.isFinite(n)) ? n : text;
 }
 
-/** `$name` placeholders → `$1 … $n`, with the values in that order. */
-function positional(sql: string, params?: SqlParams): { text: string; values: unknown[] } {
-  const bound = bindableParams(sql, params);
-  const names = Object.keys(bound);
-  const text = sql.replace(
-    /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-    (match, name: string | undefined) => (name === undefined ? match : `$${names.indexOf(name) + 1}`),
-  );
-  return { text, values: names.map((n) => bound[n]) };
-}
-
-type Queryable = Pick<pg.PoolClient, 'query'>;
-
-async function run(client: Queryable, sql: string, params?: SqlParams): Promise<pg.QueryResult> {
-  const { text, values } = positional(sql, params);
-  try {
-    return await client.query(text, values);
-  } catch (error) {
-    const statement = sql.replace(/\s+/g, ' ').trim().slice(0, 160);
-    throw new WarehouseError(`${(error as Error).message} (statement: ${statement})`, { cause: error });
-  }
-}
-
 function rows<T extends SqlRow>(result: pg.QueryResult): T[] {
   return result.rows as T[];
+}
+
+export interface PostgresWarehouseOptions {
+  /** The connections; the warehouse ends the pool when it is closed. */
+  readonly pool: pg.Pool;
+  /** Where the warehouse is, for messages; never holds a secret. */
+  readonly location: string;
 }
 
 /**
  * A PostgreSQL warehouse (distributed mode). Writers run in parallel: PostgreSQL's row locks
  * resolve what DuckDB makes this project serialise. Named locks are session advisory locks, so
- * they hold across processes. Bulk loads stream through COPY FROM STDIN.
+ * they hold across processes. Bulk loads stream through COPY FROM STDIN. Other engines that speak
+ * PostgreSQL's protocol (Redshift) extend it and override what differs.
  */
 export class PostgresWarehouse implements Warehouse {
-  readonly dialect = 'postgres' as const;
+  readonly dialect: WarehouseDialect = 'postgres';
   readonly location: string;
-  readonly #pool: pg.Pool;
+  protected readonly pool: pg.Pool;
 
-  constructor(url: string) {
-    this.#pool = new pg.Pool({ connectionString: url, max: 8 });
-    this.#pool.on('error', () => undefined);
-    const parsed = new URL(url);
-    this.location = `postgres://${parsed.host}${parsed.pathname}`;
+  /** `url`: `postgres://user:password@host:port/database`. */
+  constructor(source: string | PostgresWarehouseOptions) {
+    if (typeof source === 'string') {
+      this.pool = new pg.Pool({ connectionString: source, max: 8 });
+      const parsed = new URL(source);
+      this.location = `postgres://${parsed.host}${parsed.pathname}`;
+    } else {
+      this.pool = source.pool;
+      this.location = source.location;
+    }
+    this.pool.on('error', () => undefined);
   }
 
   async query<T extends SqlRow = SqlRow>(sql: string, params?: SqlParams): Promise<T[]> {
-    return rows<T>(await run(this.#pool, sql, params));
+    return rows<T>(await run(this.pool, sql, params));
   }
 
   async execute(sql: string, params?: SqlParams): Promise<number> {
-    return (await run(this.#pool, sql, params)).rowCount ?? 0;
+    return (await run(this.pool, sql, params)).rowCount ?? 0;
   }
 
   bulkInsert(
@@ -85,19 +77,31 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
-    return inPoolTransaction(this.#pool, (client) => {
-      const session: SqlSession = {
-        query: async <R extends SqlRow>(sql: string, params?: SqlParams) =>
-          rows<R>(await run(client, sql, params)),
-        execute: async (sql, params) => (await run(client, sql, params)).rowCount ?? 0,
-        bulkInsert: (table, columns, input) => copyRows(client, table, columns, input),
-      };
-      return work(session);
-    });
+    return inPoolTransaction(this.pool, (client) => work(this.session(client)));
+  }
+
+  /** The statements of one transaction, on its client. */
+  protected session(client: pg.PoolClient): SqlSession {
+    return {
+      query: async <R extends SqlRow>(sql: string, params?: SqlParams) =>
+        rows<R>(await run(client, sql, params)),
+      execute: async (sql, params) => (await run(client, sql, params)).rowCount ?? 0,
+      bulkInsert: (table, columns, input) => this.insertRows(client, table, columns, input),
+    };
+  }
+
+  /** How bulkInsert writes rows on a transaction's client: COPY FROM STDIN. */
+  protected insertRows(
+    client: pg.PoolClient,
+    table: string,
+    columns: readonly string[],
+    input: AsyncIterable<BulkRow> | Iterable<BulkRow>,
+  ): Promise<number> {
+    return copyRows(client, table, columns, input);
   }
 
   withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
-    return withPoolClient(this.#pool, async (client) => {
+    return withPoolClient(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [name]);
       try {
         return await work();
@@ -118,7 +122,7 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async close(): Promise<void> {
-    await this.#pool.end();
+    await this.pool.end();
   }
 }
 

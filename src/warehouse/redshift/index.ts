@@ -1,0 +1,5 @@
+export { RedshiftWarehouse } from './redshift-warehouse.ts';
+export type { RedshiftOpenOptions, RedshiftWarehouseOptions } from './redshift-warehouse.ts';
+export { parseAwsKeys, parseRedshiftUri } from './redshift-uri.ts';
+export type { AwsKeys, RedshiftSettings } from './redshift-uri.ts';
+export { COPY_FILES_PREFIX } from './copy-object.ts';
