@@ -150,7 +150,7 @@ export async function pinRunObjects(
     if (keys.length === 0) return;
     await tx.execute(
       `INSERT INTO _downbeat_run_objects (run_id, table_name, object_key, version)
-       SELECT $run_id, table_name, object_key, version FROM _downbeat_staged_objects
+       SELECT CAST($run_id AS VARCHAR(256)), table_name, object_key, version FROM _downbeat_staged_objects
        WHERE table_name = $table AND object_key IN ${list.sql}`,
       params,
     );

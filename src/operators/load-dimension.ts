@@ -63,6 +63,30 @@ export function loadDimension(options: LoadDimensionOptions): Operator {
     `ORDER BY ${options.orderBy ?? keys.join(', ')}) AS downbeat_rank FROM (${options.select}) AS batch) AS ranked ` +
     'WHERE downbeat_rank = 1';
   const changed = others.map((c) => `source.${c} IS DISTINCT FROM target.${c}`).join(' OR ') || 'FALSE';
+  const matches = keys.map((k) => `target.${k} = source.${k}`).join(' AND ');
+  // Redshift's MERGE takes a table as its source (no subquery), only key equality in ON and no
+  // condition on WHEN MATCHED, and Redshift has no IS DISTINCT FROM: the batch is reduced and cut
+  // down to the rows to write (new keys, changed rows that updateWhen allows) into a temporary
+  // table first, then merged, in the same transaction.
+  const batchTable = quoteIdentifier(`downbeat_batch_${options.table}`.slice(0, 63));
+  const distinct = (c: string) =>
+    `(source.${c} <> target.${c} OR (source.${c} IS NULL) <> (target.${c} IS NULL))`;
+  const redshiftUpsert = [
+    `CREATE TEMP TABLE ${batchTable} (LIKE ${table})`,
+    `INSERT INTO ${batchTable} (${columns.join(', ')}) SELECT ${columns.map((c) => `source.${c}`).join(', ')} ` +
+      `FROM (${reduced}) AS source LEFT JOIN ${table} AS target ON ${matches}` +
+      (options.targetFilter ? ` AND (${options.targetFilter})` : '') +
+      ` WHERE target.${keys[0] ?? ''} IS NULL` +
+      (others.length > 0
+        ? ` OR ((${others.map(distinct).join(' OR ')})${options.updateWhen ? ` AND (${options.updateWhen})` : ''})`
+        : ''),
+    `MERGE INTO ${table} USING ${batchTable} AS source ON ` +
+      keys.map((k) => `${table}.${k} = source.${k}`).join(' AND ') +
+      ' WHEN MATCHED THEN UPDATE SET ' +
+      (others.length > 0 ? others : keys).map((c) => `${c} = source.${c}`).join(', ') +
+      ` WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((c) => `source.${c}`).join(', ')})`,
+    `DROP TABLE ${batchTable}`,
+  ];
   const statements: Record<typeof mode, string[]> = {
     upsert: [
       `MERGE INTO ${table} AS target USING (${reduced}) AS source ON ` +
@@ -124,9 +148,16 @@ export function loadDimension(options: LoadDimensionOptions): Operator {
           };
         }
       }
+      const plan =
+        mode === 'upsert' && warehouse.dialect === 'redshift'
+          ? { statements: redshiftUpsert, counted: 2 }
+          : { statements: statements[mode], counted: statements[mode].length - 1 };
       const written = await warehouse.transaction(async (tx) => {
         let count = 0;
-        for (const statement of statements[mode]) count = await tx.execute(statement, params);
+        for (const [i, statement] of plan.statements.entries()) {
+          const changed = await tx.execute(statement, params);
+          if (i === plan.counted) count = changed;
+        }
         if (options.inputVersion)
           await recordInputVersion(
             tx,

@@ -1,4 +1,5 @@
 import type { Operator, TaskContext, TaskOutcome } from '../dag/index.ts';
+import type { WarehouseDialect } from '../ports/index.ts';
 import { runParams } from './run-params.ts';
 
 export interface SqlOptions {
@@ -6,6 +7,8 @@ export interface SqlOptions {
   readonly warehouse?: string;
   /** Statements run in order, in one transaction, with the run's parameters (see runParams). */
   readonly statements: readonly string[];
+  /** Statements used instead of `statements` on one kind of warehouse (e.g. Redshift's DDL). @default none */
+  readonly statementsFor?: Partial<Record<WarehouseDialect, readonly string[]>>;
   /**
    * Hold this warehouse-wide lock while running, so concurrent runs do not race (e.g. two
    * `CREATE TABLE IF NOT EXISTS` at once). @default none
@@ -22,14 +25,15 @@ export function sql(options: SqlOptions): Operator {
     async execute(context: TaskContext): Promise<TaskOutcome> {
       const warehouse = await context.connections.warehouse(connection);
       const params = runParams(context);
+      const statements = options.statementsFor?.[warehouse.dialect] ?? options.statements;
       const run = () =>
         warehouse.transaction(async (tx) => {
           let changed = 0;
-          for (const statement of options.statements) changed += await tx.execute(statement, params);
+          for (const statement of statements) changed += await tx.execute(statement, params);
           return changed;
         });
       const changed = options.lock ? await warehouse.withLock(options.lock, run) : await run();
-      return { summary: `${options.statements.length} statement(s), ${changed} row(s) changed` };
+      return { summary: `${statements.length} statement(s), ${changed} row(s) changed` };
     },
   };
 }

@@ -8,7 +8,15 @@ import {
   type TaskContext,
   type TaskOutcome,
 } from '../../dag/index.ts';
-import { quoteIdentifier, type BulkRow, type ObjectStore, type Warehouse } from '../../ports/index.ts';
+import {
+  quoteIdentifier,
+  type BulkRow,
+  type ObjectCopyRequest,
+  type ObjectCopyResult,
+  type ObjectStore,
+  type SqlSession,
+  type Warehouse,
+} from '../../ports/index.ts';
 import { createHash } from 'node:crypto';
 import {
   catalogState,
@@ -52,6 +60,20 @@ export interface StageJsonOptions {
   readonly columns: readonly StagingColumn[];
   /** A rule beyond the column types; returns the reason a record is invalid. */
   readonly validate?: (record: Record<string, unknown>) => string | undefined;
+  /**
+   * `validate`'s rules as SQL conditions over the staging columns, for a warehouse that loads the
+   * objects itself (Redshift's COPY from S3), where `validate` cannot run. Without them, a stage
+   * with `validate` always reads its objects through the worker.
+   */
+  readonly rejectWhere?: readonly { readonly condition: string; readonly reason: string }[];
+  /**
+   * Let a warehouse that can read the source store itself (Redshift from S3) load the objects, one
+   * COPY per object, instead of streaming them through the worker. @default true for interval
+   * objects; false for a catalog, whose thousands of small files load faster through the worker
+   * than by one COPY each (a COPY costs about a second whatever its size, and cannot tell which
+   * file a row came from when it loads several).
+   */
+  readonly warehouseCopy?: boolean;
   /** How many rejected records a run tolerates before it fails. @default 0 */
   readonly rejectLimit?: number;
   /** @default 1 MiB */
@@ -89,14 +111,54 @@ export function stageJson(options: StageJsonOptions): Operator {
   const columns = [...options.columns.map((c) => c.name), '_source_key', '_source_line'];
   columns.forEach(quoteIdentifier);
 
-  /** Stages these objects in one transaction; returns rows loaded. */
+  const copyColumns = options.columns.map((c) => ({
+    name: c.name,
+    field: c.field ?? c.name,
+    type: c.type,
+    emptyAsNull: c.emptyAsNull,
+  }));
+  // Required columns first, once per field (two columns may read the same one).
+  const rejectWhen = [
+    ...new Map(
+      options.columns
+        .filter((c) => c.required)
+        .map((c) => [
+          c.field ?? c.name,
+          { condition: `${quoteIdentifier(c.name)} IS NULL`, reason: `${c.field ?? c.name}: missing` },
+        ]),
+    ).values(),
+    ...(options.rejectWhere ?? []),
+  ];
+  const copyAllowed =
+    (options.warehouseCopy ?? 'every' in options.objects) &&
+    (options.validate === undefined || options.rejectWhere !== undefined);
+
+  /** The warehouse's own loader for this store, when this stage may use it. */
+  const copierFor = (
+    warehouse: Warehouse,
+    store: ObjectStore,
+  ): ((tx: SqlSession, request: ObjectCopyRequest) => Promise<ObjectCopyResult>) | undefined => {
+    if (!copyAllowed || !warehouse.copyFromObjectStore || !warehouse.canCopyFrom?.(store)) return undefined;
+    return (tx, request) =>
+      warehouse.copyFromObjectStore?.(tx, request) ??
+      Promise.reject(new Error(`${warehouse.location} stopped offering to copy`));
+  };
+
+  /**
+   * Stages these objects (at these versions) in one transaction; returns rows loaded. A warehouse
+   * that reads the store itself loads each object server-side, in the same transaction as the
+   * bookkeeping; otherwise the objects stream through here.
+   */
   const stageObjects = async (
     context: TaskContext,
     store: ObjectStore,
     warehouse: Warehouse,
     keys: readonly string[],
-  ) =>
-    warehouse.transaction(async (tx) => {
+    versions: ReadonlyMap<string, string>,
+  ) => {
+    const copy = copierFor(warehouse, store);
+    if (copy) return copyObjects(context, store, warehouse, copy, keys, versions);
+    return warehouse.transaction(async (tx) => {
       await forgetObjects(tx, options.table, table, keys);
       const staged: StagedObject[] = [];
       const rejects: Reject[] = [];
@@ -131,6 +193,47 @@ export function stageJson(options: StageJsonOptions): Operator {
         }
       }
       const count = await tx.bulkInsert(options.table, columns, rows());
+      await recordObjects(tx, options.table, staged, rejects);
+      return count;
+    });
+  };
+
+  const copyObjects = (
+    context: TaskContext,
+    store: ObjectStore,
+    warehouse: Warehouse,
+    copy: (tx: SqlSession, request: ObjectCopyRequest) => Promise<ObjectCopyResult>,
+    keys: readonly string[],
+    versions: ReadonlyMap<string, string>,
+  ) =>
+    warehouse.transaction(async (tx) => {
+      await forgetObjects(tx, options.table, table, keys);
+      const staged: StagedObject[] = [];
+      const rejects: Reject[] = [];
+      let count = 0;
+      for (const key of keys) {
+        context.signal.throwIfAborted();
+        const version = versions.get(key) ?? '';
+        const result = await copy(tx, {
+          store,
+          key,
+          table: options.table,
+          columns: copyColumns,
+          keyColumn: '_source_key',
+          rankColumn: '_source_line',
+          rejectWhen,
+          rejectsKept: REJECTS_KEPT_PER_OBJECT,
+        });
+        // The warehouse read the object itself: it must have read the version recorded here.
+        if ((await store.stat(key))?.version !== version) {
+          throw new Error(`${key} changed while it was being staged: the next try stages its new version`);
+        }
+        count += result.rows;
+        staged.push({ key, version, rows: result.rows, rejects: result.rejected });
+        rejects.push(...result.rejects.map((r) => ({ key, line: r.line, reason: r.reason })));
+        context.log.info(`${key}: ${result.rows} row(s) loaded by the warehouse from ${store.location}`);
+        if (result.rejected > 0) context.log.warn(`${key}: ${result.rejected} record(s) rejected`);
+      }
       await recordObjects(tx, options.table, staged, rejects);
       return count;
     });
@@ -169,7 +272,7 @@ export function stageJson(options: StageJsonOptions): Operator {
       written += await warehouse.withLock(`stage:${options.table}:${key}`, async () => {
         const staged = await stagedObjects(warehouse, options.table, [key]);
         if (staged.get(key)?.version === info.version) return 0;
-        return stageObjects(context, store, warehouse, [key]);
+        return stageObjects(context, store, warehouse, [key], new Map([[key, info.version]]));
       });
     }
     await pinRunObjects(warehouse, context.runId, options.table, keys);
@@ -230,7 +333,7 @@ export function stageJson(options: StageJsonOptions): Operator {
         let count = 0;
         for (let i = 0; i < changed.length; i += batchSize) {
           context.signal.throwIfAborted();
-          count += await stageObjects(context, store, warehouse, changed.slice(i, i + batchSize));
+          count += await stageObjects(context, store, warehouse, changed.slice(i, i + batchSize), listed);
         }
         if (removed.length > 0)
           await warehouse.transaction((tx) => forgetObjects(tx, options.table, table, removed));
