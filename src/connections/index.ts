@@ -4,7 +4,7 @@ import type { ConnectionResolver } from '../dag/index.ts';
 import { DownbeatError } from '../errors/index.ts';
 import type { ObjectStore, Warehouse } from '../ports/index.ts';
 import { openObjectStore } from '../storage/index.ts';
-import { openWarehouse } from '../warehouse/index.ts';
+import { openWarehouse, parseAwsKeys } from '../warehouse/index.ts';
 import { registerUriSecrets } from './redact.ts';
 
 export class UnknownConnectionError extends DownbeatError {
@@ -29,6 +29,10 @@ export function envName(connectionId: string): string {
  * Resolves connection ids to open adapters, once each per process, in this order: the
  * environment (`DOWNBEAT_CONN_<ID>`), then the connections kept in the metadata DB, then the DAG's
  * defaults, then the built-in `warehouse` (a DuckDB file under DOWNBEAT_HOME).
+ *
+ * Airflow's ids from the Sparkify brief work as its users expect: `warehouse`, when not defined
+ * itself, is the `redshift` connection if that one is; `aws_credentials` (login = access key id,
+ * password = secret) gives Redshift's COPY its keys and an s3:// store without keys its keys.
  */
 export class Connections implements ConnectionResolver {
   readonly #config: DownbeatConfig;
@@ -56,10 +60,9 @@ export class Connections implements ConnectionResolver {
   }
 
   #resolve(connectionId: string): string {
-    const fromEnv = this.#config.env[envName(connectionId)];
-    if (fromEnv) return fromEnv;
-    const stored = this.#stored.get(connectionId);
-    if (stored) return stored();
+    const defined =
+      this.#defined(connectionId) ?? (connectionId === 'warehouse' ? this.#defined('redshift') : undefined);
+    if (defined) return defined;
     const fallback =
       this.#defaults[connectionId] ??
       (connectionId === 'warehouse' ? `duckdb://${join(this.#config.home, 'warehouse.duckdb')}` : undefined);
@@ -67,12 +70,34 @@ export class Connections implements ConnectionResolver {
     return fallback.replaceAll('${DOWNBEAT_HOME}', this.#config.home);
   }
 
+  /** The URI of a connection set in the environment or the metadata DB; undefined when neither. */
+  #defined(connectionId: string): string | undefined {
+    return this.#config.env[envName(connectionId)] || this.#stored.get(connectionId)?.();
+  }
+
+  /** A defined connection's URI, its secrets registered for masking; undefined when not defined. */
+  #definedUri(connectionId: string): string | undefined {
+    const uri = this.#defined(connectionId);
+    if (uri) registerUriSecrets(uri);
+    return uri;
+  }
+
   objectStore(connectionId: string): Promise<ObjectStore> {
-    return cached(this.#stores, connectionId, () => openObjectStore(this.uri(connectionId)));
+    return cached(this.#stores, connectionId, () =>
+      openObjectStore(this.#withAwsKeys(this.uri(connectionId))),
+    );
   }
 
   warehouse(connectionId: string): Promise<Warehouse> {
-    return cached(this.#warehouses, connectionId, () => openWarehouse(this.uri(connectionId)));
+    return cached(this.#warehouses, connectionId, () =>
+      openWarehouse(this.uri(connectionId), { connectionUri: (id) => this.#definedUri(id) }),
+    );
+  }
+
+  #withAwsKeys(uri: string): string {
+    if (!uri.startsWith('s3://')) return uri;
+    const aws = this.#definedUri('aws_credentials');
+    return aws ? s3UriWithAwsKeys(uri, aws) : uri;
   }
 
   async close(): Promise<void> {
@@ -81,6 +106,22 @@ export class Connections implements ConnectionResolver {
     this.#warehouses.clear();
     await Promise.all(open.map(async (adapter) => (await adapter.catch(() => undefined))?.close()));
   }
+}
+
+/**
+ * An AWS S3 URI without keys, given the keys of `aws_credentials` (and its region when the URI
+ * names none); otherwise the S3 client's own chain (environment, instance role) applies. Not for
+ * other S3 servers (`endpoint=`), nor temporary keys (a session token the store cannot take).
+ */
+export function s3UriWithAwsKeys(uri: string, awsUri: string): string {
+  const url = new URL(uri);
+  if (url.searchParams.has('access_key_id') || url.searchParams.has('endpoint')) return uri;
+  const keys = parseAwsKeys(awsUri, 'aws_credentials');
+  if (keys.sessionToken) return uri;
+  url.searchParams.set('access_key_id', keys.accessKeyId);
+  url.searchParams.set('secret_access_key', keys.secretAccessKey);
+  if (keys.region && !url.searchParams.has('region')) url.searchParams.set('region', keys.region);
+  return url.toString();
 }
 
 function cached<T>(cache: Map<string, Promise<T>>, key: string, open: () => Promise<T>): Promise<T> {

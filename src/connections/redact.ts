@@ -17,16 +17,24 @@ export function registerSecret(secret: string | undefined | null): void {
   }
 }
 
-/** Registers the password and the secret-looking query values of a connection URI. */
+/**
+ * Registers the password and the secret-looking query values of a connection URI; for an `aws://`
+ * URI (Airflow's form, `aws://ACCESS_KEY_ID:SECRET@/`, which is no WHATWG URL) the key id too.
+ */
 export function registerUriSecrets(uri: string): void {
-  try {
-    const url = new URL(uri);
-    registerSecret(decodeURIComponent(url.password));
-    for (const [name, value] of url.searchParams) {
-      if (/secret|password|token|key/i.test(name)) registerSecret(value);
+  const match = /^([a-z][a-z0-9+.-]*):\/\/(?:([^:@/?#]*)(?::([^@/?#]*))?@)?[^?#]*(?:\?([^#]*))?/i.exec(uri);
+  if (!match) return;
+  const decode = (text: string | undefined) => {
+    try {
+      return decodeURIComponent(text ?? '');
+    } catch {
+      return text ?? '';
     }
-  } catch {
-    // Not a URL: nothing to find.
+  };
+  registerSecret(decode(match[3]));
+  if (match[1]?.toLowerCase() === 'aws') registerSecret(decode(match[2]));
+  for (const [name, value] of new URLSearchParams(match[4] ?? '')) {
+    if (/secret|password|token|key/i.test(name)) registerSecret(value);
   }
 }
 
