@@ -7,7 +7,7 @@ import { dag } from '../../src/dag/index.ts';
 import { dataQuality, loadDimension, loadFact, noop, sql, stageJson } from '../../src/operators/index.ts';
 import { sparkifyChecks } from './quality-checks.ts';
 import * as q from './sql.ts';
-import { eventColumns, songColumns, validateEvent } from './staging-columns.ts';
+import { eventColumns, eventRejectWhere, songColumns, validateEvent } from './staging-columns.ts';
 
 export default dag(
   {
@@ -23,7 +23,14 @@ export default dag(
   },
   (d) => {
     // Begin_execution also creates the schema when it is missing (idempotent; one run at a time).
-    const begin = d.task('Begin_execution', sql({ statements: q.createTables, lock: 'sparkify_schema' }));
+    const begin = d.task(
+      'Begin_execution',
+      sql({
+        statements: q.createTables,
+        statementsFor: { redshift: q.createTablesRedshift },
+        lock: 'sparkify_schema',
+      }),
+    );
     const stageEvents = d.task(
       'Stage_events',
       stageJson({
@@ -33,6 +40,8 @@ export default dag(
         framing: 'ndjson',
         columns: eventColumns,
         validate: validateEvent,
+        // On Redshift with an S3 source, each day file is loaded by COPY, which checks these instead.
+        rejectWhere: eventRejectWhere,
       }),
     );
     const stageSongs = d.task(

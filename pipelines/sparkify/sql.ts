@@ -14,6 +14,14 @@ function statements(text: string): string[] {
 }
 
 export const createTables = statements(read('create_tables'));
+/**
+ * The same tables on Redshift, where VARCHAR without a length is VARCHAR(256) bytes: too short for
+ * what the source may hold (a long title or user agent, multi-byte names), so free text gets the
+ * longest VARCHAR instead. Sort and distribution keys are left to Redshift (AUTO).
+ */
+export const createTablesRedshift = createTables.map((statement) =>
+  statement.replace(/\bVARCHAR\b(?!\s*\()/g, 'VARCHAR(65535)'),
+);
 export const songplaysSelect = read('songplays');
 export const usersSelect = read('users');
 export const songsSelect = read('songs');

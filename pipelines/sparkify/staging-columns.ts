@@ -34,6 +34,18 @@ export function validateEvent(event: Record<string, unknown>): string | undefine
   return undefined;
 }
 
+/** validateEvent as SQL over staging_events, for a warehouse that loads the day files itself (Redshift's COPY). */
+export const eventRejectWhere: readonly { condition: string; reason: string }[] = (
+  [
+    ['userid', 'userId'],
+    ['sessionid', 'sessionId'],
+    ['iteminsession', 'itemInSession'],
+  ] as const
+).map(([column, field]) => ({
+  condition: `page = 'NextSong' AND ${column} IS NULL`,
+  reason: `${field}: missing on a NextSong event`,
+}));
+
 /** song_data songs → staging_songs. */
 export const songColumns: readonly StagingColumn[] = [
   { name: 'num_songs', type: 'integer' },
