@@ -161,10 +161,11 @@ export function authentication(ctx: ServerContext): {
     try {
       ok = username !== '' && (await checkPassword(c, username, password));
     } catch (error) {
-      if (error instanceof ApiError) return c.html(loginPage({ next, error: error.message }), error.status);
+      if (error instanceof ApiError)
+        return c.html(loginPage({ next, username, error: error.message }), error.status);
       throw error;
     }
-    if (!ok) return c.html(loginPage({ next, error: 'Wrong user name or password.' }), 401);
+    if (!ok) return c.html(loginPage({ next, username, error: 'Wrong user name or password.' }), 401);
     const now = ctx.now();
     await deleteExpiredTokens(ctx.db, now);
     const token = newToken();

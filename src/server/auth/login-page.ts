@@ -1,7 +1,7 @@
 /** The login page: plain HTML, served without the UI build, so it works before and without it. */
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function loginPage(options: { next: string; error?: string }): string {
+export function loginPage(options: { next: string; error?: string; username?: string }): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -25,9 +25,9 @@ export function loginPage(options: { next: string; error?: string }): string {
   ${options.error ? `<p class="error" role="alert">${escape(options.error)}</p>` : ''}
   <input type="hidden" name="next" value="${escape(options.next)}">
   <label for="username">User name</label>
-  <input id="username" name="username" autocomplete="username" required autofocus>
+  <input id="username" name="username" autocomplete="username" value="${escape(options.username ?? '')}" required ${options.username ? '' : 'autofocus'}>
   <label for="password">Password</label>
-  <input id="password" name="password" type="password" autocomplete="current-password" required>
+  <input id="password" name="password" type="password" autocomplete="current-password" required ${options.username ? 'autofocus' : ''}>
   <button type="submit">Sign in</button>
 </form>
 </body>

@@ -1,0 +1,235 @@
+/**
+ * The web UI in a real Chromium against a real `downbeat standalone` (SQLite metadata, DuckDB
+ * warehouse, the Sparkify sample month): what a new user does, step by step, with a screenshot
+ * of each view (the folder is printed; look at them).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as Api from '../../src/server/api/types.ts';
+import { launchChromium } from './browser.ts';
+
+const REPO = new URL('../../', import.meta.url).pathname;
+const USER = 'newcomer';
+const PASSWORD = 'sparkify-rocks';
+const AUTH = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
+
+/** A DAG whose one task fails (no retries) until FLAKY_MARKER exists: a late source. */
+const FLAKY_DAG = `import { existsSync } from 'node:fs';
+import { dag, TaskFailure, type Operator } from '${REPO}src/dag/index.ts';
+
+const waitForSource: Operator = {
+  kind: 'sensor',
+  describe: () => ({ file: 'FLAKY_MARKER' }),
+  execute(context) {
+    const marker = process.env.FLAKY_MARKER ?? '';
+    if (!existsSync(marker)) {
+      context.log.error(\`marker file \${marker} is missing: the source has not arrived\`);
+      return Promise.reject(new TaskFailure('source_missing', \`marker file \${marker} is missing\`));
+    }
+    context.log.info(\`marker file \${marker} found\`);
+    return Promise.resolve({ rowsWritten: { arrivals: 1 } });
+  },
+};
+
+export default dag({ id: 'flaky', schedule: '@daily', startDate: '2018-11-01', defaultArgs: { retries: 0 } }, (d) => {
+  d.task('wait_for_source', waitForSource);
+});
+`;
+
+let root: string;
+let shots: string;
+let server: ChildProcess;
+let url: string;
+let browser: Browser;
+let page: Page;
+let output = '';
+
+async function api<T>(path: string): Promise<T> {
+  const response = await fetch(`${url}${path}`, { headers: { authorization: AUTH } });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 240_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not after ${ms / 1000} s\n${output.slice(-3000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'downbeat-ui-'));
+  shots = join(tmpdir(), 'downbeat-ui-screenshots');
+  await mkdir(shots, { recursive: true });
+  const dags = join(root, 'dags');
+  await mkdir(dags);
+  await writeFile(join(dags, 'package.json'), '{"type":"module"}');
+  await writeFile(
+    join(dags, 'sparkify.dag.ts'),
+    `export { default } from '${REPO}pipelines/sparkify/sparkify.dag.ts';\n`,
+  );
+  await writeFile(
+    join(dags, 'sparkify.cli.ts'),
+    `export { default, samples } from '${REPO}pipelines/sparkify/sparkify.cli.ts';\n`,
+  );
+  await writeFile(join(dags, 'flaky.dag.ts'), FLAKY_DAG);
+  server = spawn(process.execPath, [join(REPO, 'bin/downbeat.js'), 'standalone', '--port', '0'], {
+    env: {
+      ...process.env,
+      DOWNBEAT_HOME: join(root, 'home'),
+      DOWNBEAT_DAGS_FOLDER: dags,
+      DOWNBEAT_ADMIN_USER: USER,
+      DOWNBEAT_ADMIN_PASSWORD: PASSWORD,
+      FLAKY_MARKER: join(root, 'arrived'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  server.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  url = await until('standalone prints its URL', () =>
+    Promise.resolve(/web UI (http:\/\/[\d.:]+)/.exec(output)?.[1]),
+  );
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  process.stdout.write(`UI screenshots: ${shots}\n`);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  }
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('the web UI, as a new user uses it', () => {
+  it('sends a visitor to the login page, and lets the user in', async () => {
+    await page.goto(`${url}/dags/sparkify_etl/grid`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await shot('01-login');
+    await page.getByLabel('User name').fill(USER);
+    await page.getByLabel('Password').fill('wrong');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong user name or password');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${url}/dags/sparkify_etl/grid`);
+    await expect.poll(() => page.getByTestId('username').textContent()).toBe(USER);
+  });
+
+  it('shows the Sparkify DAG and, once the sample backfill is done, its month of runs', async () => {
+    await page.goto(`${url}/`);
+    const row = page.locator('[data-testid="dag-row"][data-dag-id="sparkify_etl"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('0 * * * *');
+    await shot('02-dag-list');
+    await until('the sample backfill ends', async () => {
+      const backfills = await api<Api.Page<Api.Backfill>>('/api/v1/backfills?dag_id=sparkify_etl');
+      return backfills.items[0]?.state === 'success';
+    });
+    await page.goto(`${url}/dags/sparkify_etl/grid`);
+    await expect.poll(() => page.getByTestId('grid-count').textContent()).toContain('720');
+    expect(await page.locator('[data-testid="grid-cell"][data-state="success"]').count()).toBe(50 * 10);
+    await shot('03-grid');
+    await page.goto(`${url}/dags/sparkify_etl/graph`);
+    await expect.poll(() => page.getByTestId('graph-node').count()).toBe(10);
+    await shot('04-graph');
+    await page.setViewportSize({ width: 420, height: 900 });
+    await page.goto(`${url}/dags/sparkify_etl/grid`);
+    await page.getByTestId('grid').waitFor();
+    await shot('05-grid-narrow');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }, 300_000);
+
+  it('triggers a run; its failed task shows its log; after a clear it succeeds', async () => {
+    await page.goto(`${url}/`);
+    const flaky = page.locator('[data-testid="dag-row"][data-dag-id="flaky"]');
+    await flaky.getByRole('button', { name: 'Trigger flaky' }).click();
+    await flaky.getByTestId('trigger-date').fill('2018-11-05T00:00');
+    await shot('06-trigger');
+    await flaky.getByTestId('trigger-submit').click();
+    await flaky.getByTestId('trigger-created').waitFor();
+
+    await page.goto(`${url}/dags/flaky/grid`);
+    const cell = page.locator('[data-testid="grid-cell"][data-state="failed"]');
+    await cell.first().waitFor({ timeout: 60_000 });
+    await cell.first().click();
+    await page.getByTestId('task-instance-view').waitFor();
+    await expect
+      .poll(() => page.getByTestId('log-lines').textContent())
+      .toContain('the source has not arrived');
+    expect(await page.getByTestId('try-error').textContent()).toContain('source_missing');
+    await shot('07-task-failed');
+
+    await writeFile(join(root, 'arrived'), 'yes');
+    await page.getByTestId('clear-task').click();
+    await page.getByTestId('clear-task-confirm').click();
+    await expect.poll(() => page.getByTestId('try-tab').count(), { timeout: 60_000 }).toBe(2);
+    await expect
+      .poll(() => page.getByTestId('task-instance-view').textContent(), { timeout: 60_000 })
+      .toContain('success');
+    await expect.poll(() => page.getByTestId('log-lines').textContent()).toContain('found');
+    await shot('08-task-after-clear');
+    const runs = await api<Api.Page<Api.DagRun>>('/api/v1/dags/flaky/dagRuns');
+    expect(runs.items.map((r) => r.state)).toEqual(['success']);
+  }, 180_000);
+
+  it('previews a backfill, starts it, and shows its progress to the end', async () => {
+    await page.goto(`${url}/backfills?dag_id=sparkify_etl`);
+    await page.getByTestId('backfill-dag').selectOption('sparkify_etl');
+    await page.getByTestId('backfill-from').fill('2018-11-30T12:00');
+    await page.getByTestId('backfill-to').fill('2018-12-01T00:00');
+    await page.getByTestId('backfill-reprocess').selectOption('completed');
+    await page.getByTestId('backfill-preview').click();
+    const rerun = page.getByTestId('preview-rerun');
+    await rerun.waitFor();
+    expect(await rerun.getAttribute('data-count')).toBe('12');
+    await shot('09-backfill-preview');
+    await page.getByTestId('backfill-start').click();
+    await page.getByTestId('backfill-started').waitFor();
+    const newest = page.getByTestId('backfill-row').first();
+    await shot('10-backfill-progress');
+    await expect.poll(() => newest.getAttribute('data-state'), { timeout: 120_000 }).toBe('success');
+    const bar = newest.getByTestId('backfill-progress');
+    expect(await bar.getAttribute('aria-valuenow')).toBe('12');
+    await shot('11-backfill-done');
+  }, 180_000);
+
+  it("shows a run's data-quality results and rows, and the charts over time", async () => {
+    await page.goto(
+      `${url}/dags/sparkify_etl/runs/${encodeURIComponent('backfill__2018-11-15T10:00:00.000Z')}`,
+    );
+    const checks = page.locator('[data-testid="check-row"]');
+    await checks.first().waitFor();
+    expect(await checks.count()).toBeGreaterThanOrEqual(10);
+    expect(await page.locator('[data-testid="check-row"][data-passed="false"]').count()).toBe(0);
+    expect(await page.getByTestId('checks-table').textContent()).toMatch(/songplays/i);
+    await shot('12-run-checks');
+    await page.goto(`${url}/dags/sparkify_etl/stats`);
+    await page.getByTestId('chart-rows').waitFor();
+    await page.getByTestId('chart-durations').waitFor();
+    await shot('13-stats');
+  });
+
+  it('adds a connection and never shows its password', async () => {
+    await page.goto(`${url}/connections`);
+    await page.getByTestId('connection-id').fill('redshift');
+    await page.getByTestId('connection-uri').fill('postgres://etl:Hunter2-secret@warehouse:5432/dw');
+    await page.getByTestId('connection-add').click();
+    const row = page.locator('[data-testid="connection-row"][data-connection-id="redshift"]');
+    await row.waitFor();
+    expect(await page.content()).not.toContain('Hunter2-secret');
+    await shot('14-connections');
+  });
+});
