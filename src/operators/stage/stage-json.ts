@@ -118,17 +118,13 @@ export function stageJson(options: StageJsonOptions): Operator {
     emptyAsNull: c.emptyAsNull,
   }));
   // Required columns first, once per field (two columns may read the same one).
-  const rejectWhen = [
-    ...new Map(
-      options.columns
-        .filter((c) => c.required)
-        .map((c) => [
-          c.field ?? c.name,
-          { condition: `${quoteIdentifier(c.name)} IS NULL`, reason: `${c.field ?? c.name}: missing` },
-        ]),
-    ).values(),
-    ...(options.rejectWhere ?? []),
-  ];
+  const required = new Map<string, { condition: string; reason: string }>();
+  for (const c of options.columns) {
+    const field = c.field ?? c.name;
+    if (c.required && !required.has(field))
+      required.set(field, { condition: `${quoteIdentifier(c.name)} IS NULL`, reason: `${field}: missing` });
+  }
+  const rejectWhen = [...required.values(), ...(options.rejectWhere ?? [])];
   const copyAllowed =
     (options.warehouseCopy ?? 'every' in options.objects) &&
     (options.validate === undefined || options.rejectWhere !== undefined);
