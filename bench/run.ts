@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the hourly Sparkify pipeline against the same transformation done directly in
  * DuckDB, on a generated month. Each side runs in its own process, so its peak memory is its own.
+ * Then orchestration overhead, and API latency with 720 and 10,000 runs of history (bench/api.ts).
  *
  *   npm run bench                       # 1,000,000 events (33,334 a day), 5,000 songs, 1,000 users
  *   npm run bench -- --events-per-day 3000 --days 7
@@ -71,6 +72,8 @@ try {
   ]);
   process.stderr.write('orchestration overhead on SQLite and PostgreSQL …\n');
   const orchestration = child('./orchestration.ts', []);
+  process.stderr.write('API latency and grid time-to-interactive at 720 and 10,000 runs …\n');
+  const api = child('./api.ts', []);
 
   const events = generated.events;
   const rate = (seconds: unknown) => Math.round(events / Number(seconds));
@@ -94,12 +97,24 @@ try {
   process.stdout.write(
     `orchestration (latency in ms, no-op task instances per second): ${JSON.stringify(orchestration)}\n`,
   );
+  process.stdout.write(
+    `API latency in ms (p50/p99) and grid interactive in Chromium: ${JSON.stringify(api)}\n`,
+  );
   const results = new URL('./results/', import.meta.url).pathname;
   await mkdir(results, { recursive: true });
   await writeFile(
     join(results, 'latest.json'),
     JSON.stringify(
-      { at: new Date().toISOString(), options: values, generated, direct, hourly, backfill, orchestration },
+      {
+        at: new Date().toISOString(),
+        options: values,
+        generated,
+        direct,
+        hourly,
+        backfill,
+        orchestration,
+        api,
+      },
       null,
       2,
     ),

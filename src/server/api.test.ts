@@ -128,7 +128,7 @@ describe.each(['sqlite', 'postgres'] as const)('REST API on %s', (dialect) => {
   describe('DAGs', () => {
     it('lists DAGs, shows one with its graph, pauses and unpauses it', async () => {
       const list = await json<Api.Page<Api.DagSummary>>(await s.api('/api/v1/dags'));
-      expect(list.items.map((d) => d.dag_id)).toEqual(['demo', 'later']);
+      expect(list.items.map((d) => d.dag_id)).toEqual(['demo', 'later', 'slow']);
       expect(list.items[0]).toMatchObject({ schedule: '@hourly', file: 'demo.dag.ts' });
       const detail = await json<Api.DagDetail>(await s.api('/api/v1/dags/demo'));
       expect(detail.tasks.map((t) => t.task_id)).toEqual(['begin', 'stage', 'load', 'check', 'end']);
@@ -319,6 +319,34 @@ describe.each(['sqlite', 'postgres'] as const)('REST API on %s', (dialect) => {
       expect(after.items.map((t) => t.state)).toEqual(['failed', 'success']);
       const passed = await json<Api.RunChecks>(await s.api(`${path}/checks`));
       expect(passed.checks.every((c) => c.passed)).toBe(true);
+    });
+
+    it("serves a running try's log as it grows, then says when it is done", async () => {
+      switches.released = false;
+      const created = await s.api('/api/v1/dags/slow/dagRuns', {
+        method: 'POST',
+        body: JSON.stringify({ logical_date: '2100-01-02' }),
+      });
+      const run = await json<Api.DagRun>(created);
+      const logs = `/api/v1/dags/slow/dagRuns/${encodeURIComponent(run.dag_run_id)}/taskInstances/long/logs/1`;
+      const midway = await eventually(async () => {
+        const response = await s.api(logs);
+        if (response.status !== 200) return undefined;
+        const chunk = await json<Api.LogChunk>(response);
+        return chunk.lines.some((l) => l.text.includes('waiting for the release')) ? chunk : undefined;
+      });
+      expect(midway.done).toBe(false);
+      const ti = await json<Api.TaskInstance>(
+        await s.api(`/api/v1/dags/slow/dagRuns/${encodeURIComponent(run.dag_run_id)}/taskInstances/long`),
+      );
+      expect(ti.state).toBe('running');
+      switches.released = true;
+      const rest = await eventually(async () => {
+        const chunk = await json<Api.LogChunk>(await s.api(`${logs}?after=${midway.last_line_no}`));
+        return chunk.done ? chunk : undefined;
+      });
+      expect(rest.lines.map((l) => l.text).join('\n')).toContain('released');
+      expect(rest.lines[0]?.line_no).toBe(midway.last_line_no + 1);
     });
 
     it('clears a whole run', async () => {

@@ -18,7 +18,7 @@ export const PASSWORD = 'correct horse battery staple';
 export const BASIC = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
 
 /** Flip to make the `check` task fail (the first tries of a test) or pass (after a clear). */
-export const switches = { failing: false };
+export const switches = { failing: false, released: false };
 
 const stage: Operator = {
   kind: 'stage_json',
@@ -78,6 +78,20 @@ export const laterDag: Dag = dag({ id: 'later', schedule: '@daily', startDate: '
   d.task('only', noop());
 });
 
+/** A long task: it logs, then waits until `switches.released`, so a test can read its log mid-try. */
+export const slowDag: Dag = dag({ id: 'slow', schedule: '@daily', startDate: '2100-01-01' }, (d) => {
+  d.task('long', {
+    kind: 'sensor',
+    describe: () => ({}),
+    async execute(context) {
+      context.log.info('first step done, waiting for the release');
+      while (!switches.released) await new Promise((resolve) => setTimeout(resolve, 50));
+      context.log.info('released');
+      return {};
+    },
+  });
+});
+
 export interface TestServer {
   readonly url: string;
   readonly db: Db;
@@ -94,6 +108,7 @@ export async function testServer(
   const dags = new Map([
     [demoDag.id, demoDag],
     [laterDag.id, laterDag],
+    [slowDag.id, slowDag],
   ]);
   await syncDags(
     t.db,
