@@ -37,11 +37,12 @@ export function dataQuality(options: DataQualityOptions): Operator {
     async execute(context: TaskContext): Promise<TaskOutcome> {
       const warehouse = await context.connections.warehouse(connection);
       const params = runParams(context);
-      // One transaction: every check sees the same snapshot of the warehouse.
-      const checks = await warehouse.transaction(
-        async (tx) =>
-          (await runTogether(tx, options.checks, params)) ?? runOneByOne(tx, options.checks, params),
-      );
+      // One transaction: every check sees the same snapshot of the warehouse. When the engine
+      // refuses the combined statement, PostgreSQL has aborted that transaction: the checks then
+      // run one by one in a new one.
+      const checks =
+        (await warehouse.transaction((tx) => runTogether(tx, options.checks, params))) ??
+        (await warehouse.transaction((tx) => runOneByOne(tx, options.checks, params)));
       const failed = checks.filter((c) => !c.passed);
       for (const c of checks) {
         context.log[c.passed ? 'info' : 'error'](
