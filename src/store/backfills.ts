@@ -63,7 +63,7 @@ export async function createBackfill(
   const plan = await planBackfill(db, dag, request);
   const [row] = await db.query<{ id: number }>(
     `INSERT INTO backfills (dag_id, start_date, end_date, reprocess, max_active_runs, state, created_at)
-     VALUES ($1, $2, $3, $4, $5, 'running', $6) RETURNING id`,
+     VALUES ($1, $2, $3, $4, $5, 'creating', $6) RETURNING id`,
     [dag.id, request.start.getTime(), request.end.getTime(), request.reprocess, request.maxActiveRuns, now],
   );
   const id = (row as { id: number }).id;
@@ -83,6 +83,8 @@ export async function createBackfill(
       if (planned.action === 'rerun') await clearInTransaction(tx, run.id, undefined);
     });
   }
+  // Only now may it finish: a scheduler looking earlier would see a backfill with no runs yet.
+  await db.execute("UPDATE backfills SET state = 'running' WHERE id = $1", [id]);
   await finishBackfills(db, now);
   return { id, plan };
 }
@@ -135,7 +137,7 @@ export async function finishBackfills(db: Db, now: number): Promise<void> {
 export async function cancelBackfill(db: Db, id: number, now: number): Promise<boolean> {
   return db.transaction(async (tx) => {
     const changed = await tx.execute(
-      "UPDATE backfills SET state = 'cancelled', ended_at = $1 WHERE id = $2 AND state = 'running'",
+      "UPDATE backfills SET state = 'cancelled', ended_at = $1 WHERE id = $2 AND state IN ('creating', 'running')",
       [now, id],
     );
     if (changed === 0) return false;

@@ -226,7 +226,7 @@ export interface Backfill {
   readonly to_date: string;
   readonly reprocess_behavior: Reprocess;
   readonly max_active_runs: number;
-  /** running, done, failed or cancelled. */
+  /** creating (its runs are being made), running, success, failed or cancelled. */
   readonly state: string;
   readonly created_at: string;
   readonly completed_at: string | null;
