@@ -130,6 +130,12 @@ describe('orchestrator commands', () => {
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok' });
+    // No DOWNBEAT_ADMIN_USER: the first start makes "admin" with a generated password, printed once.
+    const login = /web UI login: admin \/ (\S+)/.exec(output);
+    expect(login?.[1]).toBeDefined();
+    const basic = `Basic ${Buffer.from(`admin:${login?.[1] ?? ''}`).toString('base64')}`;
+    expect((await fetch(`${url}/api/v1/dags`, { headers: { authorization: basic } })).status).toBe(200);
+    expect((await fetch(`${url}/api/v1/dags`)).status).toBe(401);
 
     expect(
       (await downbeat(['dags', 'trigger', 'steps', '--logical-date', '2018-11-02T00:00:00Z'])).status,
