@@ -1,13 +1,15 @@
 /**
  * A secret put into a connection never appears in any output of a failing run: the CLI's output,
- * the task's log and error in the metadata DB, even when the failing SQL statement contains it.
+ * the task's log and error in the metadata DB, the REST API's answers, even when the failing SQL
+ * statement contains it.
  */
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_POSTGRES_URL } from '../store/testing.ts';
-import { downbeat } from './testing.ts';
+import { BIN, downbeat, until } from './testing.ts';
 
 const SRC = new URL('../', import.meta.url).pathname;
 const SECRET = 'hunter2-Zq9';
@@ -71,5 +73,54 @@ describe('secrets in a failing run', () => {
     expect(bytes.includes('no_such_table') || wal.includes('no_such_table')).toBe(true);
     expect(bytes.includes(SECRET)).toBe(false);
     expect(wal.includes(SECRET)).toBe(false);
+  });
+
+  it('are masked in every API answer about the failed run, and in the connections list', async () => {
+    expect(
+      (await downbeat(['connections', 'add', 'stored_pg', '--uri', `postgres://etl:${SECRET}@db/dw`], env))
+        .status,
+    ).toBe(0);
+    const child = spawn(process.execPath, [BIN, 'webserver', '--port', '0'], {
+      env: { ...env, DOWNBEAT_ADMIN_USER: 'ops', DOWNBEAT_ADMIN_PASSWORD: 'ops-password' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await until(
+        () => Promise.resolve(/webserver: http/.test(output)),
+        'the webserver starts',
+        30_000,
+        () => output,
+      );
+      const url = /webserver: (http:\/\/[\d.:]+)/.exec(output)?.[1] ?? '';
+      const get = async (path: string) => {
+        const response = await fetch(`${url}${path}`, {
+          headers: { authorization: `Basic ${Buffer.from('ops:ops-password').toString('base64')}` },
+        });
+        expect(response.status, path).toBe(200);
+        return response.text();
+      };
+      const runs = JSON.parse(await get('/api/v1/dags/leaky/dagRuns')) as { items: { dag_run_id: string }[] };
+      const run = `/api/v1/dags/leaky/dagRuns/${encodeURIComponent(runs.items[0]?.dag_run_id ?? '')}`;
+      const answers = [
+        await get('/api/v1/dags'),
+        await get('/api/v1/dags/leaky'),
+        JSON.stringify(runs),
+        await get(`${run}/taskInstances`),
+        await get(`${run}/taskInstances/fails/tries`),
+        await get(`${run}/taskInstances/fails/logs/1`),
+        await get(`${run}/checks`),
+        await get('/api/v1/dags/leaky/grid'),
+        await get('/api/v1/connections'),
+        await get('/metrics'),
+      ].join('\n');
+      expect(answers).toContain('no_such_table');
+      expect(answers).toContain('stored_pg');
+      expect(answers).not.toContain(SECRET);
+      expect(output).not.toContain(SECRET);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });
