@@ -5,15 +5,19 @@
  * `*Error` is misuse or bad input found by Downbeat itself; a task's failure is stored as data by
  * the engine (see executor/), whatever was thrown.
  */
-export class DownbeatError extends Error {
-  readonly code: string;
+import { DownbeatError } from './downbeat-error.ts';
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+export { DownbeatError } from './downbeat-error.ts';
+export {
+  describeTarget,
+  ObjectStoreAuthError,
+  ObjectStoreError,
+  ObjectStoreNotFoundError,
+  ObjectStoreRequestError,
+  ObjectStoreUnavailableError,
+  ObjectStoreUnreachableError,
+  type ObjectStoreTarget,
+} from './object-store-errors.ts';
 
 /** Bad configuration: an environment variable, a flag, a connection URI. */
 export class ConfigError extends DownbeatError {
