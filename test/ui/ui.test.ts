@@ -142,6 +142,16 @@ describe('the web UI, as a new user uses it', () => {
     await expect.poll(() => page.getByTestId('grid-count').textContent()).toContain('720');
     expect(await page.locator('[data-testid="grid-cell"][data-state="success"]').count()).toBe(50 * 10);
     await shot('03-grid');
+    // By keyboard alone: Tab reaches a grid cell, Enter opens its task instance.
+    for (let i = 0; i < 100; i += 1) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+      if (focused === 'grid-cell') break;
+    }
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('grid-cell');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('task-instance-view').waitFor();
+    expect(page.url()).toContain('/tasks/');
     await page.goto(`${url}/dags/sparkify_etl/graph`);
     await expect.poll(() => page.getByTestId('graph-node').count()).toBe(10);
     await shot('04-graph');
