@@ -5,12 +5,12 @@
  * Usage: node --import tsx bench/api.ts [--runs 720,10000] [--no-browser]
  */
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import sparkify from '../pipelines/sparkify/sparkify.dag.ts';
 import { hashPassword } from '../src/server/auth/password.ts';
 import { startWebServer, WEB_DIST } from '../src/server/index.ts';
 import { createRun, createUser, syncDags, type Db, type MetadataDialect } from '../src/store/index.ts';
 import { testDb } from '../src/store/testing.ts';
+import { launchChromium } from '../test/ui/browser.ts';
 
 const { values } = parseArgs({
   options: {
@@ -61,17 +61,7 @@ async function latency(url: string, path: string, times = 100): Promise<{ p50: n
 }
 
 async function gridInteractive(url: string): Promise<number> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(`${url}/login`);
