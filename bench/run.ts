@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the hourly Sparkify pipeline against the same transformation done directly in
  * DuckDB, on a generated month. Each side runs in its own process, so its peak memory is its own.
- * Then orchestration overhead, and API latency with 720 and 10,000 runs of history (bench/api.ts).
+ * Then orchestration overhead, API latency with 720 and 10,000 runs of history (bench/api.ts), and
+ * staging throughput from S3 and PostgreSQL COPY against psql (bench/staging.ts).
  *
  *   npm run bench                       # 1,000,000 events (33,334 a day), 5,000 songs, 1,000 users
  *   npm run bench -- --events-per-day 3000 --days 7
@@ -74,6 +75,13 @@ try {
   const orchestration = child('./orchestration.ts', []);
   process.stderr.write('API latency and grid time-to-interactive at 720 and 10,000 runs …\n');
   const api = child('./api.ts', []);
+  process.stderr.write('staging from S3 into DuckDB and PostgreSQL, COPY against psql …\n');
+  const staging = child('./staging.ts', [
+    '--events-per-day',
+    String(values['events-per-day']),
+    '--days',
+    String(values.days),
+  ]);
 
   const events = generated.events;
   const rate = (seconds: unknown) => Math.round(events / Number(seconds));
@@ -100,6 +108,13 @@ try {
   process.stdout.write(
     `API latency in ms (p50/p99) and grid interactive in Chromium: ${JSON.stringify(api)}\n`,
   );
+  const mbps = (part: unknown) => (part as { mbPerSecond?: number }).mbPerSecond;
+  process.stdout.write(
+    `staging ${String(staging.mb)} MB: S3 read ${mbps(staging.s3Read)} MB/s; Stage_events from S3 into DuckDB ` +
+      `${mbps(staging.stageS3DuckDb)} MB/s, into PostgreSQL ${mbps(staging.stageS3Postgres)} MB/s; ` +
+      `PostgreSQL against psql's \\copy: stage from JSON ${String(staging.ratioStageToPsql)}x, ` +
+      `bulkInsert of parsed rows ${String(staging.ratioBulkInsertToPsql)}x\n  ${JSON.stringify(staging)}\n`,
+  );
   const results = new URL('./results/', import.meta.url).pathname;
   await mkdir(results, { recursive: true });
   await writeFile(
@@ -114,6 +129,7 @@ try {
         backfill,
         orchestration,
         api,
+        staging,
       },
       null,
       2,
