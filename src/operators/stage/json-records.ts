@@ -1,33 +1,77 @@
 /**
  * Splits a JSON source into records, each with the line it starts on, without holding more than
  * one record in memory. A record that cannot be read comes back with a reason instead of a value,
- * so the caller can reject it and go on.
+ * so the caller can reject it and go on; a source that cannot be read at all (compressed, binary,
+ * a record too long to find the end of) ends with a fatal one.
  */
+import { concatenatedRecords } from './concatenated-records.ts';
+import {
+  checkJsonText,
+  concatBytes,
+  describeInvalidUtf8,
+  nestsDeeperThan,
+  NotJsonText,
+  shallowDescription,
+} from './json-text.ts';
 
 /** `ndjson`: one record per line. `json`: records one after another, pretty-printed or not. */
 export type JsonFraming = 'ndjson' | 'json';
 
 export type JsonRecord =
-  | { readonly line: number; readonly value: Record<string, unknown>; readonly error?: undefined }
-  | { readonly line: number; readonly value?: undefined; readonly error: string };
+  | {
+      readonly line: number;
+      readonly value: Record<string, unknown>;
+      readonly error?: undefined;
+      readonly fatal?: undefined;
+    }
+  | {
+      readonly line: number;
+      readonly value?: undefined;
+      readonly error: string;
+      /**
+       * The source cannot be read past this point, so none of it may be loaded: this is the last
+       * record, and the source is refused as a whole rather than loaded in part.
+       */
+      readonly fatal?: boolean;
+    };
 
 export interface JsonRecordOptions {
   readonly framing: JsonFraming;
   /** A record longer than this is rejected without being read whole. @default 1 MiB */
   readonly maxRecordBytes?: number;
+  /**
+   * A record whose arrays and objects nest deeper than this is rejected unparsed: nothing real
+   * is, and values that deep overflow the stack of code that walks them. @default 1000
+   */
+  readonly maxDepth?: number;
+}
+
+export interface JsonLimits {
+  readonly maxRecordBytes: number;
+  readonly maxDepth: number;
 }
 
 const NEWLINE = 0x0a;
 
-export function readJsonRecords(
+export async function* readJsonRecords(
   body: AsyncIterable<Uint8Array>,
   options: JsonRecordOptions,
 ): AsyncIterable<JsonRecord> {
-  const max = options.maxRecordBytes ?? 1 << 20;
-  return options.framing === 'ndjson' ? ndjsonRecords(body, max) : concatenatedRecords(body, max);
+  const limits = { maxRecordBytes: options.maxRecordBytes ?? 1 << 20, maxDepth: options.maxDepth ?? 1000 };
+  const text = checkJsonText(body);
+  try {
+    yield* options.framing === 'ndjson' ? ndjsonRecords(text, limits) : concatenatedRecords(text, limits);
+  } catch (error) {
+    if (!(error instanceof NotJsonText)) throw error;
+    yield { line: error.line, error: error.reason, fatal: true };
+  }
 }
 
-async function* ndjsonRecords(body: AsyncIterable<Uint8Array>, max: number): AsyncIterable<JsonRecord> {
+async function* ndjsonRecords(
+  body: AsyncIterable<Uint8Array>,
+  limits: JsonLimits,
+): AsyncIterable<JsonRecord> {
+  const max = limits.maxRecordBytes;
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
@@ -37,18 +81,21 @@ async function* ndjsonRecords(body: AsyncIterable<Uint8Array>, max: number): Asy
   const finish = (): JsonRecord | undefined => {
     line += 1;
     if (tooLong) {
+      // Skipped, not held: the lines after it are still records.
       tooLong = false;
       return { line, error: `line longer than ${max} bytes` };
     }
-    const bytes = pending.length === 1 ? (pending[0] as Uint8Array) : concat(pending, pendingBytes);
+    const bytes = pending.length === 1 ? (pending[0] as Uint8Array) : concatBytes(pending);
     pending = [];
     pendingBytes = 0;
+    if (nestsDeeperThan(bytes, limits.maxDepth))
+      return { line, error: `nested deeper than ${limits.maxDepth} levels` };
     let text: string;
     try {
       // A BOM is skipped by the decoder only at the start of a stream; a line is its own stream.
       text = decoder.decode(bytes);
     } catch {
-      return { line, error: 'not valid UTF-8' };
+      return { line, error: describeInvalidUtf8(bytes, 'line') };
     }
     return parseRecord(text, line);
   };
@@ -95,140 +142,8 @@ function parseRecord(text: string, line: number): JsonRecord | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return {
       line,
-      error: `expected a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`,
+      error: `expected a JSON object, got ${shallowDescription(value)}`,
     };
   }
   return { line, value: value as Record<string, unknown> };
-}
-
-function concat(parts: Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-/**
- * Records written one after another: one per line, pretty-printed across lines, or concatenated
- * on one line. A top-level array yields its elements. Scans characters, tracking strings and depth.
- */
-async function* concatenatedRecords(body: AsyncIterable<Uint8Array>, max: number): AsyncIterable<JsonRecord> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let line = 1;
-  let record = '';
-  let recordLine = 0;
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let skippingLine = false;
-  let bad = '';
-
-  const chunks = async function* (): AsyncIterable<string> {
-    try {
-      for await (const chunk of body) yield decoder.decode(chunk, { stream: true });
-      yield decoder.decode();
-    } catch (error) {
-      if (error instanceof TypeError) throw new InvalidUtf8(line);
-      throw error;
-    }
-  };
-
-  try {
-    for await (const text of chunks()) {
-      let from = 0; // start of the part of `text` that belongs to the current record
-      for (let i = 0; i < text.length; i += 1) {
-        const c = text.charCodeAt(i);
-        if (c === NEWLINE) {
-          line += 1;
-          if (skippingLine) {
-            skippingLine = false;
-            yield {
-              line: line - 1,
-              error: `unexpected text ${JSON.stringify(bad.slice(0, 40))} outside a JSON object`,
-            };
-            bad = '';
-          }
-        }
-        if (skippingLine) {
-          if (bad.length < 40) bad += text[i] ?? '';
-          continue;
-        }
-        if (depth === 0) {
-          if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-            depth = 1;
-            recordLine = line;
-            from = i;
-            record = '';
-          } else if (!(c === 0x20 || c === 0x09 || c === 0x0d || c === NEWLINE || c === 0xfeff)) {
-            skippingLine = true;
-            bad = text[i] ?? '';
-          }
-          continue;
-        }
-        if (inString) {
-          if (escaped) escaped = false;
-          else if (c === 0x5c /* \ */) escaped = true;
-          else if (c === 0x22 /* " */) inString = false;
-          continue;
-        }
-        if (c === 0x22) inString = true;
-        else if (c === 0x7b || c === 0x5b) depth += 1;
-        else if (c === 0x7d || c === 0x5d) {
-          depth -= 1;
-          if (depth === 0) {
-            const whole = record + text.slice(from, i + 1);
-            record = '';
-            if (whole.length > max) yield { line: recordLine, error: `record longer than ${max} bytes` };
-            else yield* parseValue(whole, recordLine);
-          }
-        }
-      }
-      if (depth > 0) {
-        record += text.slice(from);
-        if (record.length > max) {
-          // Its end cannot be found without reading it whole, so the rest of the file is not read.
-          yield {
-            line: recordLine,
-            error: `record longer than ${max} bytes; the rest of the file was not read`,
-          };
-          return;
-        }
-      }
-    }
-  } catch (error) {
-    if (error instanceof InvalidUtf8) {
-      yield { line: error.line, error: 'not valid UTF-8' };
-      return;
-    }
-    throw error;
-  }
-  if (skippingLine)
-    yield { line, error: `unexpected text ${JSON.stringify(bad.slice(0, 40))} outside a JSON object` };
-  if (depth > 0) yield { line: recordLine, error: 'truncated JSON: the file ends inside this record' };
-}
-
-class InvalidUtf8 extends Error {
-  constructor(readonly line: number) {
-    super('invalid UTF-8');
-  }
-}
-
-function* parseValue(text: string, line: number): Iterable<JsonRecord> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    yield { line, error: `not valid JSON (${(error as Error).message})` };
-    return;
-  }
-  for (const item of Array.isArray(value) ? value : [value]) {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      yield { line, error: `expected a JSON object, got ${JSON.stringify(item)?.slice(0, 40)}` };
-    } else {
-      yield { line, value: item as Record<string, unknown> };
-    }
-  }
 }

@@ -74,9 +74,13 @@ export interface StageJsonOptions {
    * file a row came from when it loads several).
    */
   readonly warehouseCopy?: boolean;
-  /** How many rejected records a run tolerates before it fails. @default 0 */
+  /**
+   * How many rejected records a run tolerates before it fails. An object that cannot be read as
+   * JSON text at all (compressed, binary, a record too long to find its end) fails the run
+   * whatever the limit, and nothing of it is staged. @default 0
+   */
   readonly rejectLimit?: number;
-  /** @default 1 MiB */
+  /** A longer record (an NDJSON line) is rejected without being held. @default 1 MiB */
   readonly maxRecordBytes?: number;
   /** Objects staged per transaction in catalog mode. @default 1000 */
   readonly batchSize?: number;
@@ -158,6 +162,7 @@ export function stageJson(options: StageJsonOptions): Operator {
       await forgetObjects(tx, options.table, table, keys);
       const staged: StagedObject[] = [];
       const rejects: Reject[] = [];
+      let unreadable: Reject | undefined;
       async function* rows(): AsyncIterable<BulkRow> {
         for await (const { key, info, body } of readObjects(store, keys, READ_AHEAD)) {
           let loaded = 0;
@@ -170,6 +175,10 @@ export function stageJson(options: StageJsonOptions): Operator {
             framing: options.framing,
             maxRecordBytes: options.maxRecordBytes,
           })) {
+            if (record.fatal) {
+              unreadable = { key, line: record.line, reason: record.error };
+              return;
+            }
             if (record.error !== undefined) {
               reject(record.line, record.error);
               continue;
@@ -189,6 +198,15 @@ export function stageJson(options: StageJsonOptions): Operator {
         }
       }
       const count = await tx.bulkInsert(options.table, columns, rows());
+      // Thrown here, not from inside the rows, so the warehouse does not wrap it; the rollback
+      // leaves the table as it was.
+      if (unreadable) {
+        throw new TaskFailure(
+          'source_unreadable',
+          `${unreadable.key}:${unreadable.line}: ${unreadable.reason}. Nothing of it was staged into ${options.table}` +
+            (keys.length > 1 ? ` (nor of the ${keys.length - 1} other object(s) staged with it)` : ''),
+        );
+      }
       await recordObjects(tx, options.table, staged, rejects);
       return count;
     });
