@@ -275,6 +275,7 @@ export function stageJson(options: StageJsonOptions): Operator {
     await ensureBookkeeping(warehouse);
     const keys = [...new Set(utcDaysIn(context.dataInterval).map((day) => renderTemplate(objects.key, day)))];
     let written = 0;
+    let stagedNow = 0; // objects staged by this run (an empty one adds no rows)
     for (const key of keys) {
       const info = await store.stat(key);
       if (!info) {
@@ -286,6 +287,7 @@ export function stageJson(options: StageJsonOptions): Operator {
       written += await warehouse.withLock(`stage:${options.table}:${key}`, async () => {
         const staged = await stagedObjects(warehouse, options.table, [key]);
         if (staged.get(key)?.version === info.version) return 0;
+        stagedNow += 1;
         return stageObjects(context, store, warehouse, [key], new Map([[key, info.version]]));
       });
     }
@@ -302,7 +304,7 @@ export function stageJson(options: StageJsonOptions): Operator {
       rowsWritten: { [options.table]: written },
       summary:
         `${keys.length} object(s) for the interval, ${available} row(s) staged` +
-        (written === 0 ? ' (already staged)' : `, ${written} now`) +
+        (stagedNow === 0 ? ' (already staged)' : `, ${written} now`) +
         (rejected > 0 ? `, ${rejected} rejected` : ''),
     };
   };
