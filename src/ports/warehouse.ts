@@ -36,7 +36,11 @@ export interface Warehouse extends SqlSession {
   readonly dialect: WarehouseDialect;
   /** Where the warehouse is, for messages; never holds a secret. */
   readonly location: string;
-  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  /**
+   * Runs `work` in one transaction: committed when it resolves, rolled back when it throws. An
+   * adapter may roll back and run `work` again when it lost a race with a concurrent writer, so
+   * `work` must be safe to repeat (open any stream it reads inside it).
+   */
   transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T>;
   /**
    * Runs `work` holding an exclusive lock named `name`, shared by every process using this

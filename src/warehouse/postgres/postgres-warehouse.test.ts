@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, afterEach } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { warehouseContract } from '../../ports/warehouse-contract.ts';
 import { TEST_POSTGRES_URL } from '../../store/testing.ts';
 import { PostgresWarehouse } from './postgres-warehouse.ts';
@@ -46,3 +46,49 @@ afterAll(async () => {
 });
 
 warehouseContract('postgres', freshWarehouse);
+
+describe('PostgresWarehouse', () => {
+  it('runs again a transaction that lost a race for a new key, as concurrent upserts of a dimension do', async () => {
+    const warehouse = await freshWarehouse();
+    await warehouse.execute('CREATE TABLE dim (k INTEGER PRIMARY KEY, v VARCHAR)');
+    const merge = (v: string) =>
+      `MERGE INTO dim AS t USING (SELECT 1 AS k, '${v}' AS v) AS s ON t.k = s.k
+       WHEN MATCHED THEN UPDATE SET v = s.v WHEN NOT MATCHED THEN INSERT (k, v) VALUES (s.k, s.v)`;
+    // The first inserts key 1 and holds its transaction open; the second's MERGE, not seeing that
+    // row, inserts key 1 too and waits on it; when the first commits, the second has lost.
+    let inserted!: () => void;
+    let commit!: () => void;
+    const insertedYet = new Promise<void>((resolve) => (inserted = resolve));
+    const commitNow = new Promise<void>((resolve) => (commit = resolve));
+    const first = warehouse.transaction(async (tx) => {
+      await tx.execute(merge('first'));
+      inserted();
+      await commitNow;
+    });
+    await insertedYet;
+    let tries = 0;
+    const second = warehouse.transaction(async (tx) => {
+      tries += 1;
+      return tx.execute(merge('second'));
+    });
+    const lockWaits = async () =>
+      Number(
+        (
+          await warehouse.query<{ n: number }>(
+            "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+          )
+        )[0]?.n,
+      );
+    while ((await lockWaits()) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    commit();
+    await first;
+    expect(await second).toBe(1);
+    expect(tries).toBe(2);
+    expect(await warehouse.query('SELECT k, v FROM dim')).toEqual([{ k: 1, v: 'second' }]);
+
+    // A key that is a duplicate however often it is tried still fails, with PostgreSQL's words.
+    await expect(
+      warehouse.transaction((tx) => tx.execute("INSERT INTO dim VALUES (1, 'again')")),
+    ).rejects.toThrow(/duplicate key value violates unique constraint "dim_pkey"/);
+  });
+});

@@ -34,18 +34,23 @@ export interface PostgresWarehouseOptions {
   readonly pool: pg.Pool;
   /** Where the warehouse is, for messages; never holds a secret. */
   readonly location: string;
+  /** Tries of a transaction that loses a race with a concurrent writer (isWriteConflict). @default 6 */
+  readonly conflictTries?: number;
 }
 
 /**
  * A PostgreSQL warehouse (distributed mode). Writers run in parallel: PostgreSQL's row locks
- * resolve what DuckDB makes this project serialise. Named locks are session advisory locks, so
- * they hold across processes. Bulk loads stream through COPY FROM STDIN. Other engines that speak
- * PostgreSQL's protocol (Redshift) extend it and override what differs.
+ * resolve most of what DuckDB makes this project serialise, and a transaction that loses a race
+ * with a concurrent writer (isWriteConflict) is run again, so `work` must be safe to repeat.
+ * Named locks are session advisory locks, so they hold across processes. Bulk loads stream
+ * through COPY FROM STDIN. Other engines that speak PostgreSQL's protocol (Redshift) extend it
+ * and override what differs.
  */
 export class PostgresWarehouse implements Warehouse {
   readonly dialect: WarehouseDialect = 'postgres';
   readonly location: string;
   protected readonly pool: pg.Pool;
+  readonly #conflictTries: number;
 
   /** `url`: `postgres://user:password@host:port/database`. */
   constructor(source: string | PostgresWarehouseOptions) {
@@ -53,9 +58,11 @@ export class PostgresWarehouse implements Warehouse {
       this.pool = new pg.Pool({ connectionString: source, max: 8 });
       const parsed = new URL(source);
       this.location = `postgres://${parsed.host}${parsed.pathname}`;
+      this.#conflictTries = 6;
     } else {
       this.pool = source.pool;
       this.location = source.location;
+      this.#conflictTries = source.conflictTries ?? 6;
     }
     this.pool.on('error', () => undefined);
   }
@@ -68,16 +75,26 @@ export class PostgresWarehouse implements Warehouse {
     return (await run(this.pool, sql, params)).rowCount ?? 0;
   }
 
+  /** Not retried: its rows may be a stream that can be read once. */
   bulkInsert(
     table: string,
     columns: readonly string[],
     input: AsyncIterable<BulkRow> | Iterable<BulkRow>,
   ): Promise<number> {
-    return this.transaction((tx) => tx.bulkInsert(table, columns, input));
+    return inPoolTransaction(this.pool, (client) => this.session(client).bulkInsert(table, columns, input));
   }
 
-  transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
-    return inPoolTransaction(this.pool, (client) => work(this.session(client)));
+  async transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
+    for (let tried = 1; ; tried += 1) {
+      try {
+        return await inPoolTransaction(this.pool, (client) => work(this.session(client)));
+      } catch (error) {
+        if (tried >= this.#conflictTries || !isWriteConflict(error)) throw error;
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(1000, 25 * 2 ** tried) * (0.5 + Math.random())),
+        );
+      }
+    }
   }
 
   /** The statements of one transaction, on its client. */
@@ -124,6 +141,19 @@ export class PostgresWarehouse implements Warehouse {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/**
+ * Whether a transaction failed only because a concurrent one got there first, so running it again
+ * (on a fresh snapshot) succeeds: a serialization failure, a deadlock, or a unique violation —
+ * MERGE's INSERT branch does not turn into its UPDATE branch when another transaction inserts the
+ * same key meanwhile, nor does DELETE-then-INSERT of a key (PostgreSQL's docs: retry).
+ */
+function isWriteConflict(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === '40001' || e.code === '40P01' || e.code === '23505') return true;
+  }
+  return false;
 }
 
 /**

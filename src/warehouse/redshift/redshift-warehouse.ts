@@ -50,7 +50,8 @@ export class RedshiftWarehouse extends PostgresWarehouse {
   #lockTable: Promise<void> | undefined;
 
   constructor(options: RedshiftWarehouseOptions) {
-    super(options);
+    // Its own #retrying covers transactions (and single statements): no second loop inside.
+    super({ ...options, conflictTries: 1 });
     this.#lockPool = options.lockPool ?? options.pool;
     if (this.#lockPool !== options.pool) this.#lockPool.on('error', () => undefined);
     this.#copy = options.copy;
