@@ -145,10 +145,10 @@ describe('the web UI, as a new user uses it', () => {
     // By keyboard alone: Tab reaches a grid cell, Enter opens its task instance.
     for (let i = 0; i < 100; i += 1) {
       await page.keyboard.press('Tab');
-      const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+      const focused = await page.locator(':focus').getAttribute('data-testid');
       if (focused === 'grid-cell') break;
     }
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('grid-cell');
+    expect(await page.locator(':focus').getAttribute('data-testid')).toBe('grid-cell');
     await page.keyboard.press('Enter');
     await page.getByTestId('task-instance-view').waitFor();
     expect(page.url()).toContain('/tasks/');
