@@ -39,9 +39,12 @@ const { values } = parseArgs({
   options: {
     'events-per-day': { type: 'string', default: '33334' },
     days: { type: 'string', default: '30' },
+    /** Each measurement this many times; medians are reported (the machine is shared and noisy). */
+    trials: { type: 'string', default: '3' },
     part: { type: 'string' },
     source: { type: 'string' },
     warehouse: { type: 'string' },
+    tsv: { type: 'string' },
   },
 });
 const START = new Date('2018-11-01T00:00:00Z');
@@ -51,6 +54,14 @@ const STAGING_DDL = createTables.find((s) => /staging_events\s*\(/.test(s)) ?? '
 const COLUMNS = [...eventColumns.map((c) => c.name), '_source_key', '_source_line'];
 const BUCKET = 'sparkify-bench';
 
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] ?? NaN)
+    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+};
+const round = (x: number) => Number(x.toFixed(2));
 const maxRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const elapsed = (started: number) => (performance.now() - started) / 1000;
 
@@ -102,8 +113,12 @@ async function partStage(sourceUri: string, warehouseUri: string) {
   return { rows, written: outcome.rowsWritten?.staging_events, seconds, maxRssMb: maxRssMb() };
 }
 
-/** The month's rows parsed as Stage_events parses them (untimed), then PostgresWarehouse.bulkInsert (timed). */
-async function partBulk(folder: string, url: string) {
+/**
+ * The month's rows parsed as Stage_events parses them (untimed), then, in turns, `trials` times:
+ * PostgresWarehouse.bulkInsert of those rows, and psql's \copy of the same rows from `tsv`, each
+ * into the emptied table, so each pair ran under the same load.
+ */
+async function partBulk(folder: string, url: string, tsv: string) {
   const files = (await listFiles(join(folder, 'log_data'))).sort();
   const rows: BulkRow[] = [];
   for (const file of files) {
@@ -116,11 +131,19 @@ async function partBulk(folder: string, url: string) {
   }
   const warehouse = new PostgresWarehouse(url);
   await warehouse.execute(STAGING_DDL);
-  const started = performance.now();
-  const count = await warehouse.bulkInsert('staging_events', COLUMNS, rows);
-  const seconds = elapsed(started);
+  const bulk: number[] = [];
+  const copy: number[] = [];
+  let count = 0;
+  for (let trial = 0; trial < Number(values.trials); trial += 1) {
+    await warehouse.execute('TRUNCATE staging_events');
+    const started = performance.now();
+    count = await warehouse.bulkInsert('staging_events', COLUMNS, rows);
+    bulk.push(elapsed(started));
+    await warehouse.execute('TRUNCATE staging_events');
+    copy.push(psql(url, `\\copy staging_events (${COLUMNS.join(', ')}) FROM '${tsv}'`));
+  }
   await warehouse.close();
-  return { rows: count, seconds, maxRssMb: maxRssMb() };
+  return { rows: count, bulk, psql: copy, maxRssMb: maxRssMb() };
 }
 
 async function listFiles(folder: string): Promise<string[]> {
@@ -148,6 +171,8 @@ function part(name: string, args: string[]): Record<string, unknown> {
       name,
       '--days',
       String(values.days),
+      '--trials',
+      String(values.trials),
       ...args,
     ],
     { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' } },
@@ -224,59 +249,87 @@ async function main() {
     }
     await bucket.close();
     const mb = bytes / 1e6;
-    const rate = (seconds: unknown) => Number((mb / Number(seconds)).toFixed(1));
 
-    process.stderr.write(`staging: ${mb.toFixed(0)} MB in ${files.length} objects; S3 read …\n`);
-    const read = part('read', ['--source', s3Uri]);
-    process.stderr.write('staging: Stage_events from S3 into DuckDB …\n');
-    const duckdb = part('stage', [
-      '--source',
-      s3Uri,
-      '--warehouse',
-      `duckdb://${join(root, 'stage.duckdb')}`,
-    ]);
-    process.stderr.write('staging: Stage_events from the folder into DuckDB …\n');
-    const duckdbFile = part('stage', [
-      '--source',
-      `file://${folder}`,
-      '--warehouse',
-      `duckdb://${join(root, 'stage-file.duckdb')}`,
-    ]);
-    process.stderr.write('staging: Stage_events from S3 into PostgreSQL …\n');
-    const postgresS3 = part('stage', ['--source', s3Uri, '--warehouse', await database()]);
-    process.stderr.write('staging: Stage_events from the folder into PostgreSQL …\n');
-    const stagedUrl = await database();
-    const postgresFile = part('stage', ['--source', `file://${folder}`, '--warehouse', stagedUrl]);
-    process.stderr.write('staging: PostgresWarehouse.bulkInsert of parsed rows …\n');
-    const bulk = part('bulk', ['--source', folder, '--warehouse', await database()]);
+    const trials = Number(values.trials);
+    /** A measurement run `trials` times, each in its own process: median, fastest, slowest, peak RSS. */
+    const repeat = async (label: string, run: () => Promise<Record<string, unknown>>) => {
+      const runs: Record<string, unknown>[] = [];
+      for (let trial = 1; trial <= trials; trial += 1) {
+        process.stderr.write(`staging: ${label} (${trial}/${trials}) …\n`);
+        runs.push(await run());
+      }
+      return summary(
+        runs.map((r) => Number(r.seconds)),
+        runs.map((r) => Number(r.maxRssMb)),
+        { rows: runs[0]?.rows },
+      );
+    };
+    const summary = (seconds: number[], rss: number[], extra: Record<string, unknown> = {}) => ({
+      ...extra,
+      seconds: round(median(seconds)),
+      fastest: round(Math.min(...seconds)),
+      slowest: round(Math.max(...seconds)),
+      mbPerSecond: Number((mb / median(seconds)).toFixed(1)),
+      ...(rss.length > 0 ? { maxRssMb: Math.max(...rss) } : {}), // psql's is not measured
+    });
+    const duckdbFile = () => `duckdb://${join(root, `stage-${randomBytes(4).toString('hex')}.duckdb`)}`;
+    const folderUri = `file://${folder}`;
 
-    // psql's \copy of exactly the rows Downbeat staged, in COPY's text format.
+    process.stderr.write(`staging: ${mb.toFixed(0)} MB in ${files.length} objects\n`);
+    // (a) from S3; a folder source for reference.
+    const s3Read = await repeat('S3 read', () => Promise.resolve(part('read', ['--source', s3Uri])));
+    const stageS3DuckDb = await repeat('Stage_events from S3 into DuckDB', () =>
+      Promise.resolve(part('stage', ['--source', s3Uri, '--warehouse', duckdbFile()])),
+    );
+    const stageFileDuckDb = await repeat('Stage_events from the folder into DuckDB', () =>
+      Promise.resolve(part('stage', ['--source', folderUri, '--warehouse', duckdbFile()])),
+    );
+    const stageS3Postgres = await repeat('Stage_events from S3 into PostgreSQL', async () =>
+      part('stage', ['--source', s3Uri, '--warehouse', await database()]),
+    );
+
+    // (b) PostgreSQL against psql's \copy of exactly the rows Downbeat staged, in COPY's text format.
     const tsv = join(root, 'staging_events.tsv');
     const columnList = COLUMNS.join(', ');
-    psql(stagedUrl, `\\copy staging_events (${columnList}) TO '${tsv}'`);
-    const psqlUrl = await database();
-    psql(psqlUrl, STAGING_DDL);
-    const psqlSeconds = psql(psqlUrl, `\\copy staging_events (${columnList}) FROM '${tsv}'`);
-    const client = new pg.Client({ connectionString: psqlUrl });
-    await client.connect();
-    const counted = await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM staging_events');
-    const psqlRows = Number(counted.rows[0]?.n);
-    await client.end();
+    const stageSeconds: number[] = [];
+    const stageRss: number[] = [];
+    const psqlAfterStage: number[] = [];
+    for (let trial = 1; trial <= trials; trial += 1) {
+      process.stderr.write(
+        `staging: Stage_events from the folder into PostgreSQL, then psql (${trial}/${trials}) …\n`,
+      );
+      const url = await database();
+      const staged = part('stage', ['--source', folderUri, '--warehouse', url]);
+      stageSeconds.push(Number(staged.seconds));
+      stageRss.push(Number(staged.maxRssMb));
+      if (trial === 1) psql(url, `\\copy staging_events (${columnList}) TO '${tsv}'`);
+      const psqlUrl = await database();
+      psql(psqlUrl, STAGING_DDL);
+      psqlAfterStage.push(psql(psqlUrl, `\\copy staging_events (${columnList}) FROM '${tsv}'`));
+    }
+    process.stderr.write(`staging: PostgresWarehouse.bulkInsert of parsed rows, then psql (×${trials}) …\n`);
+    const bulk = part('bulk', ['--source', folder, '--warehouse', await database(), '--tsv', tsv]);
+    const bulkSeconds = bulk.bulk as number[];
+    const psqlAfterBulk = bulk.psql as number[];
+    const ratios = (mine: number[], theirs: number[]) =>
+      Number(median(mine.map((seconds, i) => seconds / (theirs[i] ?? NaN))).toFixed(2));
 
     return {
       events: generated.events,
       objects: files.length,
       mb: Number(mb.toFixed(1)),
       tsvMb: Number(((await stat(tsv)).size / 1e6).toFixed(1)),
-      s3Read: { ...read, mbPerSecond: rate(read.seconds) },
-      stageS3DuckDb: { ...duckdb, mbPerSecond: rate(duckdb.seconds) },
-      stageFileDuckDb: { ...duckdbFile, mbPerSecond: rate(duckdbFile.seconds) },
-      stageS3Postgres: { ...postgresS3, mbPerSecond: rate(postgresS3.seconds) },
-      stageFilePostgres: { ...postgresFile, mbPerSecond: rate(postgresFile.seconds) },
-      bulkInsertPostgres: bulk,
-      psqlCopy: { rows: psqlRows, seconds: psqlSeconds },
-      ratioStageToPsql: Number((Number(postgresFile.seconds) / psqlSeconds).toFixed(2)),
-      ratioBulkInsertToPsql: Number((Number(bulk.seconds) / psqlSeconds).toFixed(2)),
+      trials,
+      s3Read,
+      stageS3DuckDb,
+      stageFileDuckDb,
+      stageS3Postgres,
+      stageFilePostgres: summary(stageSeconds, stageRss, { rows: generated.events }),
+      bulkInsertPostgres: summary(bulkSeconds, [Number(bulk.maxRssMb)], { rows: bulk.rows }),
+      psqlCopy: summary([...psqlAfterStage, ...psqlAfterBulk], [], { rows: generated.events }),
+      /** Medians of the ratios of each pair run back to back. */
+      ratioStageToPsql: ratios(stageSeconds, psqlAfterStage),
+      ratioBulkInsertToPsql: ratios(bulkSeconds, psqlAfterBulk),
     };
   } finally {
     server.kill('SIGTERM');
@@ -291,6 +344,6 @@ const result =
     : values.part === 'stage'
       ? await partStage(values.source ?? '', values.warehouse ?? '')
       : values.part === 'bulk'
-        ? await partBulk(values.source ?? '', values.warehouse ?? '')
+        ? await partBulk(values.source ?? '', values.warehouse ?? '', values.tsv ?? '')
         : await main();
 process.stdout.write(`${JSON.stringify(result)}\n`);
