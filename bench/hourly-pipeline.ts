@@ -1,16 +1,20 @@
 /**
- * The Sparkify pipeline run hour by hour, as `downbeat dags test` runs it (in process, one run at a
- * time, every task once). Run as a child process by bench/run.ts.
- * Usage: hourly-pipeline.ts SOURCE_FOLDER WAREHOUSE_FILE START END  → prints one JSON line.
+ * The Sparkify pipeline run interval by interval, as `downbeat dags test` runs it (in process, one
+ * run at a time, every task once): hour by hour, or day by day with `daily` (sparkify_etl_daily).
+ * Run as a child process by bench/run.ts.
+ * Usage: hourly-pipeline.ts SOURCE_FOLDER WAREHOUSE_FILE START END [hourly|daily] → one JSON line.
  */
 import { loadConfig } from '../src/config/index.ts';
 import { Connections } from '../src/connections/index.ts';
 import { runInProcess } from '../src/executor/index.ts';
-import sparkify from '../pipelines/sparkify/sparkify.dag.ts';
+import hourly, { daily } from '../pipelines/sparkify/sparkify.dag.ts';
 
-const [source, file, start, end] = process.argv.slice(2);
-if (!source || !file || !start || !end)
-  throw new Error('usage: hourly-pipeline.ts SOURCE WAREHOUSE START END');
+const [source, file, start, end, variant = 'hourly'] = process.argv.slice(2);
+if (!source || !file || !start || !end || !['hourly', 'daily'].includes(variant))
+  throw new Error('usage: hourly-pipeline.ts SOURCE WAREHOUSE START END [hourly|daily]');
+const sparkify = variant === 'daily' ? daily : hourly;
+const schedule = sparkify.schedule;
+if (!schedule) throw new Error(`${sparkify.id} has no schedule`);
 
 const config = loadConfig({
   DOWNBEAT_CONN_SPARKIFY_SOURCE: `file://${source}`,
@@ -20,8 +24,13 @@ const connections = new Connections(config, sparkify.connectionDefaults);
 const taskMs = new Map<string, number>();
 let failed = 0;
 const started = performance.now();
-for (let t = new Date(start).getTime(); t < new Date(end).getTime(); t += 3_600_000) {
-  const logicalDate = new Date(t);
+let runs = 0;
+for (
+  let logicalDate = new Date(start);
+  logicalDate < new Date(end);
+  logicalDate = schedule.next(logicalDate)
+) {
+  runs += 1;
   const results = await runInProcess({
     dag: sparkify,
     run: sparkify.runFor(logicalDate),
@@ -45,5 +54,5 @@ for (const table of ['staging_events', 'songplays', 'users', 'songs', 'artists',
 }
 await connections.close();
 process.stdout.write(
-  `${JSON.stringify({ seconds, failed, counts, taskSeconds: Object.fromEntries([...taskMs].map(([k, v]) => [k, v / 1000])), maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+  `${JSON.stringify({ dag: sparkify.id, runs, seconds, failed, counts, taskSeconds: Object.fromEntries([...taskMs].map(([k, v]) => [k, v / 1000])), maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
 );

@@ -64,6 +64,14 @@ try {
     start.toISOString(),
     end.toISOString(),
   ]);
+  process.stderr.write(`the @daily variant, ${values.days} runs …\n`);
+  const daily = child('./hourly-pipeline.ts', [
+    source,
+    join(root, 'daily.duckdb'),
+    start.toISOString(),
+    end.toISOString(),
+    'daily',
+  ]);
   process.stderr.write('the same as a backfill through the scheduler and workers …\n');
   const backfill = child('./backfill.ts', [
     source,
@@ -87,15 +95,18 @@ try {
   const rate = (seconds: unknown) => Math.round(events / Number(seconds));
   const sameCounts =
     JSON.stringify(direct.counts) === JSON.stringify(hourly.counts) &&
+    JSON.stringify(direct.counts) === JSON.stringify(daily.counts) &&
     JSON.stringify(direct.counts) === JSON.stringify(backfill.counts);
   const table = [
     '| load | wall time | events/s | peak RSS | tables equal |',
     '|---|---|---|---|---|',
     `| direct, a few DuckDB statements | ${Number(direct.seconds).toFixed(1)} s | ${rate(direct.seconds).toLocaleString('en')} | ${Math.round(Number(direct.maxRssMb))} MB | |`,
     `| hourly pipeline, ${Number(values.days) * 24} runs, in process | ${Number(hourly.seconds).toFixed(1)} s | ${rate(hourly.seconds).toLocaleString('en')} | ${Math.round(Number(hourly.maxRssMb))} MB | ${sameCounts ? 'yes' : 'NO'} |`,
+    `| daily pipeline (sparkify_etl_daily), ${values.days} runs, in process | ${Number(daily.seconds).toFixed(1)} s | ${rate(daily.seconds).toLocaleString('en')} | ${Math.round(Number(daily.maxRssMb))} MB | ${sameCounts ? 'yes' : 'NO'} |`,
     `| backfill through scheduler + 4 workers (SQLite) | ${Number(backfill.seconds).toFixed(1)} s | ${rate(backfill.seconds).toLocaleString('en')} | ${Math.round(Number(backfill.maxRssMb))} MB | ${sameCounts ? 'yes' : 'NO'} |`,
     '',
     `ratio hourly / direct: ${(Number(hourly.seconds) / Number(direct.seconds)).toFixed(1)}x; ` +
+      `daily / direct: ${(Number(daily.seconds) / Number(direct.seconds)).toFixed(1)}x; ` +
       `backfill / direct: ${(Number(backfill.seconds) / Number(direct.seconds)).toFixed(1)}x; ${events.toLocaleString('en')} events, ` +
       `${generated.songs.toLocaleString('en')} songs, failed tasks: ${String(hourly.failed)}`,
   ].join('\n');
