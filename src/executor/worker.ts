@@ -4,8 +4,10 @@ import { sendAlert } from './alerts.ts';
 import { runCallback } from './callbacks.ts';
 import { systemClock, type Clock } from '../clock/index.ts';
 import {
+  beat,
   claimTasks,
   endTry,
+  forget,
   heartbeat,
   type ClaimedTask,
   type Db,
@@ -62,11 +64,14 @@ export class Worker {
 
   start(): void {
     if (this.#loop) return;
-    this.#heartbeats = setInterval(() => {
-      heartbeat(this.#options.db, this.id, [...this.#running.keys()], this.#clock.now()).catch(
-        () => undefined,
-      );
-    }, this.#options.heartbeatMs ?? 5000);
+    // The worker itself is seen alive in `processes` (for /metrics), its running tries by their rows.
+    const beatAll = () => {
+      const now = this.#clock.now();
+      beat(this.#options.db, this.id, 'worker', now).catch(() => undefined);
+      heartbeat(this.#options.db, this.id, [...this.#running.keys()], now).catch(() => undefined);
+    };
+    beatAll();
+    this.#heartbeats = setInterval(beatAll, this.#options.heartbeatMs ?? 5000);
     this.#loop = this.#run();
   }
 
@@ -82,6 +87,7 @@ export class Worker {
     await this.#loop;
     await Promise.all(this.#running.values());
     clearInterval(this.#heartbeats);
+    await forget(this.#options.db, this.id).catch(() => undefined);
   }
 
   get busy(): number {

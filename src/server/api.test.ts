@@ -485,6 +485,8 @@ describe.each(['sqlite', 'postgres'] as const)('REST API on %s', (dialect) => {
       );
       expect(text).toMatch(/^downbeat_queue_depth\{kind="ready"\} \d+$/m);
       expect(text).toMatch(/^downbeat_scheduler_loop_seconds\{scheduler="[^"]+"\} [\d.e-]+$/m);
+      expect(text).toMatch(/^downbeat_processes\{kind="worker"\} 1$/m);
+      expect(text).toMatch(/^downbeat_processes\{kind="scheduler"\} 1$/m);
     });
 
     it('describes every route it serves in /api/v1/openapi.json', async () => {
