@@ -38,12 +38,6 @@ async function fill(db: Db, runs: number): Promise<void> {
     `INSERT INTO task_tries (ti_id, try_number, state, worker, started_at, ended_at, outcome)
      SELECT id, 1, 'success', 'bench', 1, 400, '{"rowsWritten":{"t":12}}' FROM task_instances`,
   );
-  // What the try ends would have added up (the same aggregate as migration 004).
-  await db.execute(
-    `INSERT INTO try_duration_totals (dag_id, task_id, state, shard, tries, seconds)
-     SELECT ti.dag_id, ti.task_id, t.state, 0, COUNT(*), SUM(t.ended_at - t.started_at) / 1000.0
-     FROM task_tries t JOIN task_instances ti ON ti.id = t.ti_id GROUP BY ti.dag_id, ti.task_id, t.state`,
-  );
   await createUser(db, 'bench', await hashPassword('bench'), Date.now());
   // What autovacuum does after a bulk change; without it PostgreSQL plans on stale statistics.
   if (db.dialect === 'postgres') await db.execute('ANALYZE');

@@ -14,13 +14,14 @@ export async function taskInstancesByState(db: Db): Promise<{ dag_id: string; st
   );
 }
 
-/** Duration totals of ended tries per task, since the start of history (kept as tries end). */
+/** Duration totals of ended tries per task, since the start of history. */
 export async function tryDurations(
   db: Db,
 ): Promise<{ dag_id: string; task_id: string; state: string; n: number; seconds: number }[]> {
   return db.query(
-    `SELECT dag_id, task_id, state, SUM(tries) AS n, SUM(seconds) AS seconds FROM try_duration_totals
-     GROUP BY dag_id, task_id, state ORDER BY dag_id, task_id, state`,
+    `SELECT ti.dag_id, ti.task_id, t.state, COUNT(*) AS n, SUM(t.ended_at - t.started_at) / 1000.0 AS seconds
+     FROM task_tries t JOIN task_instances ti ON ti.id = t.ti_id
+     WHERE t.ended_at IS NOT NULL GROUP BY ti.dag_id, ti.task_id, t.state ORDER BY ti.dag_id, ti.task_id, t.state`,
   );
 }
 

@@ -204,7 +204,6 @@ async function recordTry(tx: DbSession, end: TryEnd, now: number): Promise<void>
       end.tryNumber,
     ],
   );
-  await addTryDuration(tx, end.tiId, end.tryNumber, end.state);
   await appendLog(tx, end.tiId, end.tryNumber, end.log);
   const checks: readonly CheckResult[] = end.outcome.checks ?? [];
   for (const [position, check] of checks.entries()) {
@@ -293,7 +292,6 @@ export async function requeueZombies(db: Db, now: number, timeoutMs: number): Pr
            error_message = 'the worker running this try stopped heartbeating' WHERE ti_id = $2 AND try_number = $3`,
         [now, z.id, z.try_number],
       );
-      await addTryDuration(tx, z.id, z.try_number, 'lost');
       await tx.execute(
         "UPDATE task_instances SET state = 'queued', ready_at = $1, worker = NULL WHERE id = $2",
         [now, z.id],
@@ -301,16 +299,4 @@ export async function requeueZombies(db: Db, now: number, timeoutMs: number): Pr
     }
     return zombies.map((z) => z.id);
   });
-}
-
-/** Adds an ended try to its task's duration totals (what /metrics reports), in its shard. */
-async function addTryDuration(tx: DbSession, tiId: number, tryNumber: number, state: string): Promise<void> {
-  await tx.execute(
-    `INSERT INTO try_duration_totals (dag_id, task_id, state, shard, tries, seconds)
-     SELECT ti.dag_id, ti.task_id, CAST($3 AS TEXT), CAST($4 AS INTEGER), 1, (t.ended_at - t.started_at) / 1000.0
-     FROM task_tries t JOIN task_instances ti ON ti.id = t.ti_id WHERE t.ti_id = $1 AND t.try_number = $2
-     ON CONFLICT (dag_id, task_id, state, shard) DO UPDATE SET tries = try_duration_totals.tries + excluded.tries,
-       seconds = try_duration_totals.seconds + excluded.seconds`,
-    [tiId, tryNumber, state, tiId % 16],
-  );
 }
