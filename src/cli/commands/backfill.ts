@@ -110,8 +110,22 @@ export async function dagsBackfill(args: readonly string[], io: CliIo): Promise<
     const began = Date.now();
     let progress: BackfillProgress | undefined;
     let lastLine = 0;
+    let unreachableSince: number | undefined;
     for (;;) {
-      progress = await backfillProgress(runtime.db, id);
+      try {
+        progress = await backfillProgress(runtime.db, id);
+        unreachableSince = undefined;
+      } catch (error) {
+        // The metadata DB may be restarting: the scheduler and workers wait it out, and so does
+        // this command, for up to 5 minutes.
+        if (unreachableSince === undefined) {
+          unreachableSince = Date.now();
+          print(io.stderr, `\nmetadata DB unreachable, waiting for it: ${(error as Error).message}`);
+        }
+        if (Date.now() - unreachableSince > 300_000) throw error;
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
       if (!progress) break;
       const done = progress.success + progress.failed;
       if (io.stdout.isTTY) io.stdout.write(`\r${bar(progress, began)}\u001b[K`);
