@@ -37,4 +37,21 @@ describe('dataQuality on PostgreSQL', () => {
       ['first of two', '1', true],
     ]);
   });
+
+  it('binds run values into check SQL as parameters: a hostile run id is data, not SQL', async () => {
+    await wh.execute('CREATE TABLE IF NOT EXISTS dq_guard (k INTEGER)');
+    const hostile = "x'); DROP TABLE dq_guard; --";
+    const quality = dataQuality({ checks: [{ name: 'run id', sql: 'SELECT $run_id', expected: hostile }] });
+    const context = {
+      ...env.context('dq', '2018-11-01T10:00:00Z'),
+      runId: hostile,
+      connections: { warehouse: () => Promise.resolve(wh) },
+    };
+    const outcome = await quality.execute(context as never);
+    expect(outcome.checks?.[0]).toMatchObject({ actual: hostile, passed: true });
+    expect(await wh.query("SELECT to_regclass('dq_guard') IS NOT NULL AS present")).toEqual([
+      { present: true },
+    ]);
+    await wh.execute('DROP TABLE dq_guard');
+  });
 });
