@@ -9,6 +9,7 @@ export type {
   BulkRow,
   CopyValueType,
   ObjectCopyRequest,
+  ObjectCopyOutcome,
   ObjectCopyResult,
   SqlParams,
   SqlResultValue,

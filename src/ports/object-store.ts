@@ -29,6 +29,11 @@ export interface ObjectStore {
   /** Streams an object; throws ObjectNotFoundError when there is none. */
   get(key: string): Promise<ObjectBody>;
   put(key: string, body: string | Uint8Array | AsyncIterable<Uint8Array>): Promise<ObjectInfo>;
+  /**
+   * Optional: the path of the object's file, for an engine on this machine that reads files
+   * itself (DuckDB): a regular file inside the store, or undefined. Absent for a remote store.
+   */
+  localPath?(key: string): Promise<string | undefined>;
   close(): Promise<void>;
 }
 

@@ -50,15 +50,16 @@ export interface Warehouse extends SqlSession {
   /** The table's columns in order, lower-case names; empty when there is no such table. */
   tableColumns(table: string): Promise<{ name: string; type: string }[]>;
   /**
-   * Optional: whether this warehouse can read objects of `store` itself (Redshift: COPY from S3),
-   * so that staging need not stream them through the worker. Absent means no.
+   * Optional: whether this warehouse can read objects of `store` itself (Redshift: COPY from S3;
+   * DuckDB: a local folder's files), so that staging need not stream them through the worker.
+   * Absent means no.
    */
   canCopyFrom?(store: ObjectStore): boolean;
   /**
    * Optional, present with canCopyFrom: loads one JSON object of a store it can read into a table,
    * inside `tx` (a transaction of this warehouse), rejecting what cannot be loaded.
    */
-  copyFromObjectStore?(tx: SqlSession, request: ObjectCopyRequest): Promise<ObjectCopyResult>;
+  copyFromObjectStore?(tx: SqlSession, request: ObjectCopyRequest): Promise<ObjectCopyOutcome>;
   close(): Promise<void>;
 }
 
@@ -80,17 +81,28 @@ export interface ObjectCopyRequest {
   /** A column set to the object's key in every row. */
   readonly keyColumn?: string;
   /**
-   * A column set to the record's rank among the object's records, in an order fixed by their
-   * values: the same on every load of the same content (a server-side load knows no line numbers).
+   * A column set to the record's line where the warehouse knows it (DuckDB), or else its rank
+   * among the object's records in an order fixed by their values (Redshift's COPY knows no line
+   * numbers): the same on every load of the same content.
    */
   readonly rankColumn?: string;
   /** SQL conditions over the columns that reject a record, each with its reason; the first that holds wins. */
   readonly rejectWhen?: readonly { readonly condition: string; readonly reason: string }[];
   /** Rejects returned at most (all are counted). */
   readonly rejectsKept: number;
+  /** A longer record is rejected. @default 1 MiB */
+  readonly maxRecordBytes?: number;
 }
 
+/**
+ * The warehouse's load of one object. A warehouse that loads only what it can load exactly as the
+ * worker's reader would (DuckDB) may decline an object instead, having written nothing: the object
+ * is then streamed through the worker, which names each reject's line.
+ */
+export type ObjectCopyOutcome = ObjectCopyResult | { readonly declined: string };
+
 export interface ObjectCopyResult {
+  readonly declined?: undefined;
   /** Rows added to the table. */
   readonly rows: number;
   /** Records not loaded. */

@@ -12,7 +12,7 @@ import {
   quoteIdentifier,
   type BulkRow,
   type ObjectCopyRequest,
-  type ObjectCopyResult,
+  type ObjectCopyOutcome,
   type ObjectStore,
   type SqlSession,
   type Warehouse,
@@ -137,7 +137,7 @@ export function stageJson(options: StageJsonOptions): Operator {
   const copierFor = (
     warehouse: Warehouse,
     store: ObjectStore,
-  ): ((tx: SqlSession, request: ObjectCopyRequest) => Promise<ObjectCopyResult>) | undefined => {
+  ): ((tx: SqlSession, request: ObjectCopyRequest) => Promise<ObjectCopyOutcome>) | undefined => {
     if (!copyAllowed || !warehouse.copyFromObjectStore || !warehouse.canCopyFrom?.(store)) return undefined;
     return (tx, request) =>
       warehouse.copyFromObjectStore?.(tx, request) ??
@@ -147,9 +147,9 @@ export function stageJson(options: StageJsonOptions): Operator {
   /**
    * Stages these objects (at these versions) in one transaction; returns rows loaded. A warehouse
    * that reads the store itself loads each object server-side, in the same transaction as the
-   * bookkeeping; otherwise the objects stream through here.
+   * bookkeeping; the rest (all, for other warehouses) stream through here.
    */
-  const stageObjects = async (
+  const stageObjects = (
     context: TaskContext,
     store: ObjectStore,
     warehouse: Warehouse,
@@ -157,77 +157,18 @@ export function stageJson(options: StageJsonOptions): Operator {
     versions: ReadonlyMap<string, string>,
   ) => {
     const copy = copierFor(warehouse, store);
-    if (copy) return copyObjects(context, store, warehouse, copy, keys, versions);
     return warehouse.transaction(async (tx) => {
       await forgetObjects(tx, options.table, table, keys);
       const staged: StagedObject[] = [];
       const rejects: Reject[] = [];
-      let unreadable: Reject | undefined;
-      async function* rows(): AsyncIterable<BulkRow> {
-        for await (const { key, info, body } of readObjects(store, keys, READ_AHEAD)) {
-          let loaded = 0;
-          let rejected = 0;
-          const reject = (line: number, reason: string) => {
-            rejected += 1;
-            if (rejected <= REJECTS_KEPT_PER_OBJECT) rejects.push({ key, line, reason });
-          };
-          for await (const record of readJsonRecords(body, {
-            framing: options.framing,
-            maxRecordBytes: options.maxRecordBytes,
-          })) {
-            if (record.fatal) {
-              unreadable = { key, line: record.line, reason: record.error };
-              return;
-            }
-            if (record.error !== undefined) {
-              reject(record.line, record.error);
-              continue;
-            }
-            const coerced = coerceRecord(record.value, options.columns);
-            const invalid = coerced.error ?? options.validate?.(record.value);
-            if (invalid !== undefined || !coerced.row) {
-              reject(record.line, invalid ?? 'invalid');
-              continue;
-            }
-            loaded += 1;
-            if ((loaded & 0x3fff) === 0) context.signal.throwIfAborted();
-            yield [...coerced.row, key, record.line];
-          }
-          staged.push({ key, version: info.version, rows: loaded, rejects: rejected });
-          if (rejected > 0) context.log.warn(`${key}: ${rejected} record(s) rejected`);
-        }
-      }
-      const count = await tx.bulkInsert(options.table, columns, rows());
-      // Thrown here, not from inside the rows, so the warehouse does not wrap it; the rollback
-      // leaves the table as it was.
-      if (unreadable) {
-        throw new TaskFailure(
-          'source_unreadable',
-          `${unreadable.key}:${unreadable.line}: ${unreadable.reason}. Nothing of it was staged into ${options.table}` +
-            (keys.length > 1 ? ` (nor of the ${keys.length - 1} other object(s) staged with it)` : ''),
-        );
-      }
-      await recordObjects(tx, options.table, staged, rejects);
-      return count;
-    });
-  };
-
-  const copyObjects = (
-    context: TaskContext,
-    store: ObjectStore,
-    warehouse: Warehouse,
-    copy: (tx: SqlSession, request: ObjectCopyRequest) => Promise<ObjectCopyResult>,
-    keys: readonly string[],
-    versions: ReadonlyMap<string, string>,
-  ) =>
-    warehouse.transaction(async (tx) => {
-      await forgetObjects(tx, options.table, table, keys);
-      const staged: StagedObject[] = [];
-      const rejects: Reject[] = [];
       let count = 0;
+      const streamed: string[] = [];
       for (const key of keys) {
+        if (!copy) {
+          streamed.push(key);
+          continue;
+        }
         context.signal.throwIfAborted();
-        const version = versions.get(key) ?? '';
         const result = await copy(tx, {
           store,
           key,
@@ -237,20 +178,88 @@ export function stageJson(options: StageJsonOptions): Operator {
           rankColumn: '_source_line',
           rejectWhen,
           rejectsKept: REJECTS_KEPT_PER_OBJECT,
+          maxRecordBytes: options.maxRecordBytes,
         });
+        if (result.declined !== undefined) {
+          context.log.info(`${key}: read by the worker, not ${warehouse.location}: ${result.declined}`);
+          streamed.push(key);
+          continue;
+        }
         // The warehouse read the object itself: it must have read the version recorded here.
+        const version = versions.get(key) ?? '';
         if ((await store.stat(key))?.version !== version) {
           throw new Error(`${key} changed while it was being staged: the next try stages its new version`);
         }
         count += result.rows;
         staged.push({ key, version, rows: result.rows, rejects: result.rejected });
         rejects.push(...result.rejects.map((r) => ({ key, line: r.line, reason: r.reason })));
-        context.log.info(`${key}: ${result.rows} row(s) loaded by the warehouse from ${store.location}`);
+        context.log.info(
+          `${key}: ${result.rows} row(s) loaded by ${warehouse.location} from ${store.location}`,
+        );
         if (result.rejected > 0) context.log.warn(`${key}: ${result.rejected} record(s) rejected`);
       }
+      if (streamed.length > 0) count += await streamObjects(context, store, tx, streamed, staged, rejects);
       await recordObjects(tx, options.table, staged, rejects);
       return count;
     });
+  };
+
+  /** Streams objects through this worker's reader into the table; returns rows loaded. */
+  const streamObjects = async (
+    context: TaskContext,
+    store: ObjectStore,
+    tx: SqlSession,
+    keys: readonly string[],
+    staged: StagedObject[],
+    rejects: Reject[],
+  ) => {
+    let unreadable: Reject | undefined;
+    async function* rows(): AsyncIterable<BulkRow> {
+      for await (const { key, info, body } of readObjects(store, keys, READ_AHEAD)) {
+        let loaded = 0;
+        let rejected = 0;
+        const reject = (line: number, reason: string) => {
+          rejected += 1;
+          if (rejected <= REJECTS_KEPT_PER_OBJECT) rejects.push({ key, line, reason });
+        };
+        for await (const record of readJsonRecords(body, {
+          framing: options.framing,
+          maxRecordBytes: options.maxRecordBytes,
+        })) {
+          if (record.fatal) {
+            unreadable = { key, line: record.line, reason: record.error };
+            return;
+          }
+          if (record.error !== undefined) {
+            reject(record.line, record.error);
+            continue;
+          }
+          const coerced = coerceRecord(record.value, options.columns);
+          const invalid = coerced.error ?? options.validate?.(record.value);
+          if (invalid !== undefined || !coerced.row) {
+            reject(record.line, invalid ?? 'invalid');
+            continue;
+          }
+          loaded += 1;
+          if ((loaded & 0x3fff) === 0) context.signal.throwIfAborted();
+          yield [...coerced.row, key, record.line];
+        }
+        staged.push({ key, version: info.version, rows: loaded, rejects: rejected });
+        if (rejected > 0) context.log.warn(`${key}: ${rejected} record(s) rejected`);
+      }
+    }
+    const count = await tx.bulkInsert(options.table, columns, rows());
+    // Thrown here, not from inside the rows, so the warehouse does not wrap it; the rollback
+    // leaves the table as it was.
+    if (unreadable) {
+      throw new TaskFailure(
+        'source_unreadable',
+        `${unreadable.key}:${unreadable.line}: ${unreadable.reason}. Nothing of it was staged into ${options.table}` +
+          (keys.length > 1 ? ` (nor of the ${keys.length - 1} other object(s) staged with it)` : ''),
+      );
+    }
+    return count;
+  };
 
   const failOnRejects = async (
     warehouse: Warehouse,

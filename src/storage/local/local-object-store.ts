@@ -112,6 +112,15 @@ export class LocalObjectStore implements ObjectStore {
     return root ? this.#statFile(root, key) : undefined;
   }
 
+  async localPath(key: string): Promise<string | undefined> {
+    assertSafeKey(key);
+    const root = await this.#realRoot();
+    const path = root && (await this.#insideRoot(root, key));
+    // Not a named pipe or a device: an engine reading one would wait forever.
+    const stats = path && (await statBigint(path).catch(() => undefined));
+    return stats && stats.isFile() ? path : undefined;
+  }
+
   async get(key: string): Promise<ObjectBody> {
     assertSafeKey(key);
     const root = await this.#realRoot();

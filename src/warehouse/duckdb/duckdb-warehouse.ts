@@ -11,6 +11,9 @@ import {
   WarehouseBusyError,
   WarehouseError,
   type BulkRow,
+  type ObjectCopyOutcome,
+  type ObjectCopyRequest,
+  type ObjectStore,
   type SqlParams,
   type SqlResultValue,
   type SqlRow,
@@ -19,6 +22,7 @@ import {
 } from '../../ports/index.ts';
 import { Mutex, NamedMutexes } from '../../util/index.ts';
 import { bindableParams } from '../sql-params.ts';
+import { copyLocalJson } from './copy-local-json.ts';
 
 export interface DuckDbWarehouseOptions {
   /** A file path, or `:memory:`. */
@@ -124,6 +128,15 @@ export class DuckDbWarehouse implements Warehouse {
 
   withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
     return this.#locks.run(name, work);
+  }
+
+  /** Files of a local folder: DuckDB reads them itself, on all cores. */
+  canCopyFrom(store: ObjectStore): boolean {
+    return typeof store.localPath === 'function';
+  }
+
+  copyFromObjectStore(tx: SqlSession, request: ObjectCopyRequest): Promise<ObjectCopyOutcome> {
+    return copyLocalJson(this, tx, request);
   }
 
   async tableColumns(table: string): Promise<{ name: string; type: string }[]> {

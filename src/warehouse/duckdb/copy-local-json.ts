@@ -1,0 +1,152 @@
+import {
+  quoteIdentifier,
+  type ObjectCopyOutcome,
+  type ObjectCopyRequest,
+  type SqlRow,
+  type SqlSession,
+} from '../../ports/index.ts';
+import { lineShape } from './line-shape.ts';
+
+/** Where the first read runs: outside the load's transaction, so that its failure costs nothing. */
+interface Reader {
+  query<T extends SqlRow = SqlRow>(sql: string, params?: Readonly<Record<string, string>>): Promise<T[]>;
+}
+
+const DEFAULT_MAX_RECORD_BYTES = 1 << 20;
+
+/**
+ * DuckDB loads a local NDJSON file itself (`read_json`, on all cores) when every record in it comes
+ * out exactly as the worker's reader gives it: one object per line, no empty line, each value of a
+ * kind whose reading is not in doubt, no record rejected. At the first doubt it declines, leaving
+ * nothing written, and the file streams through the worker, whose reader names each reject's line.
+ *
+ * Two reads of the file: the first, outside the transaction, finds what DuckDB cannot parse (a
+ * failed statement would abort DuckDB's transaction); the second inserts the records not in doubt,
+ * and when that is not all of them, its rows are deleted again and the object declined.
+ */
+export async function copyLocalJson(
+  reader: Reader,
+  tx: SqlSession,
+  request: ObjectCopyRequest,
+): Promise<ObjectCopyOutcome> {
+  const path = await request.store.localPath?.(request.key);
+  if (path === undefined) return { declined: 'not a local file' };
+  if (request.keyColumn === undefined) return { declined: 'no key column to undo a partial load by' };
+  const fields = [...new Set(request.columns.map((c) => c.field))];
+  // DuckDB matches JSON keys exactly but SQL names without case: `userId` and `userid` would meet.
+  if (new Set(fields.map((f) => f.toLowerCase())).size !== fields.length)
+    return { declined: 'two fields differ only in case' };
+
+  const source = `read_json($path, format = 'newline_delimited', records = true, columns = {${fields
+    .map((f) => `${sqlText(f)}: 'JSON'`)
+    .join(', ')}}) WITH ORDINALITY`;
+  const [shape, parsed] = await Promise.all([
+    request.store.get(request.key).then(({ body }) => lineShape(body)),
+    reader
+      .query<{ records: number; last: number | null }>(
+        // Every field is read, so that DuckDB meets what it cannot read (a duplicate key, an array).
+        `SELECT count(*) AS records, max(ordinality) AS last, ${fields.map((f) => `count(${sqlName(f)})`).join(', ')} FROM ${source}`,
+        { path },
+      )
+      .then(
+        ([row]) => ({ records: Number(row?.records ?? 0), last: Number(row?.last ?? 0) }),
+        (error: unknown) => ({ error: firstLine(error) }),
+      ),
+  ]);
+  if ('error' in parsed) return { declined: `DuckDB cannot read it as NDJSON: ${parsed.error}` };
+  if (shape.firstEmptyLine !== undefined)
+    return { declined: `line ${shape.firstEmptyLine} is empty, and DuckDB would not count it` };
+  if (shape.longestLine > (request.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES))
+    return { declined: 'a line is longer than a record may be' };
+  if (parsed.records !== shape.lines || parsed.last !== shape.lines)
+    return { declined: `DuckDB read ${parsed.records} record(s) from ${shape.lines} line(s)` };
+
+  const columns = request.columns.map((c) => ({ name: quoteIdentifier(c.name), ...valueSql(c) }));
+  const names = [...columns.map((c) => c.name), quoteIdentifier(request.keyColumn)];
+  const values = [...columns.map((c) => c.name), '$key'];
+  if (request.rankColumn) {
+    names.push(quoteIdentifier(request.rankColumn));
+    values.push('_line');
+  }
+  const rejected = (request.rejectWhen ?? []).map((r) => ` AND NOT coalesce((${r.condition}), false)`);
+  const rows = await tx.execute(
+    `INSERT INTO ${quoteIdentifier(request.table)} (${names.join(', ')})
+     SELECT ${values.join(', ')}
+     FROM (SELECT ordinality AS _line, ${columns.map((c) => c.clear).join(' AND ') || 'true'} AS _clear,
+             ${columns.map((c) => `${c.value} AS ${c.name}`).join(', ')}
+           FROM ${source})
+     WHERE coalesce(_clear, false)${rejected.join('')}`,
+    { path, key: request.key },
+  );
+  if (rows !== shape.lines) {
+    await tx.execute(
+      `DELETE FROM ${quoteIdentifier(request.table)} WHERE ${quoteIdentifier(request.keyColumn)} = $key`,
+      { key: request.key },
+    );
+    return { declined: `${shape.lines - rows} record(s) need the worker's reader, to convert or reject` };
+  }
+  return { rows, rejected: 0, rejects: [] };
+}
+
+/**
+ * A column's SQL over its field: whether the worker's reader takes the value as it is (`clear`),
+ * and the value. The field is read as JSON, which DuckDB hands over as text it wrote itself: a
+ * string in quotes, escaped only where JSON must; a number in its shortest form; null as SQL null.
+ * A value in doubt (a fraction for a whole number, a number for text, digits with a sign or
+ * spaces) is not clear, and left to the worker's reader, which converts or rejects it by its rules.
+ */
+function valueSql(column: ObjectCopyRequest['columns'][number]): { clear: string; value: string } {
+  const json = sqlName(column.field);
+  const raw = `CAST(${json} AS VARCHAR)`;
+  const isString = `starts_with(${raw}, '"')`;
+  // A string without escapes is the text between its quotes: no JSON parse needed.
+  const string = `CASE WHEN contains(${raw}, '\\') THEN (${json} ->> '$') ELSE substring(${raw}, 2, length(${raw}) - 2) END`;
+  const empty = column.emptyAsNull ? `${raw} = '""'` : 'false';
+  // Whole numbers: plain digits that read back as written ('+1', '1.0', '007' do not), in range.
+  const whole = (text: string, min: number, max: number) =>
+    `(CAST(TRY_CAST(${text} AS BIGINT) AS VARCHAR) = ${text} AND TRY_CAST(${text} AS BIGINT) BETWEEN ${min} AND ${max})`;
+  const numberOrDigits = (min: number, max: number) =>
+    `CASE WHEN ${isString} THEN ${whole(string, min, max)} ELSE ${whole(raw, min, max)} END`;
+  const clear = (condition: string) => `(${json} IS NULL OR ${empty} OR ${condition})`;
+  const nullIfEmpty = (value: string) =>
+    column.emptyAsNull ? `CASE WHEN ${empty} THEN NULL ELSE ${value} END` : value;
+  const digits = `CASE WHEN ${isString} THEN ${string} ELSE ${raw} END`;
+  switch (column.type) {
+    case 'text':
+      return { clear: `(${json} IS NULL OR ${isString})`, value: nullIfEmpty(string) };
+    case 'integer':
+      return {
+        clear: clear(numberOrDigits(-(2 ** 31), 2 ** 31 - 1)),
+        value: nullIfEmpty(`TRY_CAST(${digits} AS INTEGER)`),
+      };
+    case 'bigint':
+      return {
+        clear: clear(numberOrDigits(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)),
+        value: nullIfEmpty(`TRY_CAST(${digits} AS BIGINT)`),
+      };
+    case 'double':
+      // Numbers only (the reader takes numeric strings too, but by rules of its own).
+      return {
+        clear: clear(`(NOT ${isString} AND isfinite(TRY_CAST(${raw} AS DOUBLE)))`),
+        value: `TRY_CAST(${raw} AS DOUBLE)`,
+      };
+    case 'epoch_ms_timestamp':
+      // Whole milliseconds as a number, within the range a JavaScript Date holds.
+      return {
+        clear: clear(`(NOT ${isString} AND ${whole(raw, -8.64e15, 8.64e15)})`),
+        value: `epoch_ms(TRY_CAST(${raw} AS BIGINT))`,
+      };
+  }
+}
+
+function sqlName(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function sqlText(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}
