@@ -153,7 +153,11 @@ export async function completeRunIfDone(
   // The run's row is locked until this transaction commits: of two tries of a run ending at once,
   // the second to get here waits for the first's commit and then sees its task ended, so the last
   // one to end always ends the run. (SQLite runs one writing transaction at a time anyway.)
-  if (tx.dialect === 'postgres') await tx.query('SELECT id FROM dag_runs WHERE id = $1 FOR UPDATE', [runPk]);
+  // NO KEY UPDATE, not UPDATE: a task instance updated twice in one transaction (made ready after
+  // its upstream count rose) has its foreign key checked, which share-locks this row's key; two
+  // such ends asking FOR UPDATE then deadlock. NO KEY UPDATE still excludes the other enders.
+  if (tx.dialect === 'postgres')
+    await tx.query('SELECT id FROM dag_runs WHERE id = $1 FOR NO KEY UPDATE', [runPk]);
   // One statement: the run ends only when none of its tasks is still to run.
   const [ended] = await tx.query<{ state: RunState }>(
     `UPDATE dag_runs SET ended_at = $2, state = CASE WHEN EXISTS (
