@@ -47,6 +47,12 @@ export interface Warehouse extends SqlSession {
    * warehouse: a second caller waits until the first is done.
    */
   withLock<T>(name: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * Optional: refreshes the planner's statistics of a table after a bulk load. PostgreSQL and
+   * Redshift plan by statistics that autovacuum refreshes only later: a join over a staging table
+   * it believes empty is planned as a nested loop, and a day's songplays take a minute, not 0.1 s.
+   */
+  refreshStatistics?(table: string): Promise<void>;
   /** The table's columns in order, lower-case names; empty when there is no such table. */
   tableColumns(table: string): Promise<{ name: string; type: string }[]>;
   /**

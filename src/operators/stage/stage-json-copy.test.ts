@@ -18,6 +18,7 @@ import { stageJson, type StageJsonOptions } from './stage-json.ts';
 
 let env: TestEnvironment;
 let copied: string[];
+let refreshed: string[];
 let copying: Warehouse;
 let duringCopy: (() => Promise<void>) | undefined;
 
@@ -33,6 +34,7 @@ function copyingWarehouse(wh: Warehouse): Warehouse {
     withLock: (name, work) => wh.withLock(name, work),
     tableColumns: (table) => wh.tableColumns(table),
     close: () => wh.close(),
+    refreshStatistics: (table) => Promise.resolve(void refreshed.push(table)),
     canCopyFrom: () => true,
     async copyFromObjectStore(tx: SqlSession, request: ObjectCopyRequest): Promise<ObjectCopyResult> {
       copied.push(request.key);
@@ -65,6 +67,7 @@ function copyingWarehouse(wh: Warehouse): Warehouse {
 beforeEach(async () => {
   env = await testEnvironment();
   copied = [];
+  refreshed = [];
   duringCopy = undefined;
   const wh = await env.connections.warehouse('warehouse');
   await wh.execute('CREATE TABLE events (ts BIGINT, n INTEGER, _source_key VARCHAR, _source_line BIGINT)');
@@ -103,6 +106,8 @@ describe('stageJson with a warehouse that loads objects itself', () => {
     expect((await stage().execute(context('2018-11-15T10:00:00Z'))).rowsWritten).toEqual({ events: 2 });
     expect((await stage().execute(context('2018-11-15T11:00:00Z'))).rowsWritten).toEqual({ events: 0 });
     expect(copied).toEqual(['log/2018-11-15.json']);
+    // Statistics refreshed after the load, not again when there was nothing to stage.
+    expect(refreshed).toEqual(['events']);
     expect(
       await count(
         "SELECT row_count AS n FROM _downbeat_staged_objects WHERE object_key = 'log/2018-11-15.json'",

@@ -300,6 +300,8 @@ export function stageJson(options: StageJsonOptions): Operator {
         return stageObjects(context, store, warehouse, [key], new Map([[key, info.version]]));
       });
     }
+    // Later tasks join these rows: a planner that still believes the table empty plans them badly.
+    if (written > 0) await warehouse.refreshStatistics?.(options.table);
     await pinRunObjects(warehouse, context.runId, options.table, keys);
     const staged = await stagedObjects(warehouse, options.table, keys);
     const rejected = await failOnRejects(
@@ -363,6 +365,7 @@ export function stageJson(options: StageJsonOptions): Operator {
         if (removed.length > 0)
           await warehouse.transaction((tx) => forgetObjects(tx, options.table, table, removed));
         if (changed.length > 0 || removed.length > 0) {
+          await warehouse.refreshStatistics?.(options.table);
           context.log.info(
             `${changed.length} object(s) staged, ${removed.length} removed, of ${listed.size} under ${objects.prefix}`,
           );

@@ -130,6 +130,10 @@ export class PostgresWarehouse implements Warehouse {
     });
   }
 
+  async refreshStatistics(table: string): Promise<void> {
+    await this.execute(`ANALYZE ${quoteIdentifier(table)}`);
+  }
+
   async tableColumns(table: string): Promise<{ name: string; type: string }[]> {
     return this.query<{ name: string; type: string }>(
       `SELECT lower(column_name) AS name, data_type AS type FROM information_schema.columns
