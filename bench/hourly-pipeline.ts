@@ -2,7 +2,8 @@
  * The Sparkify pipeline run interval by interval, as `downbeat dags test` runs it (in process, one
  * run at a time, every task once): hour by hour, or day by day with `daily` (sparkify_etl_daily).
  * Run as a child process by bench/run.ts.
- * Usage: hourly-pipeline.ts SOURCE_FOLDER WAREHOUSE_FILE START END [hourly|daily] → one JSON line.
+ * Usage: hourly-pipeline.ts SOURCE_FOLDER WAREHOUSE START END [hourly|daily] → one JSON line.
+ * WAREHOUSE is a DuckDB file, or a connection URI (postgres://…).
  */
 import { loadConfig } from '../src/config/index.ts';
 import { Connections } from '../src/connections/index.ts';
@@ -18,7 +19,7 @@ if (!schedule) throw new Error(`${sparkify.id} has no schedule`);
 
 const config = loadConfig({
   DOWNBEAT_CONN_SPARKIFY_SOURCE: `file://${source}`,
-  DOWNBEAT_CONN_WAREHOUSE: `duckdb://${file}`,
+  DOWNBEAT_CONN_WAREHOUSE: file.includes('://') ? file : `duckdb://${file}`,
 });
 const connections = new Connections(config, sparkify.connectionDefaults);
 const taskMs = new Map<string, number>();
