@@ -307,6 +307,7 @@ async function writeDataPlots(all: readonly Measure[]): Promise<void> {
     xLabel: 'events in the month',
     yLabel: 'times the direct load',
     xLog: true,
+    yLog: true,
     series: [
       series(all, 'duckdb', 'daily', songs, ratio),
       series(all, 'duckdb', 'hourly', songs, ratio),
