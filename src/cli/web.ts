@@ -28,6 +28,7 @@ export async function serveHttp(
         now: Date.now,
         log: (line) => print(io.stderr, line),
         webRoot,
+        metricsCacheMs: runtime.config.metricsCacheMs,
       },
       { port },
     );

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { durationMs } from '../dag/index.ts';
 import { ConfigError } from '../errors/index.ts';
 
 /** Settings every command shares, resolved once at start-up from the environment (DESIGN §8). */
@@ -14,6 +15,17 @@ export interface DownbeatConfig {
   readonly heartbeatMs: number;
   /** A try without a heartbeat for this long is lost and runs again. From DOWNBEAT_ZOMBIE_SECONDS. @default 60 */
   readonly zombieAfterMs: number;
+  /**
+   * /metrics aggregates try durations over all history at most this often; 0 at every scrape.
+   * From DOWNBEAT_METRICS_CACHE_SECONDS. @default 30
+   */
+  readonly metricsCacheMs?: number;
+  /**
+   * The scheduler deletes the log lines of tries that ended longer ago than this (runs, tries and
+   * check results stay). From DOWNBEAT_LOG_RETENTION (`30d`, `12h`); `--log-retention` wins.
+   * @default undefined: logs are kept forever
+   */
+  readonly logRetentionMs?: number;
   /** The environment, for connection variables (`DOWNBEAT_CONN_<ID>`). */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -27,15 +39,40 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     databaseUrl: env.DOWNBEAT_DATABASE_URL || undefined,
     heartbeatMs: seconds(env, 'DOWNBEAT_HEARTBEAT_SECONDS', 5) * 1000,
     zombieAfterMs: seconds(env, 'DOWNBEAT_ZOMBIE_SECONDS', 60) * 1000,
+    metricsCacheMs: seconds(env, 'DOWNBEAT_METRICS_CACHE_SECONDS', 30, { zero: true }) * 1000,
+    logRetentionMs: retention(env.DOWNBEAT_LOG_RETENTION, 'DOWNBEAT_LOG_RETENTION'),
     env,
   };
 }
 
-function seconds(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number): number {
+function seconds(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  fallback: number,
+  options: { zero?: boolean } = {},
+): number {
   const text = env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new ConfigError(`${name} must be a number of seconds > 0, got "${text}"`);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !options.zero))
+    throw new ConfigError(
+      `${name} must be a number of seconds ${options.zero ? '≥ 0' : '> 0'}, got "${text}"`,
+    );
   return value;
+}
+
+/**
+ * A log retention (`30d`, `12h`, `90m`; `off` or empty: none) from the environment or a flag named
+ * `source`; at least an hour, so that a typo in units never empties the logs of the day.
+ */
+export function retention(text: string | undefined, source: string): number | undefined {
+  if (text === undefined || text.trim() === '' || text.trim() === 'off') return undefined;
+  let ms: number;
+  try {
+    ms = durationMs(text);
+  } catch {
+    throw new ConfigError(`${source} must be a duration such as 30d or 12h (or off), got "${text}"`);
+  }
+  if (ms < 3_600_000) throw new ConfigError(`${source} must be at least 1h, got "${text}"`);
+  return ms;
 }

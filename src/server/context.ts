@@ -20,6 +20,8 @@ export interface ServerContext {
   readonly log: (line: string) => void;
   /** The built web UI (web/dist); the UI routes answer 503 with a hint when it is missing. */
   readonly webRoot?: string;
+  /** How long /metrics keeps its try-duration totals (aggregated over all history). @default 30000 */
+  readonly metricsCacheMs?: number;
 }
 
 /** Who made the request, and how: a browser session must also send its CSRF token to change things. */

@@ -7,8 +7,55 @@ import {
 } from '../store/index.ts';
 import type { ServerContext } from './context.ts';
 
+type TryDurations = Awaited<ReturnType<typeof tryDurations>>;
+
+/**
+ * The try-duration totals of /metrics, aggregated over every try in the metadata DB (the one part
+ * of a scrape whose cost grows with history), kept for `ttlMs`. Once there is a value, a scrape
+ * never waits: past its TTL it gets the value it has while one refresh runs in the background.
+ * A TTL of 0 aggregates at every scrape.
+ */
+export class TryDurationCache {
+  readonly #ctx: Pick<ServerContext, 'db' | 'now' | 'log'>;
+  readonly #ttlMs: number;
+  #value: { at: number; rows: TryDurations } | undefined;
+  #refreshing: Promise<TryDurations> | undefined;
+
+  constructor(ctx: Pick<ServerContext, 'db' | 'now' | 'log'>, ttlMs: number) {
+    this.#ctx = ctx;
+    this.#ttlMs = ttlMs;
+  }
+
+  async get(): Promise<TryDurations> {
+    const value = this.#value;
+    if (value && this.#ctx.now() - value.at < this.#ttlMs) return value.rows;
+    const refresh = this.refresh();
+    if (!value || this.#ttlMs === 0) return refresh;
+    refresh.catch((error: Error) => this.#ctx.log(`/metrics: try durations not refreshed: ${error.message}`));
+    return value.rows;
+  }
+
+  /** Aggregates again (one aggregation at a time); resolves to the new totals. */
+  refresh(): Promise<TryDurations> {
+    this.#refreshing ??= (async () => {
+      try {
+        const at = this.#ctx.now();
+        const rows = await tryDurations(this.#ctx.db);
+        this.#value = { at, rows };
+        return rows;
+      } finally {
+        this.#refreshing = undefined;
+      }
+    })();
+    return this.#refreshing;
+  }
+}
+
 /** /metrics in Prometheus's text format: runs and tasks by state, try durations, queue, scheduler. */
-export async function prometheusMetrics(ctx: ServerContext): Promise<string> {
+export async function prometheusMetrics(
+  ctx: ServerContext,
+  durations: TryDurationCache = new TryDurationCache(ctx, 0),
+): Promise<string> {
   const now = ctx.now();
   const out: string[] = [];
   const family = (name: string, type: string, help: string) =>
@@ -28,8 +75,12 @@ export async function prometheusMetrics(ctx: ServerContext): Promise<string> {
   for (const r of await taskInstancesByState(ctx.db))
     sample('downbeat_task_instances', { dag_id: r.dag_id, state: r.state }, Number(r.n));
 
-  family('downbeat_task_try_duration_seconds', 'summary', 'Durations of ended tries, by task and outcome.');
-  for (const r of await tryDurations(ctx.db)) {
+  family(
+    'downbeat_task_try_duration_seconds',
+    'summary',
+    'Durations of ended tries, by task and outcome (aggregated at most every DOWNBEAT_METRICS_CACHE_SECONDS).',
+  );
+  for (const r of await durations.get()) {
     const labels = { dag_id: r.dag_id, task_id: r.task_id, state: r.state };
     sample('downbeat_task_try_duration_seconds_sum', labels, Number(r.seconds));
     sample('downbeat_task_try_duration_seconds_count', labels, Number(r.n));
