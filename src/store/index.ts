@@ -55,4 +55,6 @@ export {
   passwordHashOf,
 } from './users.ts';
 export type { TokenRow } from './users.ts';
+export { countOldLogLines, countOldRuns, deleteOldLogLines, deleteOldRuns } from './retention.ts';
+export type { LogCleaning } from './retention.ts';
 export { liveProcesses, queueDepth, runsByState, taskInstancesByState, tryDurations } from './metrics.ts';
