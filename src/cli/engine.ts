@@ -1,7 +1,10 @@
+import { retention } from '../config/index.ts';
 import type { Dag } from '../dag/index.ts';
+import { toError } from '../errors/index.ts';
 import { Worker } from '../executor/index.ts';
 import { Scheduler } from '../scheduler/index.ts';
 import { QueueListener, variableReader } from '../store/index.ts';
+import { UsageError } from './args.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface Engine {
@@ -21,6 +24,8 @@ export function startEngine(
     onError?: (error: Error) => void;
     /** The process's own log lines (a failed callback or alert). */
     log?: (line: string) => void;
+    /** null keeps logs forever. @default the configuration's (DOWNBEAT_LOG_RETENTION) */
+    logRetentionMs?: number | null;
   },
 ): Engine {
   const dags: ReadonlyMap<string, Dag> = runtime.folder.dags;
@@ -42,6 +47,10 @@ export function startEngine(
         dags,
         backfillId: options.backfillId,
         zombieAfterMs: runtime.config.zombieAfterMs,
+        logRetentionMs:
+          options.logRetentionMs === undefined
+            ? runtime.config.logRetentionMs
+            : (options.logRetentionMs ?? undefined),
         onWork: () => worker?.wake(),
       })
     : undefined;
@@ -63,4 +72,17 @@ export function startEngine(
       await listener?.stop();
     },
   };
+}
+
+/** The `--log-retention` flag of the commands that run a scheduler: a duration such as 30d, or off. */
+export const LOG_RETENTION_HELP = `  --log-retention D delete the log lines of tries that ended longer ago than D (30d, 12h; at least 1h;
+                    off keeps them); runs stay. Default DOWNBEAT_LOG_RETENTION, else kept forever`;
+
+export function logRetentionOption(raw: string | undefined): { logRetentionMs?: number | null } {
+  if (raw === undefined) return {};
+  try {
+    return { logRetentionMs: retention(raw, '--log-retention') ?? null };
+  } catch (error) {
+    throw new UsageError(toError(error).message);
+  }
 }

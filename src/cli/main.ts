@@ -9,6 +9,7 @@ import { dagsTest, dagsTestHelp, tasksTest, tasksTestHelp } from './commands/tes
 import { dagsBackfill, help as backfillHelp } from './commands/backfill.ts';
 import { dagsPause, dagsTrigger, pauseHelp, triggerHelp } from './commands/dags-control.ts';
 import { dbMigrate, help as migrateHelp } from './commands/db-migrate.ts';
+import { dbClean, help as cleanHelp } from './commands/db-clean.ts';
 import { schedulerCommand, schedulerHelp, workerCommand, workerHelp } from './commands/serve.ts';
 import { help as standaloneHelp, standalone } from './commands/standalone.ts';
 import { help as webserverHelp, webserver } from './commands/webserver.ts';
@@ -55,6 +56,12 @@ const BUILT_IN: readonly Command[] = [
     run: workerCommand,
   },
   { name: ['db', 'migrate'], summary: 'apply the metadata DB migrations', help: migrateHelp, run: dbMigrate },
+  {
+    name: ['db', 'clean'],
+    summary: 'delete old task logs (and with --runs old finished runs)',
+    help: cleanHelp,
+    run: dbClean,
+  },
   { name: ['dags', 'trigger'], summary: 'create a manual run', help: triggerHelp, run: dagsTrigger },
   { name: ['dags', 'pause'], summary: 'stop scheduling a DAG', help: pauseHelp, run: dagsPause(true) },
   { name: ['dags', 'unpause'], summary: 'schedule a DAG again', help: pauseHelp, run: dagsPause(false) },
@@ -127,6 +134,8 @@ function usage(listed: readonly Command[]): string {
     'without a heartbeat this long is lost and runs again, default 60).',
     'DOWNBEAT_ADMIN_USER and DOWNBEAT_ADMIN_PASSWORD (the first web UI user), DOWNBEAT_SECRET_KEY (encrypts',
     'stored connections).',
+    'DOWNBEAT_LOG_RETENTION (the scheduler deletes task logs older than this, e.g. 30d; default: kept forever),',
+    'DOWNBEAT_METRICS_CACHE_SECONDS (/metrics aggregates try durations at most this often, default 30).',
   ].join('\n');
 }
 

@@ -91,6 +91,50 @@ describe.each(['sqlite', 'postgres'] as const)('scheduler and workers on %s', (d
     return { worker, scheduler };
   }
 
+  it('with a log retention, deletes the log lines of tries ended before it, a pass an hour', async () => {
+    const own = new FakeClock('2026-01-01T00:00:00Z');
+    const d = dag({ id: 'logs', schedule: null, startDate: '2018-11-01' }, (b) => b.task('t', op));
+    const dags = new Map([['logs', d]]);
+    await syncDags(t.db, { dags, files: new Map(), errors: [] }, own.now());
+    /** A try of a new run that ended `daysAgo` days ago (or is running: null), with two log lines. */
+    const tryWithLog = async (hour: number, daysAgo: number | null) => {
+      const pk = await createRun(
+        t.db,
+        d,
+        d.runFor(new Date(Date.UTC(2025, 0, 1, hour)), 'manual'),
+        own.now(),
+      );
+      const [ti] = await t.db.query<{ id: number }>('SELECT id FROM task_instances WHERE run_pk = $1', [
+        pk ?? 0,
+      ]);
+      const ended = daysAgo === null ? null : own.now() - daysAgo * 86_400_000;
+      await t.db.execute(
+        "INSERT INTO task_tries (ti_id, try_number, state, worker, started_at, ended_at) VALUES ($1, 1, 'success', 'w', 0, $2)",
+        [ti?.id ?? 0, ended],
+      );
+      for (const n of [1, 2])
+        await t.db.execute(
+          "INSERT INTO task_log_lines (ti_id, try_number, line_no, text) VALUES ($1, 1, $2, 'x')",
+          [ti?.id ?? 0, n],
+        );
+    };
+    await tryWithLog(0, 40);
+    await tryWithLog(1, 10);
+    await tryWithLog(2, null);
+    const scheduler = new Scheduler({ db: t.db, dags, clock: own, logRetentionMs: 30 * 86_400_000 });
+    expect((await scheduler.tick()).logLinesDeleted).toBe(2);
+    await tryWithLog(3, 40);
+    own.advance(30 * 60_000);
+    expect((await scheduler.tick()).logLinesDeleted).toBe(0); // the next pass is an hour after the last
+    own.advance(30 * 60_000);
+    expect((await scheduler.tick()).logLinesDeleted).toBe(2);
+    const lines = await t.db.query<{ n: number }>('SELECT COUNT(*) AS n FROM task_log_lines');
+    expect(Number(lines[0]?.n)).toBe(4); // the try that ended 10 days ago, and the running one
+    // Without a retention, nothing is deleted.
+    await tryWithLog(4, 400);
+    expect((await new Scheduler({ db: t.db, dags, clock: own }).tick()).logLinesDeleted).toBe(0);
+  });
+
   it('creates the due run of an unpaused DAG (none while paused) and runs its tasks in order', async () => {
     const order: string[] = [];
     const step = (name: string): Operator => ({

@@ -1,7 +1,15 @@
 import { hostname } from 'node:os';
 import type { Dag } from '../dag/index.ts';
 import { systemClock, type Clock } from '../clock/index.ts';
-import { beat, finishBackfills, forget, requeueZombies, startQueuedRuns, type Db } from '../store/index.ts';
+import {
+  beat,
+  deleteOldLogLines,
+  finishBackfills,
+  forget,
+  requeueZombies,
+  startQueuedRuns,
+  type Db,
+} from '../store/index.ts';
 import { createDueRuns } from './create-due-runs.ts';
 
 export interface SchedulerOptions {
@@ -20,14 +28,27 @@ export interface SchedulerOptions {
    * `dags backfill` runs in its own process when no scheduler is alive). @default everything
    */
   readonly backfillId?: number;
+  /**
+   * Log lines of tries that ended longer ago than this are deleted (runs, tries and check results
+   * stay; `downbeat db clean --runs` deletes those). A pass starts every `logCleanEveryMs` and
+   * deletes a bounded amount per loop. @default undefined: logs are kept forever
+   */
+  readonly logRetentionMs?: number;
+  /** @default 3600000 (an hour) */
+  readonly logCleanEveryMs?: number;
 }
 
 export interface LoopResult {
   readonly created: number;
   readonly started: number;
   readonly requeued: number;
+  /** Log lines deleted by the log retention in this loop. */
+  readonly logLinesDeleted: number;
   readonly ms: number;
 }
+
+/** Batches of task instances whose old log lines one loop deletes at most (see deleteOldLogLines). */
+const LOG_BATCHES_PER_LOOP = 10;
 
 /**
  * The scheduler: creates due runs, starts queued runs within max_active_runs (scheduled before
@@ -41,6 +62,8 @@ export class Scheduler {
   readonly #clock: Clock;
   readonly #stop = new AbortController();
   #loop: Promise<void> | undefined;
+  /** The log cleaning pass in progress (where it goes on from), or when the next one starts. */
+  #logs: { next: number; cutoff: number } | { at: number } = { at: 0 };
   lastLoop: LoopResult | undefined;
 
   constructor(options: SchedulerOptions) {
@@ -63,8 +86,34 @@ export class Scheduler {
     const startedRuns = await startQueuedRuns(db, now, { backfillId: this.#options.backfillId });
     await finishBackfills(db, now);
     if (startedRuns > 0 || requeued > 0) this.#options.onWork?.();
-    this.lastLoop = { created, started: startedRuns, requeued, ms: performance.now() - started };
+    const logLinesDeleted = scoped ? 0 : await this.#cleanLogs(now);
+    this.lastLoop = {
+      created,
+      started: startedRuns,
+      requeued,
+      logLinesDeleted,
+      ms: performance.now() - started,
+    };
     return this.lastLoop;
+  }
+
+  /** A bounded step of the log retention's pass, when one is due or under way. */
+  async #cleanLogs(now: number): Promise<number> {
+    const retentionMs = this.#options.logRetentionMs;
+    if (retentionMs === undefined) return 0;
+    const state = this.#logs;
+    if ('at' in state && now < state.at) return 0;
+    // One cutoff for a whole pass, so that it ends even while tries keep ending.
+    const pass = 'at' in state ? { next: 0, cutoff: now - retentionMs } : state;
+    const { deleted, next } = await deleteOldLogLines(this.#options.db, pass.cutoff, {
+      afterTiId: pass.next,
+      maxBatches: LOG_BATCHES_PER_LOOP,
+    });
+    this.#logs =
+      next === undefined
+        ? { at: now + (this.#options.logCleanEveryMs ?? 3_600_000) }
+        : { next, cutoff: pass.cutoff };
+    return deleted;
   }
 
   start(onError: (error: Error) => void = () => undefined): void {

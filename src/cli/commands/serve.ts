@@ -1,13 +1,15 @@
 import { print, type CliIo } from '../context.ts';
 import { parse, UsageError } from '../args.ts';
-import { startEngine } from '../engine.ts';
+import { LOG_RETENTION_HELP, logRetentionOption, startEngine } from '../engine.ts';
 import { openRuntime } from '../runtime.ts';
 import { untilStopped } from '../signals.ts';
 
-export const schedulerHelp = `Usage: downbeat scheduler
+export const schedulerHelp = `Usage: downbeat scheduler [--log-retention D]
 
 Runs the scheduler until SIGINT or SIGTERM: creates due runs, starts queued runs within
-max_active_runs (scheduled before backfill), requeues the tasks of dead workers. Several may run.`;
+max_active_runs (scheduled before backfill), requeues the tasks of dead workers, and deletes task
+logs older than the log retention, if one is set. Several may run.
+${LOG_RETENTION_HELP}`;
 
 export const workerHelp = `Usage: downbeat worker [--concurrency N]
 
@@ -17,9 +19,11 @@ finish. Distributed mode: the metadata DB must be PostgreSQL and no warehouse a 
   --concurrency N   tasks at once (default 4)`;
 
 export async function schedulerCommand(args: readonly string[], io: CliIo): Promise<number> {
-  parse(args, {});
+  const { values } = parse(args, { 'log-retention': { type: 'string' } });
+  const retention = logRetentionOption(values['log-retention']);
   const runtime = await openRuntime(io);
   const engine = startEngine(runtime, {
+    ...retention,
     scheduler: true,
     worker: false,
     onError: (e) => print(io.stderr, `scheduler: ${e.message}`),

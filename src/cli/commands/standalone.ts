@@ -3,12 +3,12 @@ import { loadPipelineCommands } from '../../loader/index.ts';
 import { backfillProgress, createBackfill } from '../../store/index.ts';
 import { parse, UsageError } from '../args.ts';
 import { print, type CliIo } from '../context.ts';
-import { startEngine } from '../engine.ts';
+import { LOG_RETENTION_HELP, logRetentionOption, startEngine } from '../engine.ts';
 import { openRuntime } from '../runtime.ts';
 import { untilStopped } from '../signals.ts';
 import { portOption, serveHttp } from '../web.ts';
 
-export const help = `Usage: downbeat standalone [--port 8080] [--concurrency 4]
+export const help = `Usage: downbeat standalone [--port 8080] [--concurrency 4] [--log-retention D]
 
 Everything in one process, the embedded mode: migrates the metadata DB, then runs the scheduler,
 a pool of workers and the web server (UI, REST API, /metrics, /health) until SIGINT or SIGTERM. On its first start, for
@@ -16,11 +16,17 @@ each pipeline with sample data whose source connection nobody configured, it wri
 backfills it (Sparkify: November 2018, 720 hourly runs), with progress here. New DAGs are paused,
 as in Airflow: backfills and triggered runs still run.
   --port N          HTTP port on 127.0.0.1 (default 8080; 0 picks a free one)
-  --concurrency N   tasks at once (default 4)`;
+  --concurrency N   tasks at once (default 4)
+${LOG_RETENTION_HELP}`;
 
 export async function standalone(args: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parse(args, { port: { type: 'string' }, concurrency: { type: 'string' } });
+  const { values } = parse(args, {
+    port: { type: 'string' },
+    concurrency: { type: 'string' },
+    'log-retention': { type: 'string' },
+  });
   const port = portOption(values.port);
+  const retention = logRetentionOption(values['log-retention']);
   const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new UsageError(`--concurrency must be a whole number ≥ 1, got "${values.concurrency}"`);
@@ -38,6 +44,7 @@ export async function standalone(args: readonly string[], io: CliIo): Promise<nu
   try {
     const { backfills, stopFeeds } = await startSamples(runtime, io);
     engine = startEngine(runtime, {
+      ...retention,
       scheduler: true,
       worker: true,
       concurrency,
