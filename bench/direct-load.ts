@@ -41,6 +41,9 @@ const statements = [
 
 const warehouse = await DuckDbWarehouse.open({ path: file });
 const started = performance.now();
+// Order is of no use to these statements; keeping it costs reading 15,000 song files 4x the time
+// and 10x the memory (1.9 GB) on 2 threads.
+await warehouse.execute('SET preserve_insertion_order = false');
 for (const statement of statements) await warehouse.execute(statement);
 const seconds = (performance.now() - started) / 1000;
 const counts: Record<string, unknown> = {};
