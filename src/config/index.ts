@@ -16,7 +16,8 @@ export interface DownbeatConfig {
   /** A try without a heartbeat for this long is lost and runs again. From DOWNBEAT_ZOMBIE_SECONDS. @default 60 */
   readonly zombieAfterMs: number;
   /**
-   * /metrics aggregates try durations over all history at most this often; 0 at every scrape.
+   * /metrics counts ended runs and tasks and sums try durations over all history at most this
+   * often; 0 at every scrape.
    * From DOWNBEAT_METRICS_CACHE_SECONDS. @default 30
    */
   readonly metricsCacheMs?: number;

@@ -6,7 +6,7 @@ import type { Health } from './api/types.ts';
 import { authentication, sessionRoutes } from './auth/auth.ts';
 import type { AppEnv, ServerContext } from './context.ts';
 import { ApiError, errorHandler } from './errors.ts';
-import { prometheusMetrics, TryDurationCache } from './metrics.ts';
+import { HistoryMetrics, prometheusMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { backfillRoutes } from './routes/backfills.ts';
 import { connectionRoutes } from './routes/connections.ts';
@@ -82,9 +82,9 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
     throw new ApiError(404, 'not_found', `no route ${c.req.method} ${c.req.path}`);
   });
   app.route('/api/v1', api);
-  const durations = new TryDurationCache(ctx, ctx.metricsCacheMs ?? 30_000);
+  const history = new HistoryMetrics(ctx, ctx.metricsCacheMs ?? 30_000);
   app.get('/metrics', async (c) =>
-    c.text(await prometheusMetrics(ctx, durations), 200, {
+    c.text(await prometheusMetrics(ctx, history), 200, {
       'content-type': 'text/plain; version=0.0.4; charset=utf-8',
     }),
   );

@@ -20,7 +20,7 @@ export interface ServerContext {
   readonly log: (line: string) => void;
   /** The built web UI (web/dist); the UI routes answer 503 with a hint when it is missing. */
   readonly webRoot?: string;
-  /** How long /metrics keeps its try-duration totals (aggregated over all history). @default 30000 */
+  /** How long /metrics keeps what it counts over all history (ended runs and tasks, try durations). @default 30000 */
   readonly metricsCacheMs?: number;
 }
 

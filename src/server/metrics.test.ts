@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../clock/index.ts';
 import { createRun, syncDags, type Db } from '../store/index.ts';
 import { testDb, type TestDb } from '../store/testing.ts';
-import { TryDurationCache } from './metrics.ts';
+import { HistoryMetrics, prometheusMetrics, type HistoryTotals } from './metrics.ts';
 
 const { default: diamond } = await import('../store/testing-dags/diamond.dag.ts');
 
@@ -19,10 +19,9 @@ async function endedTry(db: Db, hour: number): Promise<void> {
   );
 }
 
-const triesOfA = (rows: { task_id: string; n: number }[]) =>
-  Number(rows.find((r) => r.task_id === 'a')?.n ?? 0);
+const triesOfA = (totals: HistoryTotals) => Number(totals.durations.find((r) => r.task_id === 'a')?.n ?? 0);
 
-describe.each(['sqlite', 'postgres'] as const)('/metrics try-duration cache (%s)', (dialect) => {
+describe.each(['sqlite', 'postgres'] as const)('/metrics history totals (%s)', (dialect) => {
   let t: TestDb;
   let clock: FakeClock;
   const log: string[] = [];
@@ -37,7 +36,7 @@ describe.each(['sqlite', 'postgres'] as const)('/metrics try-duration cache (%s)
   });
 
   it('serves its totals for the TTL, then a fresh aggregate', async () => {
-    const cache = new TryDurationCache({ db: t.db, now: () => clock.now(), log: (l) => log.push(l) }, 30_000);
+    const cache = new HistoryMetrics({ db: t.db, now: () => clock.now(), log: (l) => log.push(l) }, 30_000);
     expect(triesOfA(await cache.get())).toBe(1);
     await endedTry(t.db, 1);
     clock.advance(29_999);
@@ -51,9 +50,26 @@ describe.each(['sqlite', 'postgres'] as const)('/metrics try-duration cache (%s)
   });
 
   it('aggregates at every scrape with a TTL of 0', async () => {
-    const cache = new TryDurationCache({ db: t.db, now: () => clock.now(), log: (l) => log.push(l) }, 0);
+    const cache = new HistoryMetrics({ db: t.db, now: () => clock.now(), log: (l) => log.push(l) }, 0);
     expect(triesOfA(await cache.get())).toBe(1);
     await endedTry(t.db, 1);
     expect(triesOfA(await cache.get())).toBe(2);
+  });
+
+  it('reads what is active afresh at every scrape, while the ended totals are kept', async () => {
+    const ctx = { db: t.db, now: () => clock.now(), log: (l: string) => log.push(l) };
+    const history = new HistoryMetrics(ctx, 30_000);
+    const scrape = () =>
+      prometheusMetrics({ ...ctx, dags: new Map(), connections: undefined as never }, history);
+    expect(await scrape()).toMatch(/^downbeat_dag_runs\{dag_id="diamond",state="queued"\} 1$/m);
+    await t.db.execute("UPDATE dag_runs SET state = 'success'");
+    await createRun(t.db, diamond, diamond.runFor(new Date(Date.UTC(2018, 10, 2))), 0);
+    const text = await scrape();
+    expect(text).toMatch(/^downbeat_dag_runs\{dag_id="diamond",state="queued"\} 1$/m);
+    expect(text).not.toMatch(/^downbeat_dag_runs\{[^}]*state="success"/m); // counted at the next refresh
+    clock.advance(30_000);
+    await scrape();
+    await history.refresh();
+    expect(await scrape()).toMatch(/^downbeat_dag_runs\{dag_id="diamond",state="success"\} 1$/m);
   });
 });

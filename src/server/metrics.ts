@@ -7,42 +7,57 @@ import {
 } from '../store/index.ts';
 import type { ServerContext } from './context.ts';
 
-type TryDurations = Awaited<ReturnType<typeof tryDurations>>;
+type Counts = Awaited<ReturnType<typeof runsByState>>;
+
+/** What /metrics reads from all of history: ended runs and task instances, try-duration totals. */
+export interface HistoryTotals {
+  readonly runs: Counts;
+  readonly taskInstances: Counts;
+  readonly durations: Awaited<ReturnType<typeof tryDurations>>;
+}
 
 /**
- * The try-duration totals of /metrics, aggregated over every try in the metadata DB (the one part
- * of a scrape whose cost grows with history), kept for `ttlMs`. Once there is a value, a scrape
+ * The parts of /metrics whose cost grows with history (counts of ended runs and task instances,
+ * try-duration totals), kept for `ttlMs`; the rest of a scrape (what is active, the queue,
+ * processes) is read afresh each time, from the state indexes. Once there is a value, a scrape
  * never waits: past its TTL it gets the value it has while one refresh runs in the background.
  * A TTL of 0 aggregates at every scrape.
  */
-export class TryDurationCache {
+export class HistoryMetrics {
   readonly #ctx: Pick<ServerContext, 'db' | 'now' | 'log'>;
   readonly #ttlMs: number;
-  #value: { at: number; rows: TryDurations } | undefined;
-  #refreshing: Promise<TryDurations> | undefined;
+  #value: { at: number; totals: HistoryTotals } | undefined;
+  #refreshing: Promise<HistoryTotals> | undefined;
 
   constructor(ctx: Pick<ServerContext, 'db' | 'now' | 'log'>, ttlMs: number) {
     this.#ctx = ctx;
     this.#ttlMs = ttlMs;
   }
 
-  async get(): Promise<TryDurations> {
+  async get(): Promise<HistoryTotals> {
     const value = this.#value;
-    if (value && this.#ctx.now() - value.at < this.#ttlMs) return value.rows;
+    if (value && this.#ctx.now() - value.at < this.#ttlMs) return value.totals;
     const refresh = this.refresh();
     if (!value || this.#ttlMs === 0) return refresh;
-    refresh.catch((error: Error) => this.#ctx.log(`/metrics: try durations not refreshed: ${error.message}`));
-    return value.rows;
+    refresh.catch((error: Error) =>
+      this.#ctx.log(`/metrics: history totals not refreshed: ${error.message}`),
+    );
+    return value.totals;
   }
 
   /** Aggregates again (one aggregation at a time); resolves to the new totals. */
-  refresh(): Promise<TryDurations> {
+  refresh(): Promise<HistoryTotals> {
     this.#refreshing ??= (async () => {
       try {
         const at = this.#ctx.now();
-        const rows = await tryDurations(this.#ctx.db);
-        this.#value = { at, rows };
-        return rows;
+        const { db } = this.#ctx;
+        const totals = {
+          runs: await runsByState(db, 'ended'),
+          taskInstances: await taskInstancesByState(db, 'ended'),
+          durations: await tryDurations(db),
+        };
+        this.#value = { at, totals };
+        return totals;
       } finally {
         this.#refreshing = undefined;
       }
@@ -51,10 +66,13 @@ export class TryDurationCache {
   }
 }
 
+const byDagAndState = (a: Counts[number], b: Counts[number]) =>
+  a.dag_id.localeCompare(b.dag_id) || a.state.localeCompare(b.state);
+
 /** /metrics in Prometheus's text format: runs and tasks by state, try durations, queue, scheduler. */
 export async function prometheusMetrics(
   ctx: ServerContext,
-  durations: TryDurationCache = new TryDurationCache(ctx, 0),
+  history: HistoryMetrics = new HistoryMetrics(ctx, 0),
 ): Promise<string> {
   const now = ctx.now();
   const out: string[] = [];
@@ -67,12 +85,16 @@ export async function prometheusMetrics(
     out.push(`${name}${text ? `{${text}}` : ''} ${Number.isFinite(value) ? value : 0}`);
   };
 
-  family('downbeat_dag_runs', 'gauge', 'DAG runs in the metadata DB, by DAG and state.');
-  for (const r of await runsByState(ctx.db))
+  const totals = await history.get();
+  const lag = 'ended states counted at most every DOWNBEAT_METRICS_CACHE_SECONDS';
+  family('downbeat_dag_runs', 'gauge', `DAG runs in the metadata DB, by DAG and state (${lag}).`);
+  for (const r of [...(await runsByState(ctx.db, 'active')), ...totals.runs].sort(byDagAndState))
     sample('downbeat_dag_runs', { dag_id: r.dag_id, state: r.state }, Number(r.n));
 
-  family('downbeat_task_instances', 'gauge', 'Task instances, by DAG and state.');
-  for (const r of await taskInstancesByState(ctx.db))
+  family('downbeat_task_instances', 'gauge', `Task instances, by DAG and state (${lag}).`);
+  for (const r of [...(await taskInstancesByState(ctx.db, 'active')), ...totals.taskInstances].sort(
+    byDagAndState,
+  ))
     sample('downbeat_task_instances', { dag_id: r.dag_id, state: r.state }, Number(r.n));
 
   family(
@@ -80,7 +102,7 @@ export async function prometheusMetrics(
     'summary',
     'Durations of ended tries, by task and outcome (aggregated at most every DOWNBEAT_METRICS_CACHE_SECONDS).',
   );
-  for (const r of await durations.get()) {
+  for (const r of totals.durations) {
     const labels = { dag_id: r.dag_id, task_id: r.task_id, state: r.state };
     sample('downbeat_task_try_duration_seconds_sum', labels, Number(r.seconds));
     sample('downbeat_task_try_duration_seconds_count', labels, Number(r.n));

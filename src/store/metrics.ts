@@ -2,15 +2,31 @@ import type { Db } from './db.ts';
 
 /** What /metrics reports, read in a few grouped queries. */
 
-export async function runsByState(db: Db): Promise<{ dag_id: string; state: string; n: number }[]> {
+/** States of runs and task instances still to end: few rows, found by the state indexes. */
+export const ACTIVE_RUN_STATES = ['queued', 'running'] as const;
+export const ACTIVE_TASK_STATES = ['scheduled', 'queued', 'running', 'up_for_retry'] as const;
+
+const inStates = (states: readonly string[]) => states.map((s) => `'${s}'`).join(', ');
+
+/** Runs by DAG and state: the active ones (`active`), or the ended ones, which grow with history. */
+export async function runsByState(
+  db: Db,
+  which: 'active' | 'ended',
+): Promise<{ dag_id: string; state: string; n: number }[]> {
   return db.query(
-    'SELECT dag_id, state, COUNT(*) AS n FROM dag_runs GROUP BY dag_id, state ORDER BY dag_id, state',
+    `SELECT dag_id, state, COUNT(*) AS n FROM dag_runs WHERE state ${which === 'active' ? '' : 'NOT '}IN (${inStates(ACTIVE_RUN_STATES)})
+     GROUP BY dag_id, state ORDER BY dag_id, state`,
   );
 }
 
-export async function taskInstancesByState(db: Db): Promise<{ dag_id: string; state: string; n: number }[]> {
+/** Task instances by DAG and state, as runsByState. */
+export async function taskInstancesByState(
+  db: Db,
+  which: 'active' | 'ended',
+): Promise<{ dag_id: string; state: string; n: number }[]> {
   return db.query(
-    'SELECT dag_id, state, COUNT(*) AS n FROM task_instances GROUP BY dag_id, state ORDER BY dag_id, state',
+    `SELECT dag_id, state, COUNT(*) AS n FROM task_instances WHERE state ${which === 'active' ? '' : 'NOT '}IN (${inStates(ACTIVE_TASK_STATES)})
+     GROUP BY dag_id, state ORDER BY dag_id, state`,
   );
 }
 
