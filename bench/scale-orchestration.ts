@@ -6,7 +6,7 @@
  * synthetic DAG of 500 no-op tasks run to its end. Writes the results as JSON and plots as SVG;
  * prints one JSON line on stdout, progress on stderr.
  * Usage: node --import tsx bench/scale-orchestration.ts [--runs 100,1000,3000,10000] [--out FILE]
- *        [--dialects sqlite,postgres] [--plots DIR]
+ *        [--dialects sqlite,postgres] [--plots DIR] [--keep]
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -39,6 +39,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench/results/scale-orchestration.json' },
     plots: { type: 'string', default: 'bench/plots' },
     dialects: { type: 'string', default: 'sqlite,postgres' },
+    /** Leave the last DB in place (its URL on stderr), to look at its plans. */
+    keep: { type: 'boolean', default: false },
   },
 });
 const SIZES = values.runs
@@ -567,7 +569,8 @@ for (const dialect of DIALECTS) {
       results.push(row);
     }
   } finally {
-    await t.drop();
+    if (values.keep) progress(`kept ${t.url}`);
+    else await t.drop();
   }
 }
 
