@@ -23,7 +23,9 @@ import { prometheusMetrics } from '../src/server/metrics.ts';
 import {
   claimTasks,
   createRun,
+  countOldLogLines,
   createUser,
+  deleteOldLogLines,
   endTry,
   syncDags,
   type Db,
@@ -533,6 +535,40 @@ async function bigDag(
   return { create_ms: spread(creates), run_ms: spread(runs), loop: spread(loops) };
 }
 
+/**
+ * Log retention at the largest size, run last (it deletes history): a bounded step as the
+ * scheduler takes it each loop (10 batches of 500 task instances), the rest of the first pass,
+ * then a second pass, which is what each hourly pass costs once the old lines are gone.
+ */
+async function retention(db: Db, now: number): Promise<Record<string, number>> {
+  const cutoff = now - 30 * 24 * HOUR;
+  const linesBefore = await countLines(db);
+  const old = await countOldLogLines(db, cutoff);
+  let started = performance.now();
+  const step = await deleteOldLogLines(db, cutoff, { maxBatches: 10 });
+  const stepMs = performance.now() - started;
+  started = performance.now();
+  const rest = await deleteOldLogLines(db, cutoff, { afterTiId: step.next ?? Number.MAX_SAFE_INTEGER });
+  const firstPassMs = stepMs + performance.now() - started;
+  started = performance.now();
+  const again = await deleteOldLogLines(db, cutoff);
+  const secondPassMs = performance.now() - started;
+  return {
+    log_lines_before: linesBefore,
+    log_lines_older_than_30d: old,
+    deleted: step.deleted + rest.deleted + again.deleted,
+    log_lines_after: await countLines(db),
+    scheduler_step_ms: Number(stepMs.toFixed(1)),
+    first_pass_ms: Number(firstPassMs.toFixed(0)),
+    next_pass_ms: Number(secondPassMs.toFixed(1)),
+  };
+}
+
+async function countLines(db: Db): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM task_log_lines');
+  return Number(row?.n ?? 0);
+}
+
 // ---- the run -----------------------------------------------------------------------------------
 
 const load = () => loadavg().map((l) => Number(l.toFixed(2)));
@@ -566,6 +602,10 @@ for (const dialect of DIALECTS) {
       progress(`${dialect} ${size}: api ${JSON.stringify(row.api)}`);
       row.dag_500 = await bigDag(t.db, now, index);
       progress(`${dialect} ${size}: 500 tasks ${JSON.stringify(row.dag_500)}`);
+      if (index === SIZES.length - 1) {
+        row.log_retention_30d = await retention(t.db, now);
+        progress(`${dialect} ${size}: log retention ${JSON.stringify(row.log_retention_30d)}`);
+      }
       results.push(row);
     }
   } finally {
