@@ -13,19 +13,22 @@ export type { AwsKeys } from './redshift/index.ts';
 export type OpenWarehouseOptions = RedshiftOpenOptions;
 
 /**
- * Opens the warehouse a connection URI names: `duckdb:///path/file.duckdb`, `duckdb://:memory:`,
+ * Opens the warehouse a connection URI names: `duckdb:///path/file.duckdb` (with `?threads=N` and
+ * `?memory_limit=1GB` for DuckDB's own settings), `duckdb://:memory:`,
  * `postgres://…` or `redshift://…` (which may read other connections: its COPY's AWS keys).
  */
 export async function openWarehouse(uri: string, options: OpenWarehouseOptions = {}): Promise<Warehouse> {
-  const match = /^duckdb:(?:\/\/)?(.*)$/.exec(uri);
+  const match = /^duckdb:(?:\/\/)?([^?]*)(?:\?(.*))?$/.exec(uri);
   if (match) {
     const path = match[1] ?? '';
+    const settings = duckDbSettings(uri, new URLSearchParams(match[2] ?? ''));
     if (path === '')
       throw new ConfigError(
         `warehouse URI "${uri}" names no file (use duckdb:///path/file.duckdb or postgres://…)`,
       );
     return await DuckDbWarehouse.open({
       path: path === ':memory:' ? path : resolve(decodeURIComponent(path)),
+      ...settings,
     });
   }
   if (/^postgres(ql)?:\/\//.test(uri)) return new PostgresWarehouse(uri);
@@ -34,4 +37,20 @@ export async function openWarehouse(uri: string, options: OpenWarehouseOptions =
   throw new ConfigError(
     `warehouse scheme "${scheme ?? uri}" is not supported (use duckdb:///path/file.duckdb, postgres://… or redshift://…)`,
   );
+}
+
+/** DuckDB's settings from a `duckdb://` URI's query. */
+function duckDbSettings(uri: string, query: URLSearchParams): { threads?: number; memoryLimit?: string } {
+  const settings: { threads?: number; memoryLimit?: string } = {};
+  for (const [name, value] of query) {
+    if (name === 'threads' && /^[1-9]\d{0,3}$/.test(value)) settings.threads = Number(value);
+    else if (name === 'memory_limit' && /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value))
+      settings.memoryLimit = value;
+    else
+      throw new ConfigError(
+        `warehouse URI "${uri.replace(/\?.*$/, '')}": ${name}=${value} is not a DuckDB setting it takes ` +
+          '(threads=N, memory_limit=1GB)',
+      );
+  }
+  return settings;
 }

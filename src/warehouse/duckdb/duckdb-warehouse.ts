@@ -29,6 +29,11 @@ export interface DuckDbWarehouseOptions {
   readonly path: string;
   /** DuckDB's worker threads. @default DuckDB's own (the number of cores) */
   readonly threads?: number;
+  /**
+   * The most memory DuckDB's buffer pool holds (e.g. `1GB`); beyond it DuckDB evicts or spills to
+   * disk. @default DuckDB's own (80% of the machine's memory)
+   */
+  readonly memoryLimit?: string;
 }
 
 /** One instance per file in this process: DuckDB must not open a file twice. */
@@ -66,6 +71,7 @@ export class DuckDbWarehouse implements Warehouse {
         allow_community_extensions: 'false',
       };
       if (options.threads) settings.threads = String(options.threads);
+      if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
       entry = { instance: DuckDBInstance.create(path, settings), users: 0 };
       if (path !== ':memory:') instances.set(path, entry);
     }
