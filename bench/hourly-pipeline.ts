@@ -2,15 +2,19 @@
  * The Sparkify pipeline run interval by interval, as `downbeat dags test` runs it (in process, one
  * run at a time, every task once): hour by hour, or day by day with `daily` (sparkify_etl_daily).
  * Run as a child process by bench/run.ts.
- * Usage: hourly-pipeline.ts SOURCE_FOLDER WAREHOUSE START END [hourly|daily] → one JSON line.
- * WAREHOUSE is a DuckDB file, or a connection URI (postgres://…).
+ * Usage: hourly-pipeline.ts SOURCE_FOLDER WAREHOUSE START END [hourly|daily] [worker-staging]
+ * → one JSON line. WAREHOUSE is a DuckDB file, or a connection URI (postgres://…).
+ * `worker-staging` makes DuckDB leave every day file to the worker's reader, as before it read
+ * clean files itself: the before of that change.
  */
 import { loadConfig } from '../src/config/index.ts';
 import { Connections } from '../src/connections/index.ts';
 import { runInProcess } from '../src/executor/index.ts';
 import hourly, { daily } from '../pipelines/sparkify/sparkify.dag.ts';
+import { DuckDbWarehouse } from '../src/warehouse/index.ts';
 
-const [source, file, start, end, variant = 'hourly'] = process.argv.slice(2);
+const [source, file, start, end, variant = 'hourly', staging] = process.argv.slice(2);
+if (staging === 'worker-staging') DuckDbWarehouse.prototype.canCopyFrom = () => false;
 if (!source || !file || !start || !end || !['hourly', 'daily'].includes(variant))
   throw new Error('usage: hourly-pipeline.ts SOURCE WAREHOUSE START END [hourly|daily]');
 const sparkify = variant === 'daily' ? daily : hourly;
@@ -23,6 +27,12 @@ const config = loadConfig({
 });
 const connections = new Connections(config, sparkify.connectionDefaults);
 const taskMs = new Map<string, number>();
+// JavaScript's own memory (heap and buffers), apart from DuckDB's: staging streams, so it stays flat.
+let maxHeap = 0;
+const sampler = setInterval(() => {
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  maxHeap = Math.max(maxHeap, heapUsed + arrayBuffers);
+}, 100);
 let failed = 0;
 const started = performance.now();
 let runs = 0;
@@ -48,6 +58,7 @@ for (
   }
 }
 const seconds = (performance.now() - started) / 1000;
+clearInterval(sampler);
 const warehouse = await connections.warehouse('warehouse');
 const counts: Record<string, unknown> = {};
 for (const table of ['staging_events', 'songplays', 'users', 'songs', 'artists', '"time"']) {
@@ -55,5 +66,5 @@ for (const table of ['staging_events', 'songplays', 'users', 'songs', 'artists',
 }
 await connections.close();
 process.stdout.write(
-  `${JSON.stringify({ dag: sparkify.id, runs, seconds, failed, counts, taskSeconds: Object.fromEntries([...taskMs].map(([k, v]) => [k, v / 1000])), maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+  `${JSON.stringify({ dag: sparkify.id, runs, seconds, failed, counts, taskSeconds: Object.fromEntries([...taskMs].map(([k, v]) => [k, v / 1000])), maxRssMb: process.resourceUsage().maxRSS / 1024, maxHeapMb: maxHeap / 2 ** 20 })}\n`,
 );

@@ -52,6 +52,8 @@ interface Measure {
   eventsPerSecond: number;
   /** Peak RSS of the process that ran the load. */
   maxRssMb: number;
+  /** Peak of its JavaScript heap and buffers (a pipeline's; DuckDB's memory is outside). */
+  maxHeapMb?: number;
   /** PostgreSQL: the peak of its server processes' proportional set size, summed. */
   serverPeakMb?: number;
   diskMb: number;
@@ -152,6 +154,7 @@ function measure(
     seconds,
     eventsPerSecond: Math.round(base.events / seconds),
     maxRssMb: Math.round(Number(raw.maxRssMb)),
+    ...(raw.maxHeapMb !== undefined ? { maxHeapMb: Math.round(Number(raw.maxHeapMb)) } : {}),
     ...(raw.serverPeakMb !== undefined ? { serverPeakMb: Math.round(Number(raw.serverPeakMb)) } : {}),
     diskMb: Math.round(diskMb),
     counts,
@@ -321,13 +324,17 @@ async function writeDataPlots(all: readonly Measure[]): Promise<void> {
   await writeChart(join(plots, 'data-peak-memory.svg'), {
     title: 'Peak memory of the loading process as the month grows',
     xLabel: 'events in the month',
-    yLabel: 'peak RSS (MB)',
+    yLabel: 'peak memory (MB)',
     xLog: true,
     series: [
       ...modes.map((mode) => series(all, 'duckdb', mode, songs, (m) => m.maxRssMb)),
       ...(['direct', 'daily'] as Mode[]).map((mode) =>
         series(all, 'postgres', mode, songs, (m) => m.maxRssMb),
       ),
+      ...(['daily', 'hourly'] as Mode[]).map((mode) => ({
+        ...series(all, 'duckdb', mode, songs, (m) => m.maxHeapMb ?? NaN),
+        name: `DuckDB ${mode}, JS heap`,
+      })),
     ],
   });
 }
@@ -338,8 +345,13 @@ function markdown(all: readonly Measure[]): string {
       (d) => d.engine === m.engine && d.mode === 'direct' && d.events === m.events && d.songs === m.songs,
     );
     const ratio = direct && m.mode !== 'direct' ? `${(m.seconds / direct.seconds).toFixed(1)}x` : '';
-    const memory =
-      m.serverPeakMb !== undefined ? `${m.maxRssMb} MB (server ${m.serverPeakMb} MB)` : `${m.maxRssMb} MB`;
+    const memory = [
+      `${m.maxRssMb} MB`,
+      m.maxHeapMb !== undefined ? `JS ${m.maxHeapMb} MB` : '',
+      m.serverPeakMb !== undefined ? `server ${m.serverPeakMb} MB` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     const equal = m.sameAsDirect === undefined ? '' : m.sameAsDirect ? 'yes' : '**NO**';
     return `| ${m.engine} | ${m.events.toLocaleString('en')} | ${m.songs.toLocaleString('en')} | ${m.mode} | ${m.seconds.toFixed(1)} s | ${m.eventsPerSecond.toLocaleString('en')} | ${ratio} | ${memory} | ${m.diskMb.toLocaleString('en')} MB | ${equal} |`;
   });
