@@ -48,7 +48,7 @@ export interface LoopResult {
 }
 
 /** Batches of task instances whose old log lines one loop deletes at most (see deleteOldLogLines). */
-const LOG_BATCHES_PER_LOOP = 10;
+const LOG_BATCHES_PER_LOOP = 2;
 
 /**
  * The scheduler: creates due runs, starts queued runs within max_active_runs (scheduled before
