@@ -37,12 +37,36 @@ export async function deleteOldLogLines(
       )
     ).map((r) => Number(r.ti_id));
     if (ids.length === 0) return { deleted, next: undefined };
-    deleted += await db.execute(
-      `DELETE FROM task_log_lines WHERE ti_id IN (${ids.map((_, i) => `$${i + 2}`).join(', ')})
-         AND EXISTS (SELECT 1 FROM task_tries t WHERE t.ti_id = task_log_lines.ti_id
-                     AND t.try_number = task_log_lines.try_number AND t.ended_at < $1)`,
-      [before, ...ids],
+    // Everything by key: the batch's tries, then its lines. (A join with task_tries on ended_at
+    // lets PostgreSQL scan every try in history.) A task's tries end in order, so the lines that
+    // may go are those of its tries 1…m, where m is the last of the tries that ended before the
+    // cutoff with none running or ended later before it.
+    const list = ids.map((_, i) => `$${i + 1}`).join(', ');
+    const tries = await db.query<{ ti_id: number; try_number: number; ended_at: number | null }>(
+      `SELECT ti_id, try_number, ended_at FROM task_tries WHERE ti_id IN (${list}) ORDER BY ti_id, try_number`,
+      ids,
     );
+    const upTo = new Map<number, number>();
+    const stopped = new Set<number>();
+    for (const t of tries) {
+      const ti = Number(t.ti_id);
+      if (stopped.has(ti)) continue;
+      if (
+        t.ended_at !== null &&
+        Number(t.ended_at) < before &&
+        Number(t.try_number) === (upTo.get(ti) ?? 0) + 1
+      )
+        upTo.set(ti, Number(t.try_number));
+      else stopped.add(ti);
+    }
+    const byTry = new Map<number, number[]>();
+    for (const [ti, m] of upTo) byTry.set(m, [...(byTry.get(m) ?? []), ti]);
+    for (const [m, tis] of byTry) {
+      deleted += await db.execute(
+        `DELETE FROM task_log_lines WHERE try_number <= $1 AND ti_id IN (${tis.map((_, i) => `$${i + 2}`).join(', ')})`,
+        [m, ...tis],
+      );
+    }
     cursor = ids.at(-1) ?? cursor;
     if (ids.length < BATCH) return { deleted, next: undefined };
   }
