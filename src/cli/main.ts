@@ -135,7 +135,8 @@ function usage(listed: readonly Command[]): string {
     'DOWNBEAT_ADMIN_USER and DOWNBEAT_ADMIN_PASSWORD (the first web UI user), DOWNBEAT_SECRET_KEY (encrypts',
     'stored connections).',
     'DOWNBEAT_LOG_RETENTION (the scheduler deletes task logs older than this, e.g. 30d; default: kept forever),',
-    'DOWNBEAT_METRICS_CACHE_SECONDS (/metrics aggregates try durations at most this often, default 30).',
+    'DOWNBEAT_METRICS_CACHE_SECONDS (/metrics counts ended runs and tasks over all history at most this often,',
+    'default 30).',
   ].join('\n');
 }
 
