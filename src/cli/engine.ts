@@ -75,8 +75,9 @@ export function startEngine(
 }
 
 /** The `--log-retention` flag of the commands that run a scheduler: a duration such as 30d, or off. */
-export const LOG_RETENTION_HELP = `  --log-retention D delete the log lines of tries that ended longer ago than D (30d, 12h; at least 1h;
-                    off keeps them); runs stay. Default DOWNBEAT_LOG_RETENTION, else kept forever`;
+export const LOG_RETENTION_HELP = `  --log-retention D   delete the log lines of tries that ended longer ago than D (30d, 12h;
+                      at least 1h; off keeps them); runs stay. Default DOWNBEAT_LOG_RETENTION,
+                      else logs are kept forever`;
 
 export function logRetentionOption(raw: string | undefined): { logRetentionMs?: number | null } {
   if (raw === undefined) return {};
