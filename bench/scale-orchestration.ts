@@ -6,9 +6,9 @@
  * synthetic DAG of 500 no-op tasks run to its end. Writes the results as JSON and plots as SVG;
  * prints one JSON line on stdout, progress on stderr.
  * Usage: node --import tsx bench/scale-orchestration.ts [--runs 100,1000,3000,10000] [--out FILE]
- *        [--dialects sqlite,postgres] [--plots DIR] [--keep]
+ *        [--dialects sqlite,postgres] [--plots DIR] [--keep] [--before EARLIER.json]
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,6 +43,8 @@ const { values } = parseArgs({
     dialects: { type: 'string', default: 'sqlite,postgres' },
     /** Leave the last DB in place (its URL on stderr), to look at its plans. */
     keep: { type: 'boolean', default: false },
+    /** Results of an earlier run (another commit): its curves beside these in orchestration-fixes.svg. */
+    before: { type: 'string' },
   },
 });
 const SIZES = values.runs
@@ -644,10 +646,15 @@ async function plot(rows: readonly Record<string, unknown>[]): Promise<void> {
     Number(
       path.split('.').reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], row),
     );
-  const series = (path: string, label: string, dialects = DIALECTS): ChartSeries[] =>
+  const series = (
+    path: string,
+    label: string,
+    dialects = DIALECTS,
+    from: readonly Record<string, unknown>[] = rows,
+  ): ChartSeries[] =>
     dialects.map((dialect) => ({
       name: `${label} (${dialect})`,
-      points: rows
+      points: from
         .filter((r) => r.dialect === dialect)
         .map((r) => [Number(r.runs), get(r, path)] as const)
         .filter(([, y]) => Number.isFinite(y)),
@@ -674,6 +681,23 @@ async function plot(rows: readonly Record<string, unknown>[]): Promise<void> {
     charts[`orchestration-api-${dialect}.svg`] = {
       title: `API routes the UI polls, ${dialect} (p99)`,
       series: routes.flatMap((route) => series(`api.${route}.p99`, route, [dialect])),
+      yLog: true,
+    };
+  }
+  if (values.before) {
+    const earlier = (
+      JSON.parse(await readFile(values.before, 'utf8')) as {
+        scale_orchestration: { results: Record<string, unknown>[] };
+      }
+    ).scale_orchestration.results;
+    charts['orchestration-fixes.svg'] = {
+      title: 'What the fixes changed (p50): /metrics, and stats on PostgreSQL',
+      series: [
+        ...series('api.metrics.p50', '/metrics before', DIALECTS, earlier),
+        ...series('api.metrics.p50', '/metrics after'),
+        ...series('api.stats.p50', 'stats before', ['postgres'], earlier),
+        ...series('api.stats.p50', 'stats after', ['postgres']),
+      ],
       yLog: true,
     };
   }
