@@ -11,6 +11,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sparkify from '../pipelines/sparkify/sparkify.dag.ts';
 import { FakeClock } from '../src/clock/index.ts';
@@ -38,8 +39,12 @@ import { writeChart, type ChartSeries } from './svg-chart.ts';
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '100,1000,3000,10000' },
-    out: { type: 'string', default: 'bench/results/scale-orchestration.json' },
-    plots: { type: 'string', default: 'bench/plots' },
+    // Beside this file, whatever the working directory (bench/scale.ts runs this as a child).
+    out: {
+      type: 'string',
+      default: fileURLToPath(new URL('./results/scale-orchestration.json', import.meta.url)),
+    },
+    plots: { type: 'string', default: fileURLToPath(new URL('./plots/', import.meta.url)) },
     dialects: { type: 'string', default: 'sqlite,postgres' },
     /** Leave the last DB in place (its URL on stderr), to look at its plans. */
     keep: { type: 'boolean', default: false },
