@@ -168,6 +168,8 @@ describe('Sparkify on Redshift: the SQL each task sends', () => {
       'INSERT INTO "_downbeat_rejects" ("table_name", "object_key", "version", "line", "reason") VALUES ($1, $2, $3, $4, $5)',
       'COMMIT',
       'ROLLBACK',
+      // The planner's statistics, for the loads that join these rows.
+      'ANALYZE "staging_events"',
       // The run is pinned to that version; then its reject count is read (and fails the run).
       'BEGIN',
       'DELETE FROM _downbeat_run_objects WHERE run_id = $1 AND table_name = $2',

@@ -33,7 +33,7 @@ export function sparkifyDag(options: { id: string; schedule: string; description
         'Begin_execution',
         sql({
           statements: q.createTables,
-          statementsFor: { redshift: q.createTablesRedshift },
+          statementsFor: { redshift: q.createTablesRedshift, duckdb: q.createTablesDuckDb },
           lock: 'sparkify_schema',
         }),
       );

@@ -227,6 +227,21 @@ describe('sparkify_etl on generated data', () => {
     ]);
   });
 
+  it('catches a repeated playid or start_time, which no primary key stops in DuckDB', async () => {
+    const connections = connectionsFor('in-order');
+    const warehouse = await connections.warehouse('warehouse');
+    const hour =
+      "start_time >= TIMESTAMP '2018-11-01 11:00:00' AND start_time < TIMESTAMP '2018-11-01 12:00:00'";
+    await warehouse.execute(`INSERT INTO songplays SELECT * FROM songplays WHERE ${hour} LIMIT 1`);
+    await warehouse.execute(`INSERT INTO "time" SELECT * FROM "time" WHERE ${hour} LIMIT 1`);
+    const [quality] = await runHour(connections, hourAt(11), ['Run_data_quality_checks']);
+    expect(quality?.state).toBe('failed');
+    if (quality?.state !== 'failed') return;
+    expect(quality.outcome.checks?.filter((c) => !c.passed).map((c) => c.name)).toEqual(
+      expect.arrayContaining(['songplays(playid) is unique', '"time"(start_time) is unique']),
+    );
+  });
+
   it('loads messy but valid values: a numeric artist name as text, an empty userId as null', async () => {
     const messy = join(root, 'messy-source');
     const store = new LocalObjectStore(messy);
