@@ -1,11 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRun, syncDags, type Db } from '../store/index.ts';
 import { testDb, type TestDb } from '../store/testing.ts';
-import { main } from './main.ts';
+import { runCli } from './testing.ts';
 
 const { default: diamond } = await import('../store/testing-dags/diamond.dag.ts');
 const DAY = 86_400_000;
@@ -46,23 +45,8 @@ describe.each(['sqlite', 'postgres'] as const)('downbeat db clean (%s)', (dialec
     await rm(folder, { recursive: true, force: true });
   });
 
-  async function cli(args: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const sink = (write: (text: string) => void) =>
-      new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          write(chunk.toString());
-          done();
-        },
-      });
-    const status = await main(args, {
-      stdout: sink((text) => (stdout += text)),
-      stderr: sink((text) => (stderr += text)),
-      env: { DOWNBEAT_HOME: folder, DOWNBEAT_DAGS_FOLDER: folder, DOWNBEAT_DATABASE_URL: t.url },
-    });
-    return { status, stdout, stderr };
-  }
+  const cli = (args: string[]) =>
+    runCli(args, { DOWNBEAT_HOME: folder, DOWNBEAT_DAGS_FOLDER: folder, DOWNBEAT_DATABASE_URL: t.url });
   const count = async (table: string) =>
     Number((await t.db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))[0]?.n);
 

@@ -1,30 +1,15 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from './main.ts';
+import { runCli } from './testing.ts';
 
 let root: string;
 let dags: string;
 
 /** Runs the CLI in this process with captured output. */
-async function cli(args: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const sink = (write: (text: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        write(chunk.toString());
-        done();
-      },
-    });
-  const status = await main(args, {
-    stdout: sink((t) => (stdout += t)),
-    stderr: sink((t) => (stderr += t)),
-    env: { DOWNBEAT_HOME: join(root, 'home'), DOWNBEAT_DAGS_FOLDER: dags, ...env },
-  });
-  return { status, stdout, stderr };
+function cli(args: string[], env: Record<string, string> = {}) {
+  return runCli(args, { DOWNBEAT_HOME: join(root, 'home'), DOWNBEAT_DAGS_FOLDER: dags, ...env });
 }
 
 const SRC = new URL('../../src/', import.meta.url).pathname;

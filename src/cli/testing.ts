@@ -1,5 +1,7 @@
-/** Helpers for tests that run `downbeat` as a user does: as a process. */
+/** Helpers for tests that run `downbeat` as a user does: as a process, or in this one. */
 import { execFile } from 'node:child_process';
+import { Writable } from 'node:stream';
+import { main } from './main.ts';
 
 export const BIN = new URL('../../bin/downbeat.js', import.meta.url).pathname;
 
@@ -13,6 +15,28 @@ export function downbeat(
       resolve({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
+}
+
+/** Runs the CLI in this process with `env` and its output captured. */
+export async function runCli(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (write: (text: string) => void) =>
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        write(chunk.toString());
+        done();
+      },
+    });
+  const status = await main(args, {
+    stdout: sink((text) => (stdout += text)),
+    stderr: sink((text) => (stderr += text)),
+    env,
+  });
+  return { status, stdout, stderr };
 }
 
 /** Waits (in real time, polling) until `check` holds; the error says what for, and `context()` adds detail. */
