@@ -145,6 +145,26 @@ describe('stageJson into DuckDB from a local folder', () => {
     expect(result.fast.rejects).toEqual(result.slow.rejects);
   });
 
+  it('leaves a file whose name DuckDB would read as a pattern to the worker', async () => {
+    const store = await env.connections.objectStore('source');
+    await store.put('log/[x]2018-11-15.json', ndjson([clean(1), clean(2)]));
+    // Another file the pattern [x]… matches: DuckDB would read both as one.
+    await store.put('log/x2018-11-15.json', ndjson([clean(3), clean(4)]));
+    const oddName = stageJson({
+      source: 'source',
+      table: 'fast',
+      objects: { every: 'day', key: 'log/[x]{{ ds }}.json' },
+      framing: 'ndjson',
+      columns,
+    });
+    logged = [];
+    const outcome = await oddName.execute(context('2018-11-15T10:00:00Z'));
+    expect(outcome.rowsWritten).toEqual({ fast: 2 });
+    const wh = await env.connections.warehouse('warehouse');
+    expect((await wh.query('SELECT n FROM fast ORDER BY _source_line')).map((r) => r.n)).toEqual([1, 2]);
+    expect(logged.join('\n')).toContain('characters DuckDB reads as a pattern');
+  });
+
   it('gives the same rows either way on random files', async () => {
     let seed = 7;
     const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;

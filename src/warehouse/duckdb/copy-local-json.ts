@@ -31,6 +31,8 @@ export async function copyLocalJson(
 ): Promise<ObjectCopyOutcome> {
   const path = await request.store.localPath?.(request.key);
   if (path === undefined) return { declined: 'not a local file' };
+  // DuckDB reads a path with these as a pattern, which might match other files too.
+  if (/[*?[\]{}]/.test(path)) return { declined: 'its path holds characters DuckDB reads as a pattern' };
   if (request.keyColumn === undefined) return { declined: 'no key column to undo a partial load by' };
   const fields = [...new Set(request.columns.map((c) => c.field))];
   // DuckDB matches JSON keys exactly but SQL names without case: `userId` and `userid` would meet.
