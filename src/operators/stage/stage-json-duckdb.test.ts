@@ -3,6 +3,7 @@
  * reader gives, and declines otherwise. Each case stages the same file twice, once letting DuckDB
  * load it and once through the worker (`warehouseCopy: false`), and compares the tables row by row.
  */
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskContext } from '../../dag/index.ts';
 import { testEnvironment, type TestEnvironment } from '../../executor/testing.ts';
@@ -163,6 +164,23 @@ describe('stageJson into DuckDB from a local folder', () => {
     const wh = await env.connections.warehouse('warehouse');
     expect((await wh.query('SELECT n FROM fast ORDER BY _source_line')).map((r) => r.n)).toEqual([1, 2]);
     expect(logged.join('\n')).toContain('characters DuckDB reads as a pattern');
+  });
+
+  it('fails a gzip file as the worker does, though DuckDB would unpack a .gz by its name', async () => {
+    const store = await env.connections.objectStore('source');
+    await store.put('log/2018-11-15.json.gz', new Uint8Array(gzipSync(ndjson([clean(1), clean(2)]))));
+    const gz = stageJson({
+      source: 'source',
+      table: 'fast',
+      objects: { every: 'day', key: 'log/{{ ds }}.json.gz' },
+      framing: 'ndjson',
+      columns,
+    });
+    await expect(gz.execute(context('2018-11-15T10:00:00Z'))).rejects.toThrow(
+      'log/2018-11-15.json.gz:1: gzip-compressed, not JSON text',
+    );
+    const wh = await env.connections.warehouse('warehouse');
+    expect(await wh.query('SELECT * FROM fast')).toEqual([]);
   });
 
   it('gives the same rows either way on random files', async () => {

@@ -39,7 +39,8 @@ export async function copyLocalJson(
   if (new Set(fields.map((f) => f.toLowerCase())).size !== fields.length)
     return { declined: 'two fields differ only in case' };
 
-  const source = `read_json($path, format = 'newline_delimited', records = true, columns = {${fields
+  // Not unpacked by its name (a .gz): the worker's reader refuses compressed files.
+  const source = `read_json($path, format = 'newline_delimited', records = true, compression = 'uncompressed', columns = {${fields
     .map((f) => `${sqlText(f)}: 'JSON'`)
     .join(', ')}}) WITH ORDINALITY`;
   const [shape, parsed] = await Promise.all([
