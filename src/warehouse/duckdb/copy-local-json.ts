@@ -94,8 +94,8 @@ export async function copyLocalJson(
 /**
  * A column's SQL over its field: whether the worker's reader takes the value as it is (`clear`),
  * and the value. The field is read as JSON, which DuckDB hands over as text it wrote itself: a
- * string in quotes, escaped only where JSON must; a number in its shortest form; null as SQL null.
- * A value in doubt (a fraction for a whole number, a number for text, digits with a sign or
+ * string in quotes, escaped only where JSON must; a number as DuckDB writes it (1e2 as 100.0); null
+ * as SQL null. A value in doubt (a fraction for a whole number, a number for text, digits with a sign or
  * spaces) is not clear, and left to the worker's reader, which converts or rejects it by its rules.
  */
 function valueSql(column: ObjectCopyRequest['columns'][number]): { clear: string; value: string } {
