@@ -18,7 +18,7 @@ import { LocalObjectStore, S3ObjectStore } from '../../src/storage/index.ts';
 import { TEST_POSTGRES_URL, testDb, type TestDb } from '../../src/store/testing.ts';
 import { openWarehouse } from '../../src/warehouse/index.ts';
 import { generateSparkifyData, type GenerateSummary } from './generate/index.ts';
-import { canonicalDump, dumpDifferences, type CanonicalDump } from './testing.ts';
+import { canonicalDump, dumpDifferences, stopProcess, type CanonicalDump } from './testing.ts';
 
 // November 2018, small: 720 hourly runs over ~9,000 events and 300 songs.
 const MONTH = ['--start', '2018-11-01', '--end', '2018-12-01'];
@@ -73,7 +73,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([...children].map((child) => stop(child, 'SIGKILL')));
+  await Promise.all([...children].map((child) => stopProcess(child, 'SIGKILL')));
   await Promise.all(open.map((w) => w.close()));
   await warehouseDb?.drop();
   await metadata?.drop();
@@ -139,14 +139,6 @@ function start(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return child;
 }
 
-/** Signals a child and waits for it to exit. */
-function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill(signal);
-  return exited;
-}
-
 /** Opens a warehouse in this process, closed after the tests. */
 async function dumpOf(uri: string): Promise<CanonicalDump> {
   const warehouse = await openWarehouse(uri);
@@ -206,7 +198,7 @@ async function distributedMonth(): Promise<CanonicalDump> {
   ).toEqual([]);
   expect(await count('SELECT COUNT(*) AS n FROM task_tries')).toBe(7200);
 
-  await Promise.all([scheduler, ...workers].map((child) => stop(child, 'SIGTERM')));
+  await Promise.all([scheduler, ...workers].map((child) => stopProcess(child, 'SIGTERM')));
   return dumpOf(warehouseDb.url);
 }
 

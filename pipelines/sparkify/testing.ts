@@ -1,4 +1,5 @@
-/** Helpers for Sparkify's tests: a checksum of each star table's sorted contents, and a canonical dump. */
+/** Helpers for Sparkify's tests: a checksum of each star table's sorted contents, a canonical dump, and stopping the processes of an end-to-end run. */
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { quoteIdentifier, type SqlResultValue, type Warehouse } from '../../src/ports/index.ts';
 
@@ -111,4 +112,12 @@ function without(rows: readonly string[], other: readonly string[]): string[] {
     if (n > 0) left.set(row, n - 1);
     return n === 0;
   });
+}
+
+/** Signals a child process (a scheduler or worker of an end-to-end run) and waits for it to exit. */
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  return exited;
 }

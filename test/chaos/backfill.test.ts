@@ -13,7 +13,12 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSparkifyData, type GenerateSummary } from '../../pipelines/sparkify/generate/index.ts';
-import { canonicalDump, dumpDifferences, type CanonicalDump } from '../../pipelines/sparkify/testing.ts';
+import {
+  canonicalDump,
+  dumpDifferences,
+  stopProcess,
+  type CanonicalDump,
+} from '../../pipelines/sparkify/testing.ts';
 import type { Warehouse } from '../../src/ports/index.ts';
 import { LocalObjectStore } from '../../src/storage/index.ts';
 import { startOwnCluster, type OwnCluster } from '../../src/store/postgres/own-cluster.ts';
@@ -59,7 +64,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([...children].map((child) => stop(child, 'SIGKILL')));
+  await Promise.all([...children].map((child) => stopProcess(child, 'SIGKILL')));
   await Promise.all(open.map((w) => w.close()));
   cluster?.stop();
   if (root) await rm(root, { recursive: true, force: true });
@@ -102,14 +107,6 @@ function start(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   children.add(child);
   child.on('exit', () => children.delete(child));
   return child;
-}
-
-/** Signals a child and waits for it to exit. */
-function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill(signal);
-  return exited;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -205,7 +202,7 @@ async function chaosRun(): Promise<{ dump: CanonicalDump; figures: Figures }> {
       if (finished && (await rewaitIfCutOff())) break;
       const role = roles[Math.floor(random() * roles.length)] ?? 'scheduler';
       const victim = processes.get(role);
-      if (victim) await stop(victim, 'SIGKILL');
+      if (victim) await stopProcess(victim, 'SIGKILL');
       processes.set(role, launch(role));
       kills[role] = (kills[role] ?? 0) + 1;
       faults += 1;
@@ -222,7 +219,7 @@ async function chaosRun(): Promise<{ dump: CanonicalDump; figures: Figures }> {
     expect(clusterRestarts).toBe(1);
     expect(result.stdout, `${printed}\nearlier waits cut off:\n${waitCutOff.join('\n')}`).toMatch(succeeded);
     expect(result.status, printed).toBe(0);
-    await Promise.all([...processes.values()].map((child) => stop(child, 'SIGTERM')));
+    await Promise.all([...processes.values()].map((child) => stopProcess(child, 'SIGTERM')));
 
     // Every run succeeded, and every task instance.
     expect(await count('SELECT COUNT(*) AS n FROM dag_runs')).toBe(RUNS);

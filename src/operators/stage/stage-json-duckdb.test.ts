@@ -34,11 +34,11 @@ beforeEach(async () => {
 });
 afterEach(async () => env.close());
 
-const stage = (table: 'fast' | 'slow') =>
+const stage = (table: 'fast' | 'slow', key = 'log/{{ ds }}.json') =>
   stageJson({
     source: 'source',
     table,
-    objects: { every: 'day', key: 'log/{{ ds }}.json' },
+    objects: { every: 'day', key },
     framing: 'ndjson',
     columns,
     rejectLimit: 1000,
@@ -151,13 +151,7 @@ describe('stageJson into DuckDB from a local folder', () => {
     await store.put('log/[x]2018-11-15.json', ndjson([clean(1), clean(2)]));
     // Another file the pattern [x]… matches: DuckDB would read both as one.
     await store.put('log/x2018-11-15.json', ndjson([clean(3), clean(4)]));
-    const oddName = stageJson({
-      source: 'source',
-      table: 'fast',
-      objects: { every: 'day', key: 'log/[x]{{ ds }}.json' },
-      framing: 'ndjson',
-      columns,
-    });
+    const oddName = stage('fast', 'log/[x]{{ ds }}.json');
     logged = [];
     const outcome = await oddName.execute(context('2018-11-15T10:00:00Z'));
     expect(outcome.rowsWritten).toEqual({ fast: 2 });
@@ -169,13 +163,7 @@ describe('stageJson into DuckDB from a local folder', () => {
   it('fails a gzip file as the worker does, though DuckDB would unpack a .gz by its name', async () => {
     const store = await env.connections.objectStore('source');
     await store.put('log/2018-11-15.json.gz', new Uint8Array(gzipSync(ndjson([clean(1), clean(2)]))));
-    const gz = stageJson({
-      source: 'source',
-      table: 'fast',
-      objects: { every: 'day', key: 'log/{{ ds }}.json.gz' },
-      framing: 'ndjson',
-      columns,
-    });
+    const gz = stage('fast', 'log/{{ ds }}.json.gz');
     await expect(gz.execute(context('2018-11-15T10:00:00Z'))).rejects.toThrow(
       'log/2018-11-15.json.gz:1: gzip-compressed, not JSON text',
     );
