@@ -67,7 +67,10 @@ const counts: Record<string, unknown> = {};
 for (const table of ['staging_events', 'songplays', 'users', 'songs', 'artists', '"time"']) {
   counts[table.replaceAll('"', '')] = (await warehouse.query(`SELECT COUNT(*) AS n FROM ${table}`))[0]?.n;
 }
+// DuckDB writes what its log holds into the file when it closes: part of the load's cost.
+const closing = performance.now();
 await connections.close();
+const closeSeconds = (performance.now() - closing) / 1000;
 process.stdout.write(
-  `${JSON.stringify({ dag: sparkify.id, runs, seconds, failed, counts, taskSeconds: Object.fromEntries([...taskMs].map(([k, v]) => [k, v / 1000])), maxRssMb: process.resourceUsage().maxRSS / 1024, maxHeapMb: maxHeap / 2 ** 20 })}\n`,
+  `${JSON.stringify({ dag: sparkify.id, runs, seconds: seconds + closeSeconds, closeSeconds, failed, counts, taskSeconds: Object.fromEntries([...taskMs].map(([k, v]) => [k, v / 1000])), maxRssMb: process.resourceUsage().maxRSS / 1024, maxHeapMb: maxHeap / 2 ** 20 })}\n`,
 );

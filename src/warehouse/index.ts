@@ -40,16 +40,20 @@ export async function openWarehouse(uri: string, options: OpenWarehouseOptions =
 }
 
 /** DuckDB's settings from a `duckdb://` URI's query. */
-function duckDbSettings(uri: string, query: URLSearchParams): { threads?: number; memoryLimit?: string } {
-  const settings: { threads?: number; memoryLimit?: string } = {};
+function duckDbSettings(
+  uri: string,
+  query: URLSearchParams,
+): { threads?: number; memoryLimit?: string; checkpointThreshold?: string } {
+  const settings: { threads?: number; memoryLimit?: string; checkpointThreshold?: string } = {};
+  const size = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
   for (const [name, value] of query) {
     if (name === 'threads' && /^[1-9]\d{0,3}$/.test(value)) settings.threads = Number(value);
-    else if (name === 'memory_limit' && /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value))
-      settings.memoryLimit = value;
+    else if (name === 'memory_limit' && size.test(value)) settings.memoryLimit = value;
+    else if (name === 'checkpoint_threshold' && size.test(value)) settings.checkpointThreshold = value;
     else
       throw new ConfigError(
         `warehouse URI "${uri.replace(/\?.*$/, '')}": ${name}=${value} is not a DuckDB setting it takes ` +
-          '(threads=N, memory_limit=1GB)',
+          '(threads=N, memory_limit=1GB, checkpoint_threshold=256MB)',
       );
   }
   return settings;

@@ -11,16 +11,30 @@ beforeEach(async () => {
 afterEach(async () => rm(folder, { recursive: true, force: true }));
 
 describe('openWarehouse', () => {
-  it("passes a duckdb:// URI's threads and memory_limit to DuckDB", async () => {
+  it("passes a duckdb:// URI's threads, memory_limit and checkpoint_threshold to DuckDB", async () => {
     const warehouse = await openWarehouse(
-      `duckdb://${join(folder, 'w.duckdb')}?threads=1&memory_limit=256MB`,
+      `duckdb://${join(folder, 'w.duckdb')}?threads=1&memory_limit=256MB&checkpoint_threshold=64MB`,
     );
     try {
-      const [row] = await warehouse.query<{ threads: number; memory: string }>(
-        "SELECT current_setting('threads') AS threads, current_setting('memory_limit') AS memory",
+      const [row] = await warehouse.query<{ threads: number; memory: string; checkpoint: string }>(
+        "SELECT current_setting('threads') AS threads, current_setting('memory_limit') AS memory, " +
+          "current_setting('checkpoint_threshold') AS checkpoint",
       );
       expect(Number(row?.threads)).toBe(1);
       expect(row?.memory).toMatch(/^2[0-9.]+ MiB$/);
+      expect(row?.checkpoint).toMatch(/^6[0-9.]+ MiB$/);
+    } finally {
+      await warehouse.close();
+    }
+  });
+
+  it('lets the write-ahead log grow to 256 MB before a checkpoint, unless told otherwise', async () => {
+    const warehouse = await openWarehouse(`duckdb://${join(folder, 'w.duckdb')}`);
+    try {
+      const [row] = await warehouse.query<{ checkpoint: string }>(
+        "SELECT current_setting('checkpoint_threshold') AS checkpoint",
+      );
+      expect(row?.checkpoint).toMatch(/^2[0-9.]+ MiB$/);
     } finally {
       await warehouse.close();
     }

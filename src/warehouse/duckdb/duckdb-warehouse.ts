@@ -34,7 +34,16 @@ export interface DuckDbWarehouseOptions {
    * disk. @default DuckDB's own (80% of the machine's memory)
    */
   readonly memoryLimit?: string;
+  /**
+   * How much DuckDB's write-ahead log may hold before DuckDB writes it into the file (a
+   * checkpoint). DuckDB's own 16 MB made a daily load checkpoint every two or three runs, and the
+   * checkpoints took half of the daily month's time (BENCHMARKS.md). A larger log is replayed when
+   * the file is opened after a crash, and is written into the file on close. @default 256MB
+   */
+  readonly checkpointThreshold?: string;
 }
+
+const DEFAULT_CHECKPOINT_THRESHOLD = '256MB';
 
 /** One instance per file in this process: DuckDB must not open a file twice. */
 const instances = new Map<string, { instance: Promise<DuckDBInstance>; users: number }>();
@@ -72,6 +81,7 @@ export class DuckDbWarehouse implements Warehouse {
       };
       if (options.threads) settings.threads = String(options.threads);
       if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
+      settings.checkpoint_threshold = options.checkpointThreshold ?? DEFAULT_CHECKPOINT_THRESHOLD;
       entry = { instance: DuckDBInstance.create(path, settings), users: 0 };
       if (path !== ':memory:') instances.set(path, entry);
     }
