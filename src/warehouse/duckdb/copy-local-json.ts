@@ -41,29 +41,25 @@ export async function copyLocalJson(
   if (new Set(fields.map((f) => f.toLowerCase())).size !== fields.length)
     return { declined: 'two fields differ only in case' };
 
-  // Not unpacked by its name (a .gz): the worker's reader refuses compressed files.
-  const readJson = (types: ReadonlyMap<string, string>) =>
+  // Not unpacked by its name (a .gz): the worker's reader refuses compressed files. Numbering the
+  // records (WITH ORDINALITY) keeps DuckDB to one thread: only the insert, which keeps the lines, does.
+  const readJson = (types: ReadonlyMap<string, string>, numbered: boolean) =>
     `read_json($path, format = 'newline_delimited', records = true, compression = 'uncompressed', columns = {${fields
       .map((f) => `${sqlText(f)}: '${types.get(f) ?? 'JSON'}'`)
-      .join(', ')}}) WITH ORDINALITY`;
-  const clear = request.columns.map(clearSql).join(' AND ') || 'true';
+      .join(', ')}})${numbered ? ' WITH ORDINALITY' : ''}`;
   const [shape, parsed] = await Promise.all([
     request.store.get(request.key).then(({ body }) => lineShape(body)),
     reader
-      .query<{ records: number; last: number | null; doubtful: number }>(
-        // Every field is read, so that DuckDB meets what it cannot read (a duplicate key, an array).
-        `SELECT count(*) AS records, max(ordinality) AS last,
-           count(*) FILTER (WHERE NOT coalesce(${clear}, false)) AS doubtful,
-           ${fields.map((f) => `count(${sqlName(f)})`).join(', ')}
-         FROM ${readJson(new Map())}`,
+      .query<{ records: number; doubtful: number }>(
+        // Every field is read (each column's clearness looks at its field), so that DuckDB meets
+        // what it cannot read: a duplicate key, an array for a record.
+        `SELECT count(*) AS records,
+           count(*) FILTER (WHERE NOT coalesce(${request.columns.map(clearSql).join(' AND ') || 'true'}, false)) AS doubtful
+         FROM ${readJson(new Map(), false)}`,
         { path },
       )
       .then(
-        ([row]) => ({
-          records: Number(row?.records ?? 0),
-          last: Number(row?.last ?? 0),
-          doubtful: Number(row?.doubtful ?? 0),
-        }),
+        ([row]) => ({ records: Number(row?.records ?? 0), doubtful: Number(row?.doubtful ?? 0) }),
         (error: unknown) => ({ error: firstLine(error) }),
       ),
   ]);
@@ -72,7 +68,7 @@ export async function copyLocalJson(
     return { declined: `line ${shape.firstEmptyLine} is empty, and DuckDB would not count it` };
   if (shape.longestLine > (request.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES))
     return { declined: 'a line is longer than a record may be' };
-  if (parsed.records !== shape.lines || parsed.last !== shape.lines)
+  if (parsed.records !== shape.lines)
     return { declined: `DuckDB read ${parsed.records} record(s) from ${shape.lines} line(s)` };
   if (parsed.doubtful > 0)
     return { declined: `${parsed.doubtful} record(s) need the worker's reader, to convert or reject` };
@@ -90,7 +86,7 @@ export async function copyLocalJson(
   const rejected = (request.rejectWhen ?? []).map((r) => `NOT coalesce((${r.condition}), false)`);
   const rows = await tx.execute(
     `INSERT INTO ${quoteIdentifier(request.table)} (${names.join(', ')})
-     SELECT * FROM (SELECT ${values.join(', ')} FROM ${readJson(types)})
+     SELECT * FROM (SELECT ${values.join(', ')} FROM ${readJson(types, true)})
      WHERE ${rejected.join(' AND ') || 'true'}`,
     { path, key: request.key },
   );
