@@ -188,6 +188,53 @@ export async function firstRejects(
   return rows.map((r) => ({ key: r.object_key, line: r.line, reason: r.reason }));
 }
 
+/** SQL that holds for the object keys under a prefix (LEFT counts characters, as here). */
+function underPrefix(prefix: string): string {
+  return `LEFT(object_key, ${[...prefix].length}) = $prefix`;
+}
+
+/** How many objects under a prefix a table has staged, with their rows and rejects. */
+export async function stagedTotals(
+  session: SqlSession,
+  table: string,
+  prefix: string,
+): Promise<{ objects: number; rows: number; rejects: number }> {
+  const [row] = await session.query<{
+    objects: number;
+    row_count: number | null;
+    reject_count: number | null;
+  }>(
+    `SELECT COUNT(*) AS objects, SUM(row_count) AS row_count, SUM(reject_count) AS reject_count
+     FROM _downbeat_staged_objects WHERE table_name = $table AND ${underPrefix(prefix)}`,
+    { table, prefix },
+  );
+  return {
+    objects: Number(row?.objects ?? 0),
+    rows: Number(row?.row_count ?? 0),
+    rejects: Number(row?.reject_count ?? 0),
+  };
+}
+
+/** The keys under a prefix a table has staged, a page at a time, in key order. */
+export async function* stagedKeys(
+  session: SqlSession,
+  table: string,
+  prefix: string,
+  pageSize: number,
+): AsyncIterable<string[]> {
+  let after: string | undefined;
+  for (;;) {
+    const rows = await session.query<{ object_key: string }>(
+      `SELECT object_key FROM _downbeat_staged_objects WHERE table_name = $table AND ${underPrefix(prefix)}` +
+        `${after === undefined ? '' : ' AND object_key > $after'} ORDER BY object_key LIMIT ${pageSize}`,
+      { table, prefix, ...(after === undefined ? {} : { after }) },
+    );
+    if (rows.length === 0) return;
+    yield rows.map((r) => r.object_key);
+    after = rows.at(-1)?.object_key;
+  }
+}
+
 export interface CatalogState {
   readonly fingerprint: string;
   readonly objects: number;

@@ -147,6 +147,47 @@ describe('stageJson, catalog objects', () => {
     expect(await count('SELECT COUNT(*) AS n FROM songs')).toBe(2);
   });
 
+  it('compares a catalog larger than a batch a batch at a time, and leaves other prefixes alone', async () => {
+    const store = await env.connections.objectStore('source');
+    const stage = (prefix: string) =>
+      stageJson({
+        source: 'source',
+        table: 'songs',
+        objects: { prefix },
+        framing: 'json',
+        columns: [{ name: 'song_id', type: 'text', required: true }],
+        batchSize: 2,
+      });
+    for (let i = 0; i < 7; i += 1) await store.put(`songs/${i}.json`, JSON.stringify({ song_id: `S${i}` }));
+    // Another catalog whose prefix starts the same way (and has LIKE's wildcard in it).
+    await store.put('songs_x/1.json', JSON.stringify({ song_id: 'X1' }));
+    await stage('songs_x/').execute(env.context('songs', '2018-11-15T09:00:00Z'));
+    const first = await stage('songs/').execute(env.context('songs', '2018-11-15T10:00:00Z'));
+    expect(first.summary).toBe('7 object(s), 7 row(s) staged, 7 now');
+
+    // A change in the fourth batch, a new object, and two removed: one from the first batch, one from the last.
+    await store.put('songs/6.json', JSON.stringify({ song_id: 'S6b' }));
+    await store.put('songs/7.json', JSON.stringify({ song_id: 'S7' }));
+    const { rm } = await import('node:fs/promises');
+    await rm(`${env.sourceFolder}/songs/0.json`);
+    await rm(`${env.sourceFolder}/songs/5.json`);
+    const second = await stage('songs/').execute(env.context('songs', '2018-11-15T11:00:00Z'));
+    expect(second.summary).toBe('6 object(s), 6 row(s) staged, 2 now');
+    const wh = await env.connections.warehouse('warehouse');
+    expect((await wh.query('SELECT song_id FROM songs ORDER BY song_id')).map((r) => r.song_id)).toEqual([
+      'S1',
+      'S2',
+      'S3',
+      'S4',
+      'S6b',
+      'S7',
+      'X1',
+    ]);
+    expect((await stage('songs/').execute(env.context('songs', '2018-11-15T12:00:00Z'))).rowsWritten).toEqual(
+      { songs: 0 },
+    );
+  });
+
   it('lets concurrent runs wait for a staging in progress instead of repeating it', async () => {
     const store = await env.connections.objectStore('source');
     for (let i = 0; i < 300; i += 1)

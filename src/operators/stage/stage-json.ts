@@ -13,11 +13,12 @@ import {
   type BulkRow,
   type ObjectCopyRequest,
   type ObjectCopyOutcome,
+  type ObjectInfo,
   type ObjectStore,
   type SqlSession,
   type Warehouse,
 } from '../../ports/index.ts';
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import {
   catalogState,
   ensureBookkeeping,
@@ -26,7 +27,9 @@ import {
   pinRunObjects,
   recordCatalogState,
   recordObjects,
+  stagedKeys,
   stagedObjects,
+  stagedTotals,
   type Reject,
   type StagedObject,
 } from '../bookkeeping.ts';
@@ -320,13 +323,48 @@ export function stageJson(options: StageJsonOptions): Operator {
     };
   };
 
+  /**
+   * Forgets the staged objects under a prefix that are no longer listed; returns how many. The
+   * rare case (a catalog only grows) and the one that holds a set of every listed key.
+   */
+  const forgetRemoved = async (
+    store: ObjectStore,
+    warehouse: Warehouse,
+    prefix: string,
+    suffix: string,
+    pageSize: number,
+  ) => {
+    const listed = new Set<string>();
+    for await (const info of store.list(prefix)) if (info.key.endsWith(suffix)) listed.add(info.key);
+    const removed: string[] = [];
+    for await (const page of stagedKeys(warehouse, options.table, prefix, pageSize))
+      removed.push(...page.filter((key) => !listed.has(key)));
+    for (let i = 0; i < removed.length; i += pageSize)
+      await warehouse.transaction((tx) =>
+        forgetObjects(tx, options.table, table, removed.slice(i, i + pageSize)),
+      );
+    return removed.length;
+  };
+
   const stageCatalog = async (context: TaskContext, objects: CatalogObjects): Promise<TaskOutcome> => {
     const store = await context.connections.objectStore(options.source);
     const warehouse = await context.connections.warehouse(warehouseId);
     await ensureBookkeeping(warehouse);
     const suffix = objects.suffix ?? '.json';
     const batchSize = options.batchSize ?? 1000;
-    // Runs wait here for a staging already in progress rather than repeating it.
+    /** The catalog's objects, as listed now, a batch at a time, and the fingerprint of all. */
+    const listing = async function* (fingerprint: Hash): AsyncIterable<ObjectInfo[]> {
+      const batch: ObjectInfo[] = [];
+      for await (const info of store.list(objects.prefix)) {
+        if (!info.key.endsWith(suffix)) continue;
+        fingerprint.update(`${info.key}\0${info.version}\n`);
+        batch.push(info);
+        if (batch.length === batchSize) yield batch.splice(0);
+      }
+      if (batch.length > 0) yield batch;
+    };
+    // Runs wait here for a staging already in progress rather than repeating it. Nothing here holds
+    // the whole listing or manifest: a catalog of any size is compared a batch at a time.
     const { written, state } = await warehouse.withLock(
       `stage:${options.table}:${objects.prefix}`,
       async () => {
@@ -337,47 +375,52 @@ export function stageJson(options: StageJsonOptions): Operator {
           if (known?.fingerprint === recent.fingerprint) return { written: 0, state: known };
         }
         const listedAt = Date.now();
-        const listed = new Map<string, string>();
-        const fingerprint = createHash('sha256');
-        for await (const info of store.list(objects.prefix)) {
-          if (!info.key.endsWith(suffix)) continue;
-          listed.set(info.key, info.version);
-          fingerprint.update(`${info.key}\0${info.version}\n`);
-        }
-        const digest = fingerprint.digest('hex');
+        const first = createHash('sha256');
+        for await (const _batch of listing(first)) context.signal.throwIfAborted();
+        const digest = first.digest('hex');
         recentListings.set(listingKey, { at: listedAt, fingerprint: digest });
         const known = await catalogState(warehouse, options.table, objects.prefix);
         // The same listing as when the catalog was last staged in full: nothing to compare.
         if (known?.fingerprint === digest) return { written: 0, state: known };
 
-        const before = await stagedObjects(warehouse, options.table);
-        const changed = [...listed]
-          .filter(([key, version]) => before.get(key)?.version !== version)
-          .map(([key]) => key);
-        const removed = [...before.keys()].filter(
-          (key) => key.startsWith(objects.prefix) && !listed.has(key),
-        );
+        // Listed again, batch by batch: each batch's objects not staged at their listed version
+        // are staged in one transaction. The state records this listing, the one compared.
+        const compared = createHash('sha256');
+        let listed = 0;
+        let changed = 0;
         let count = 0;
-        for (let i = 0; i < changed.length; i += batchSize) {
+        for await (const batch of listing(compared)) {
           context.signal.throwIfAborted();
-          count += await stageObjects(context, store, warehouse, changed.slice(i, i + batchSize), listed);
-        }
-        if (removed.length > 0)
-          await warehouse.transaction((tx) => forgetObjects(tx, options.table, table, removed));
-        if (changed.length > 0 || removed.length > 0) {
-          await warehouse.refreshStatistics?.(options.table);
-          context.log.info(
-            `${changed.length} object(s) staged, ${removed.length} removed, of ${listed.size} under ${objects.prefix}`,
+          listed += batch.length;
+          const before = await stagedObjects(
+            warehouse,
+            options.table,
+            batch.map((o) => o.key),
+          );
+          const stale = batch.filter((o) => before.get(o.key)?.version !== o.version);
+          if (stale.length === 0) continue;
+          changed += stale.length;
+          count += await stageObjects(
+            context,
+            store,
+            warehouse,
+            stale.map((o) => o.key),
+            new Map(stale.map((o) => [o.key, o.version])),
           );
         }
-        const after = [...(await stagedObjects(warehouse, options.table)).values()].filter((o) =>
-          o.key.startsWith(objects.prefix),
-        );
+        // Every listed object is staged now; more staged than listed means some were removed.
+        let removed = 0;
+        if ((await stagedTotals(warehouse, options.table, objects.prefix)).objects > listed)
+          removed = await forgetRemoved(store, warehouse, objects.prefix, suffix, batchSize);
+        if (changed > 0 || removed > 0) {
+          await warehouse.refreshStatistics?.(options.table);
+          context.log.info(
+            `${changed} object(s) staged, ${removed} removed, of ${listed} under ${objects.prefix}`,
+          );
+        }
         const state = {
-          fingerprint: digest,
-          objects: after.length,
-          rows: after.reduce((sum, o) => sum + o.rows, 0),
-          rejects: after.reduce((sum, o) => sum + o.rejects, 0),
+          fingerprint: compared.digest('hex'),
+          ...(await stagedTotals(warehouse, options.table, objects.prefix)),
         };
         await recordCatalogState(warehouse, options.table, objects.prefix, state);
         return { written: count, state };
