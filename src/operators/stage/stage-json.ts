@@ -374,29 +374,37 @@ export function stageJson(options: StageJsonOptions): Operator {
           const known = await catalogState(warehouse, options.table, objects.prefix);
           if (known?.fingerprint === recent.fingerprint) return { written: 0, state: known };
         }
-        const listedAt = Date.now();
-        const first = createHash('sha256');
-        for await (const _batch of listing(first)) context.signal.throwIfAborted();
-        const digest = first.digest('hex');
-        recentListings.set(listingKey, { at: listedAt, fingerprint: digest });
         const known = await catalogState(warehouse, options.table, objects.prefix);
-        // The same listing as when the catalog was last staged in full: nothing to compare.
-        if (known?.fingerprint === digest) return { written: 0, state: known };
+        if (known) {
+          const first = createHash('sha256');
+          const listedAt = Date.now();
+          for await (const _batch of listing(first)) context.signal.throwIfAborted();
+          const digest = first.digest('hex');
+          recentListings.set(listingKey, { at: listedAt, fingerprint: digest });
+          // The same listing as when the catalog was last staged in full: nothing to compare.
+          if (known.fingerprint === digest) return { written: 0, state: known };
+        }
 
-        // Listed again, batch by batch: each batch's objects not staged at their listed version
+        // Listed (again), batch by batch: each batch's objects not staged at their listed version
         // are staged in one transaction. The state records this listing, the one compared.
         const compared = createHash('sha256');
+        const listedAt = Date.now();
+        const stagedBefore = (await stagedTotals(warehouse, options.table, objects.prefix)).objects;
         let listed = 0;
         let changed = 0;
         let count = 0;
         for await (const batch of listing(compared)) {
           context.signal.throwIfAborted();
           listed += batch.length;
-          const before = await stagedObjects(
-            warehouse,
-            options.table,
-            batch.map((o) => o.key),
-          );
+          // A catalog staged for the first time has nothing to look up.
+          const before =
+            stagedBefore === 0
+              ? new Map<string, StagedObject>()
+              : await stagedObjects(
+                  warehouse,
+                  options.table,
+                  batch.map((o) => o.key),
+                );
           const stale = batch.filter((o) => before.get(o.key)?.version !== o.version);
           if (stale.length === 0) continue;
           changed += stale.length;
@@ -408,6 +416,8 @@ export function stageJson(options: StageJsonOptions): Operator {
             new Map(stale.map((o) => [o.key, o.version])),
           );
         }
+        const digest = compared.digest('hex');
+        recentListings.set(listingKey, { at: listedAt, fingerprint: digest });
         // Every listed object is staged now; more staged than listed means some were removed.
         let removed = 0;
         if ((await stagedTotals(warehouse, options.table, objects.prefix)).objects > listed)
@@ -419,7 +429,7 @@ export function stageJson(options: StageJsonOptions): Operator {
           );
         }
         const state = {
-          fingerprint: compared.digest('hex'),
+          fingerprint: digest,
           ...(await stagedTotals(warehouse, options.table, objects.prefix)),
         };
         await recordCatalogState(warehouse, options.table, objects.prefix, state);
