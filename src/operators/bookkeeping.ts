@@ -199,10 +199,11 @@ export async function stagedTotals(
   table: string,
   prefix: string,
 ): Promise<{ objects: number; rows: number; rejects: number }> {
+  // PostgreSQL returns COUNT and SUM of bigints as text.
   const [row] = await session.query<{
-    objects: number;
-    row_count: number | null;
-    reject_count: number | null;
+    objects: number | string;
+    row_count: number | string | null;
+    reject_count: number | string | null;
   }>(
     `SELECT COUNT(*) AS objects, SUM(row_count) AS row_count, SUM(reject_count) AS reject_count
      FROM _downbeat_staged_objects WHERE table_name = $table AND ${underPrefix(prefix)}`,
