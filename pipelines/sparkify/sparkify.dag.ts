@@ -33,7 +33,11 @@ export function sparkifyDag(options: { id: string; schedule: string; description
         'Begin_execution',
         sql({
           statements: q.createTables,
-          statementsFor: { redshift: q.createTablesRedshift, duckdb: q.createTablesDuckDb },
+          statementsFor: {
+            redshift: q.createTablesRedshift,
+            duckdb: q.createTablesDuckDb,
+            postgres: q.createTablesPostgres,
+          },
           lock: 'sparkify_schema',
         }),
       );
