@@ -199,6 +199,16 @@ async function distributedMonth(): Promise<CanonicalDump> {
   expect(await count('SELECT COUNT(*) AS n FROM task_tries')).toBe(7200);
 
   await Promise.all([scheduler, ...workers].map((child) => stopProcess(child, 'SIGTERM')));
+  // PostgreSQL's tables have the indexes every run selects by (sql.ts: createTablesPostgres).
+  const warehouse = await openWarehouse(warehouseDb.url);
+  try {
+    const indexes = await warehouse.query<{ indexname: string }>(
+      "SELECT indexname FROM pg_indexes WHERE indexname IN ('staging_events_event_time', 'songplays_start_time') ORDER BY 1",
+    );
+    expect(indexes.map((i) => i.indexname)).toEqual(['songplays_start_time', 'staging_events_event_time']);
+  } finally {
+    await warehouse.close();
+  }
   return dumpOf(warehouseDb.url);
 }
 
