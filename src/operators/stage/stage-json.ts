@@ -419,19 +419,19 @@ export function stageJson(options: StageJsonOptions): Operator {
         const digest = compared.digest('hex');
         recentListings.set(listingKey, { at: listedAt, fingerprint: digest });
         // Every listed object is staged now; more staged than listed means some were removed.
+        let totals = await stagedTotals(warehouse, options.table, objects.prefix);
         let removed = 0;
-        if ((await stagedTotals(warehouse, options.table, objects.prefix)).objects > listed)
+        if (totals.objects > listed) {
           removed = await forgetRemoved(store, warehouse, objects.prefix, suffix, batchSize);
+          totals = await stagedTotals(warehouse, options.table, objects.prefix);
+        }
         if (changed > 0 || removed > 0) {
           await warehouse.refreshStatistics?.(options.table);
           context.log.info(
             `${changed} object(s) staged, ${removed} removed, of ${listed} under ${objects.prefix}`,
           );
         }
-        const state = {
-          fingerprint: digest,
-          ...(await stagedTotals(warehouse, options.table, objects.prefix)),
-        };
+        const state = { fingerprint: digest, ...totals };
         await recordCatalogState(warehouse, options.table, objects.prefix, state);
         return { written: count, state };
       },
