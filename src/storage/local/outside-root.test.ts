@@ -4,6 +4,7 @@
  * store makes is recorded, so "nothing outside is read" is checked, not inferred.
  */
 import { execFileSync } from 'node:child_process';
+import type * as Fs from 'node:fs';
 import type * as FsPromises from 'node:fs/promises';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,20 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       const lie = spy.realpathLies.get(String(path));
       return lie === undefined ? fs.realpath(path) : Promise.resolve(lie);
     },
+  };
+});
+// Small objects are read by synchronous calls: the same spies on those.
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof Fs>();
+  const realpathSync = (path: string) => spy.realpathLies.get(String(path)) ?? fs.realpathSync(path);
+  realpathSync.native = (path: string) => spy.realpathLies.get(String(path)) ?? fs.realpathSync.native(path);
+  return {
+    ...fs,
+    openSync: (path: string, ...rest: unknown[]) => {
+      spy.opened.push(String(path));
+      return (fs.openSync as (...args: unknown[]) => unknown)(path, ...rest);
+    },
+    realpathSync,
   };
 });
 
@@ -135,15 +150,24 @@ describe('symbolic links that lead outside the root', () => {
     await expect(linkedRoot.get('log_data/chain.json')).rejects.toThrow(/it leads outside the store/);
   });
 
-  it('a folder swapped for a link after it was resolved: the opened file is checked before any read', async () => {
-    await symlink(outside, join(root, 'swapped'));
-    // realpath answers as if `swapped` were still a folder inside the root.
-    const path = join(root, 'swapped', 'secret.json');
-    spy.realpathLies.set(path, path);
-    await expect(store.get('swapped/secret.json')).rejects.toThrow(
-      'invalid object key "swapped/secret.json": it leads outside the store',
-    );
-  });
+  it.each([
+    ['small, read whole', `{"secret":"${SECRET}"}\n`],
+    ['large, streamed', `${`{"secret":"${SECRET}"}\n`.repeat(20_000)}`],
+  ])(
+    'a folder swapped for a link after it was resolved (%s): the opened file is checked before any read',
+    async (_, content) => {
+      await writeFile(join(outside, 'secret.json'), content);
+      await symlink(outside, join(root, 'swapped'));
+      // realpath answers as if `swapped` were still a folder inside the root.
+      const path = join(root, 'swapped', 'secret.json');
+      spy.realpathLies.set(path, path);
+      await expect(store.get('swapped/secret.json')).rejects.toThrow(
+        'invalid object key "swapped/secret.json": it leads outside the store',
+      );
+      // It was opened (that is what the lie allows), and refused before a byte was read.
+      expect(spy.opened).toContain(path);
+    },
+  );
 });
 
 describe('files that are not regular files', () => {
