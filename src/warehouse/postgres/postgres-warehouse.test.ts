@@ -68,6 +68,18 @@ describe('PostgresWarehouse', () => {
     expect(await estimate()).toBeLessThan(1);
     await warehouse.refreshStatistics('staged');
     expect(await estimate()).toBe(5000);
+    // A coarse sample (statistics target 10: 10 histogram buckets, where the default makes 100),
+    // set for the ANALYZE alone: the connection it ran on keeps the default.
+    const [stats] = await warehouse.query<{ bounds: number }>(
+      "SELECT array_length(histogram_bounds::text::int[], 1) AS bounds FROM pg_stats WHERE tablename = 'staged' AND attname = 'n'",
+    );
+    expect(stats?.bounds).toBe(11);
+    const targets = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        warehouse.query<{ t: string }>("SELECT current_setting('default_statistics_target') AS t"),
+      ),
+    );
+    expect(new Set(targets.map(([row]) => row?.t))).toEqual(new Set(['100']));
   });
 
   it('runs again a transaction that lost a race for a new key, as concurrent upserts of a dimension do', async () => {

@@ -1,15 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { ConfigError } from '../../errors/index.ts';
-import type {
-  BulkRow,
-  ObjectCopyRequest,
-  ObjectCopyResult,
-  ObjectStore,
-  SqlParams,
-  SqlRow,
-  SqlSession,
-  WarehouseDialect,
+import {
+  quoteIdentifier,
+  type BulkRow,
+  type ObjectCopyRequest,
+  type ObjectCopyResult,
+  type ObjectStore,
+  type SqlParams,
+  type SqlRow,
+  type SqlSession,
+  type WarehouseDialect,
 } from '../../ports/index.ts';
 import { withPoolClient } from '../../util/index.ts';
 import { PostgresWarehouse, type PostgresWarehouseOptions } from '../postgres/index.ts';
@@ -93,6 +94,14 @@ export class RedshiftWarehouse extends PostgresWarehouse {
 
   override transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
     return this.#retrying(() => super.transaction(work));
+  }
+
+  /**
+   * A plain ANALYZE: Redshift samples by its own rules and skips a table that has changed little
+   * (`analyze_threshold_percent`); PostgreSQL's statistics target is not one of its settings.
+   */
+  override async refreshStatistics(table: string): Promise<void> {
+    await this.execute(`ANALYZE ${quoteIdentifier(table)}`);
   }
 
   /** Not retried: its rows may be a stream that can be read once. */
