@@ -2,9 +2,11 @@
  * `npm run bench:scale`: how Downbeat's cost grows as Sparkify grows (issue #6).
  *
  * Data volume: for each month size, generated events (30 days) with a 15,000-song catalog, loaded
- * into DuckDB three ways, each in a process of its own: the transformation done directly in the
+ * into DuckDB five ways, each in a process of its own: the transformation done directly in the
  * engine (the reference, bench/direct-load.ts), `sparkify_etl_daily` day by day, and `sparkify_etl`
- * hour by hour (bench/hourly-pipeline.ts). Then the smallest month with a 150,000-song catalog, and
+ * hour by hour, each run after run in process as `dags test` runs them (bench/hourly-pipeline.ts)
+ * and as a backfill through the scheduler, queue and a pool of 4 workers, as `downbeat standalone`
+ * runs it (bench/backfill.ts). Then the smallest month with a 150,000-song catalog, and
  * on PostgreSQL daily against its own direct load. Then orchestration volume
  * (bench/scale-orchestration.ts). Writes bench/results/scale.json and the plots in bench/plots/,
  * and prints Markdown tables for BENCHMARKS.md.
@@ -42,7 +44,7 @@ const benchDir = new URL('.', import.meta.url).pathname;
 const plots = join(benchDir, 'plots');
 const root = await mkdtemp(join(tmpdir(), 'downbeat-scale-'));
 
-type Mode = 'direct' | 'daily' | 'hourly';
+type Mode = 'direct' | 'daily' | 'hourly' | 'daily backfill' | 'hourly backfill';
 interface Measure {
   engine: 'duckdb' | 'postgres';
   mode: Mode;
@@ -201,6 +203,21 @@ async function duckdbLoads(
   results.push(direct);
   for (const mode of modes) {
     const path = file(mode);
+    if (mode === 'daily backfill' || mode === 'hourly backfill') {
+      const home = `${path}.home`;
+      const raw = await child('backfill.ts', [
+        source,
+        home,
+        START.toISOString(),
+        END.toISOString(),
+        mode.split(' ')[0] ?? '',
+      ]);
+      if (raw.state !== 'success') throw new Error(`${mode}: the backfill ended ${String(raw.state)}`);
+      const warehouse = String(raw.warehouse);
+      results.push(measure(raw, { ...base, mode }, await sizeMb(warehouse, `${warehouse}.wal`), direct));
+      await rm(home, { recursive: true, force: true });
+      continue;
+    }
     const raw = await child('hourly-pipeline.ts', [
       source,
       path,
@@ -219,7 +236,14 @@ try {
   for (const events of sizes) {
     const source = join(root, `source-${events}`);
     const generated = await generate(source, events, songs);
-    measures.push(...(await duckdbLoads(source, generated, songs, ['daily', 'hourly'])));
+    measures.push(
+      ...(await duckdbLoads(source, generated, songs, [
+        'daily',
+        'hourly',
+        'daily backfill',
+        'hourly backfill',
+      ])),
+    );
     if (events === sizes[0] && !values['no-postgres']) {
       process.stderr.write('PostgreSQL: direct and daily …\n');
       const directDb = await freshDatabase('downbeat_scale_direct');
@@ -291,7 +315,7 @@ async function writeDataPlots(all: readonly Measure[]): Promise<void> {
       (d) => d.engine === m.engine && d.mode === 'direct' && d.events === m.events && d.songs === m.songs,
     );
   const ratio = (m: Measure) => m.seconds / (directOf(m)?.seconds ?? NaN);
-  const modes: Mode[] = ['direct', 'daily', 'hourly'];
+  const modes: Mode[] = ['direct', 'daily', 'hourly', 'daily backfill', 'hourly backfill'];
   await writeChart(join(plots, 'data-events-per-second.svg'), {
     title: `Events loaded per second as the month grows (${songs.toLocaleString('en')} songs)`,
     xLabel: 'events in the month',
@@ -314,6 +338,8 @@ async function writeDataPlots(all: readonly Measure[]): Promise<void> {
     series: [
       series(all, 'duckdb', 'daily', songs, ratio),
       series(all, 'duckdb', 'hourly', songs, ratio),
+      series(all, 'duckdb', 'daily backfill', songs, ratio),
+      series(all, 'duckdb', 'hourly backfill', songs, ratio),
       series(all, 'postgres', 'daily', songs, ratio),
     ],
     guides: [
@@ -327,7 +353,8 @@ async function writeDataPlots(all: readonly Measure[]): Promise<void> {
     yLabel: 'peak memory (MB)',
     xLog: true,
     series: [
-      ...modes.map((mode) => series(all, 'duckdb', mode, songs, (m) => m.maxRssMb)),
+      // The backfills' memory is in the table: nine lines would outrun the plot's eight colours.
+      ...modes.slice(0, 3).map((mode) => series(all, 'duckdb', mode, songs, (m) => m.maxRssMb)),
       ...(['direct', 'daily'] as Mode[]).map((mode) =>
         series(all, 'postgres', mode, songs, (m) => m.maxRssMb),
       ),
