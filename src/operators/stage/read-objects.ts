@@ -1,5 +1,8 @@
 import type { ObjectBody, ObjectStore } from '../../ports/index.ts';
 
+/** Objects read between two turns of the event loop. */
+const YIELD_EVERY = 64;
+
 /**
  * Opens objects in order, `readAhead` of them at a time: reading many small objects is bound by
  * latency, not bandwidth. Objects opened but not consumed (the caller stopped early) are closed.
@@ -19,6 +22,9 @@ export async function* readObjects(
   };
   try {
     for (const [index, key] of keys.entries()) {
+      // A store may answer at once (a local folder reads small files synchronously), and the rows
+      // may go where nothing waits on I/O: other work (timers, heartbeats, requests) gets a turn.
+      if (index % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
       for (let ahead = index; ahead < index + readAhead; ahead += 1) open(ahead);
       const object = await (opening.get(index) as Promise<ObjectBody>);
       opening.delete(index);

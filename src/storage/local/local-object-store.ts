@@ -5,7 +5,7 @@ import {
   type Dirent,
   fstatSync,
   openSync,
-  readFileSync,
+  readSync,
   readlinkSync,
   realpathSync,
   statSync,
@@ -110,7 +110,7 @@ export class LocalObjectStore implements ObjectStore {
       // round trip (as #readSmall's reads): 15,000 songs listed in ~110-150 ms instead of ~225.
       const info = links.has(key)
         ? await this.#statFile(root, key).catch(skipOutside)
-        : fileInfo(key, statSync(join(root, key), { bigint: true, throwIfNoEntry: false }));
+        : fileInfo(key, statListed(join(root, key)));
       if (info) yield info;
     }
   }
@@ -194,9 +194,10 @@ export class LocalObjectStore implements ObjectStore {
   /**
    * A small object's bytes, read by synchronous calls with the same checks as get's streamed read
    * (the key resolved inside the root, the file actually opened checked, a regular file), or
-   * whether it is missing or too large for this. A local read is a few microseconds; the same
-   * calls made asynchronously cost a thread-pool round trip each: 15,000 song files took 945 ms
-   * that way, 125 ms this way (BENCHMARKS.md). The event loop waits at most one small file.
+   * whether it is missing or too large for this (then get's streamed read makes its own checks).
+   * A local read is a few microseconds; the same calls made asynchronously cost a thread-pool
+   * round trip each: 15,000 song files took 945 ms that way, ~170 ms this way (BENCHMARKS.md).
+   * A call blocks the event loop for one small file; readObjects yields between batches.
    */
   #readSmall(root: string, key: string): { info: ObjectInfo; bytes: Uint8Array } | 'missing' | 'large' {
     let path: string;
@@ -211,15 +212,22 @@ export class LocalObjectStore implements ObjectStore {
       throw error;
     }
     try {
+      const stats = fstatSync(fd, { bigint: true });
+      if (stats.isFile() && stats.size > SMALL_OBJECT_BYTES) return 'large';
       // A folder on the way may have been swapped for a link since it was resolved.
       const opened = openedPathSync(fd);
       if (opened !== undefined && !isInside(root, opened)) {
         throw new InvalidKeyError(key, 'it leads outside the store');
       }
-      const stats = fstatSync(fd, { bigint: true });
       if (!stats.isFile()) return 'missing';
-      if (stats.size > SMALL_OBJECT_BYTES) return 'large';
-      return { info: toInfo(key, stats), bytes: readFileSync(fd) };
+      // One byte more than its size: a file that grew since is streamed instead.
+      const size = Number(stats.size);
+      const bytes = Buffer.allocUnsafe(size + 1);
+      let filled = 0;
+      for (let n = 1; n > 0 && filled < bytes.length; filled += n) {
+        n = readSync(fd, bytes, filled, bytes.length - filled, filled);
+      }
+      return filled > size ? 'large' : { info: toInfo(key, stats), bytes: bytes.subarray(0, filled) };
     } finally {
       closeSync(fd);
     }
@@ -315,6 +323,16 @@ function openedPathSync(fd: number): string | undefined {
 
 async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
   yield await Promise.resolve(bytes);
+}
+
+/** A listed file's stats, or undefined if it (or a folder on its path) has gone since the walk. */
+function statListed(path: string): Stats | undefined {
+  try {
+    return statSync(path, { bigint: true });
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
 }
 
 function fileInfo(key: string, stats: Stats | undefined): ObjectInfo | undefined {

@@ -15,6 +15,12 @@ import { LocalObjectStore } from './local-object-store.ts';
 
 const spy = vi.hoisted(() => ({
   opened: [] as string[],
+  /** Paths opened by the asynchronous call (get's streamed read of a large object). */
+  openedAsync: [] as string[],
+  /** Synchronous reads made (get's read of a small object). */
+  reads: 0,
+  /** fstatSync answers this many bytes fewer (a file that grows after its size was read). */
+  fstatShortBy: 0,
   /** Answers realpath for these paths instead of the file system (a link swapped in after resolving). */
   realpathLies: new Map<string, string>(),
 }));
@@ -24,6 +30,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     ...fs,
     open: (path: string, ...rest: unknown[]) => {
       spy.opened.push(String(path));
+      spy.openedAsync.push(String(path));
       return (fs.open as (...args: unknown[]) => unknown)(path, ...rest);
     },
     realpath: (path: string) => {
@@ -42,6 +49,15 @@ vi.mock('node:fs', async (importOriginal) => {
     openSync: (path: string, ...rest: unknown[]) => {
       spy.opened.push(String(path));
       return (fs.openSync as (...args: unknown[]) => unknown)(path, ...rest);
+    },
+    fstatSync: (...args: unknown[]) => {
+      const stats = (fs.fstatSync as (...args: unknown[]) => Fs.BigIntStats)(...args);
+      if (spy.fstatShortBy > 0) stats.size -= BigInt(spy.fstatShortBy);
+      return stats;
+    },
+    readSync: (...args: unknown[]) => {
+      spy.reads += 1;
+      return (fs.readSync as (...args: unknown[]) => unknown)(...args);
     },
     realpathSync,
   };
@@ -64,6 +80,9 @@ beforeEach(async () => {
   await writeFile(join(root, 'log_data', 'inside.json'), '{"inside":true}\n');
   store = new LocalObjectStore(root);
   spy.opened.length = 0;
+  spy.openedAsync.length = 0;
+  spy.reads = 0;
+  spy.fstatShortBy = 0;
   spy.realpathLies.clear();
 });
 afterAll(async () => {
@@ -151,11 +170,11 @@ describe('symbolic links that lead outside the root', () => {
   });
 
   it.each([
-    ['small, read whole', `{"secret":"${SECRET}"}\n`],
-    ['large, streamed', `${`{"secret":"${SECRET}"}\n`.repeat(20_000)}`],
+    ['small, read whole', `{"secret":"${SECRET}"}\n`, false],
+    ['large, streamed', `${`{"secret":"${SECRET}"}\n`.repeat(20_000)}`, true],
   ])(
     'a folder swapped for a link after it was resolved (%s): the opened file is checked before any read',
-    async (_, content) => {
+    async (_, content, streamed) => {
       await writeFile(join(outside, 'secret.json'), content);
       await symlink(outside, join(root, 'swapped'));
       // realpath answers as if `swapped` were still a folder inside the root.
@@ -164,8 +183,11 @@ describe('symbolic links that lead outside the root', () => {
       await expect(store.get('swapped/secret.json')).rejects.toThrow(
         'invalid object key "swapped/secret.json": it leads outside the store',
       );
-      // It was opened (that is what the lie allows), and refused before a byte was read.
+      // It was opened (that is what the lie allows), by the read its size calls for, and refused
+      // before a byte was read.
       expect(spy.opened).toContain(path);
+      expect(spy.openedAsync.includes(path)).toBe(streamed);
+      expect(spy.reads).toBe(0);
     },
   );
 });
@@ -176,5 +198,12 @@ describe('files that are not regular files', () => {
     expect(await listed('log_data/')).toEqual(['log_data/inside.json']);
     expect(await store.stat('log_data/pipe.json')).toBeUndefined();
     await expect(store.get('log_data/pipe.json')).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+
+  it('a small file that grew after its size was read is streamed whole, not cut at the old size', async () => {
+    spy.fstatShortBy = 5;
+    const object = await store.get('log_data/inside.json');
+    expect(await text(object.body)).toBe('{"inside":true}\n');
+    expect(spy.openedAsync).toEqual([join(root, 'log_data', 'inside.json')]);
   });
 });
