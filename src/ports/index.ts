@@ -11,6 +11,7 @@ export type {
   ObjectCopyRequest,
   ObjectCopyOutcome,
   ObjectCopyResult,
+  PreparedCopy,
   SqlParams,
   SqlResultValue,
   SqlRow,

@@ -63,9 +63,21 @@ export interface Warehouse extends SqlSession {
   canCopyFrom?(store: ObjectStore): boolean;
   /**
    * Optional, present with canCopyFrom: loads one JSON object of a store it can read into a table,
-   * inside `tx` (a transaction of this warehouse), rejecting what cannot be loaded.
+   * inside `tx` (a transaction of this warehouse), rejecting what cannot be loaded. `prepared` is
+   * what prepareCopy read of it, where the warehouse has prepareCopy.
    */
-  copyFromObjectStore?(tx: SqlSession, request: ObjectCopyRequest): Promise<ObjectCopyOutcome>;
+  copyFromObjectStore?(
+    tx: SqlSession,
+    request: ObjectCopyRequest,
+    prepared?: PreparedCopy,
+  ): Promise<ObjectCopyOutcome>;
+  /**
+   * Optional, with copyFromObjectStore: reads an object ahead of the transaction that copies it
+   * (DuckDB reads a local file into memory on all cores and checks it there, where a failure
+   * costs no transaction and holds no writer's turn). Pass the result to copyFromObjectStore, and
+   * release it after the transaction, however that ends.
+   */
+  prepareCopy?(request: ObjectCopyRequest): Promise<PreparedCopy>;
   close(): Promise<void>;
 }
 
@@ -106,6 +118,11 @@ export interface ObjectCopyRequest {
  * is then streamed through the worker, which names each reject's line.
  */
 export type ObjectCopyOutcome = ObjectCopyResult | { readonly declined: string };
+
+/** What prepareCopy read of an object, held until released. */
+export interface PreparedCopy {
+  release(): Promise<void>;
+}
 
 export interface ObjectCopyResult {
   readonly declined?: undefined;

@@ -75,6 +75,15 @@ async function stageBothWays(text: string | Buffer) {
   };
 }
 
+/** Tables of files read ahead of their load and not yet released. */
+async function scratchTables(): Promise<number> {
+  const wh = await env.connections.warehouse('warehouse');
+  const [row] = await wh.query<{ n: number }>(
+    "SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = 'downbeat_scratch'",
+  );
+  return Number(row?.n);
+}
+
 const clean = (i: number) => ({
   artist: i % 3 === 0 ? null : `Artist ${i} "quoted" \\ é ✓ 𝄞`,
   userId: i % 4 === 0 ? '' : String(i),
@@ -97,6 +106,37 @@ describe('stageJson into DuckDB from a local folder', () => {
     expect(result.fast.rows).toEqual(result.slow.rows);
     expect(result.fast.outcome.rowsWritten).toEqual({ fast: 501 });
     expect(result.fast.rows[500]).toMatchObject({ artist: null, userid: null, _source_line: 501 });
+  });
+
+  it('keeps the line numbers of a file DuckDB reads on several threads, and holds nothing read after', async () => {
+    // ~90 MB: DuckDB splits a newline-delimited file this large between its threads (one of
+    // 46 MB it reads on one). Each record's `big` is its line.
+    const store = await env.connections.objectStore('source');
+    const records = Array.from({ length: 250_000 }, (_, i) => ({
+      ...clean(i + 1),
+      n: 1000 + i,
+      big: i + 1,
+      artist: `${'x'.repeat(250)} ${i}`,
+    }));
+    await store.put('log/2018-11-15.json', ndjson(records));
+    logged = [];
+    await stage('fast').execute(context('2018-11-15T10:00:00Z'));
+    expect(logged.some((m) => /loaded by duckdb/.test(m))).toBe(true);
+    const wh = await env.connections.warehouse('warehouse');
+    const [row] = await wh.query<{ rows: number; misplaced: number }>(
+      'SELECT count(*) AS rows, count(*) FILTER (WHERE _source_line <> big) AS misplaced FROM fast',
+    );
+    expect(row).toEqual({ rows: 250_000, misplaced: 0 });
+    expect(await scratchTables()).toBe(0);
+  });
+
+  it('declines when DuckDB may reorder rows (preserve_insertion_order off), with the same result', async () => {
+    const wh = await env.connections.warehouse('warehouse');
+    await wh.execute('SET preserve_insertion_order = false');
+    const result = await stageBothWays(ndjson([clean(1), clean(2), clean(3)]));
+    expect(result.declined).toMatch(/preserve_insertion_order is off/);
+    expect(result.fast.rows).toEqual(result.slow.rows);
+    await wh.execute('SET preserve_insertion_order = true');
   });
 
   const clear: [string, string][] = [
@@ -144,6 +184,7 @@ describe('stageJson into DuckDB from a local folder', () => {
     expect(result.loadedByDuckDb).toBe(false);
     expect(result.fast.rows).toEqual(result.slow.rows);
     expect(result.fast.rejects).toEqual(result.slow.rejects);
+    expect(await scratchTables()).toBe(0);
   });
 
   it('leaves a file whose name DuckDB would read as a pattern to the worker', async () => {

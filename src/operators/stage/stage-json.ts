@@ -15,6 +15,7 @@ import {
   type ObjectCopyOutcome,
   type ObjectInfo,
   type ObjectStore,
+  type PreparedCopy,
   type SqlSession,
   type Warehouse,
 } from '../../ports/index.ts';
@@ -140,19 +141,34 @@ export function stageJson(options: StageJsonOptions): Operator {
   const copierFor = (
     warehouse: Warehouse,
     store: ObjectStore,
-  ): ((tx: SqlSession, request: ObjectCopyRequest) => Promise<ObjectCopyOutcome>) | undefined => {
+  ):
+    | ((tx: SqlSession, request: ObjectCopyRequest, prepared?: PreparedCopy) => Promise<ObjectCopyOutcome>)
+    | undefined => {
     if (!copyAllowed || !warehouse.copyFromObjectStore || !warehouse.canCopyFrom?.(store)) return undefined;
-    return (tx, request) =>
-      warehouse.copyFromObjectStore?.(tx, request) ??
+    return (tx, request, prepared) =>
+      warehouse.copyFromObjectStore?.(tx, request, prepared) ??
       Promise.reject(new Error(`${warehouse.location} stopped offering to copy`));
   };
+
+  /** What the warehouse's own loader is asked to load of one object. */
+  const copyRequest = (store: ObjectStore, key: string): ObjectCopyRequest => ({
+    store,
+    key,
+    table: options.table,
+    columns: copyColumns,
+    keyColumn: '_source_key',
+    rankColumn: '_source_line',
+    rejectWhen,
+    rejectsKept: REJECTS_KEPT_PER_OBJECT,
+    maxRecordBytes: options.maxRecordBytes,
+  });
 
   /**
    * Stages these objects (at these versions) in one transaction; returns rows loaded. A warehouse
    * that reads the store itself loads each object server-side, in the same transaction as the
    * bookkeeping; the rest (all, for other warehouses) stream through here.
    */
-  const stageObjects = (
+  const stageObjects = async (
     context: TaskContext,
     store: ObjectStore,
     warehouse: Warehouse,
@@ -160,7 +176,31 @@ export function stageJson(options: StageJsonOptions): Operator {
     versions: ReadonlyMap<string, string>,
   ) => {
     const copy = copierFor(warehouse, store);
-    return warehouse.transaction(async (tx) => {
+    // Read ahead of the transaction where the warehouse can: no writer's turn is held meanwhile.
+    const prepared = new Map<string, PreparedCopy>();
+    try {
+      if (copy && warehouse.prepareCopy) {
+        for (const key of keys) {
+          context.signal.throwIfAborted();
+          prepared.set(key, await warehouse.prepareCopy(copyRequest(store, key)));
+        }
+      }
+      return await stageInTransaction(context, store, warehouse, keys, versions, copy, prepared);
+    } finally {
+      await Promise.all([...prepared.values()].map((p) => p.release()));
+    }
+  };
+
+  const stageInTransaction = (
+    context: TaskContext,
+    store: ObjectStore,
+    warehouse: Warehouse,
+    keys: readonly string[],
+    versions: ReadonlyMap<string, string>,
+    copy: ReturnType<typeof copierFor>,
+    prepared: ReadonlyMap<string, PreparedCopy>,
+  ) =>
+    warehouse.transaction(async (tx) => {
       await forgetObjects(tx, options.table, table, keys);
       const staged: StagedObject[] = [];
       const rejects: Reject[] = [];
@@ -172,17 +212,7 @@ export function stageJson(options: StageJsonOptions): Operator {
           continue;
         }
         context.signal.throwIfAborted();
-        const result = await copy(tx, {
-          store,
-          key,
-          table: options.table,
-          columns: copyColumns,
-          keyColumn: '_source_key',
-          rankColumn: '_source_line',
-          rejectWhen,
-          rejectsKept: REJECTS_KEPT_PER_OBJECT,
-          maxRecordBytes: options.maxRecordBytes,
-        });
+        const result = await copy(tx, copyRequest(store, key), prepared.get(key));
         if (result.declined !== undefined) {
           context.log.info(`${key}: read by the worker, not ${warehouse.location}: ${result.declined}`);
           streamed.push(key);
@@ -205,7 +235,6 @@ export function stageJson(options: StageJsonOptions): Operator {
       await recordObjects(tx, options.table, staged, rejects);
       return count;
     });
-  };
 
   /** Streams objects through this worker's reader into the table; returns rows loaded. */
   const streamObjects = async (

@@ -14,6 +14,7 @@ import {
   type ObjectCopyOutcome,
   type ObjectCopyRequest,
   type ObjectStore,
+  type PreparedCopy,
   type SqlParams,
   type SqlResultValue,
   type SqlRow,
@@ -22,7 +23,7 @@ import {
 } from '../../ports/index.ts';
 import { Mutex, NamedMutexes } from '../../util/index.ts';
 import { bindableParams } from '../sql-params.ts';
-import { copyLocalJson } from './copy-local-json.ts';
+import { copyLocalJson, prepareLocalJson, SCRATCH_DATABASE, type LocalJsonRead } from './copy-local-json.ts';
 
 export interface DuckDbWarehouseOptions {
   /** A file path, or `:memory:`. */
@@ -44,6 +45,17 @@ export interface DuckDbWarehouseOptions {
 }
 
 const DEFAULT_CHECKPOINT_THRESHOLD = '256MB';
+
+/** An instance with the in-memory database that files are read into ahead of their load. */
+async function withScratch(instance: DuckDBInstance): Promise<DuckDBInstance> {
+  const connection = await instance.connect();
+  try {
+    await connection.run(`ATTACH ':memory:' AS ${SCRATCH_DATABASE}`);
+  } finally {
+    connection.closeSync();
+  }
+  return instance;
+}
 
 /** One instance per file in this process: DuckDB must not open a file twice. */
 const instances = new Map<string, { instance: Promise<DuckDBInstance>; users: number }>();
@@ -82,7 +94,7 @@ export class DuckDbWarehouse implements Warehouse {
       if (options.threads) settings.threads = String(options.threads);
       if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
       settings.checkpoint_threshold = options.checkpointThreshold ?? DEFAULT_CHECKPOINT_THRESHOLD;
-      entry = { instance: DuckDBInstance.create(path, settings), users: 0 };
+      entry = { instance: DuckDBInstance.create(path, settings).then(withScratch), users: 0 };
       if (path !== ':memory:') instances.set(path, entry);
     }
     entry.users += 1;
@@ -151,8 +163,17 @@ export class DuckDbWarehouse implements Warehouse {
     return typeof store.localPath === 'function';
   }
 
-  copyFromObjectStore(tx: SqlSession, request: ObjectCopyRequest): Promise<ObjectCopyOutcome> {
-    return copyLocalJson(this, tx, request);
+  /** Reads a local file ahead of its load's transaction, on a reader's connection. */
+  prepareCopy(request: ObjectCopyRequest): Promise<LocalJsonRead> {
+    return prepareLocalJson(this, request);
+  }
+
+  copyFromObjectStore(
+    tx: SqlSession,
+    request: ObjectCopyRequest,
+    prepared?: PreparedCopy,
+  ): Promise<ObjectCopyOutcome> {
+    return copyLocalJson(tx, request, prepared);
   }
 
   async tableColumns(table: string): Promise<{ name: string; type: string }[]> {
