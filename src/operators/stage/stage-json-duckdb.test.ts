@@ -9,6 +9,9 @@ import type { TaskContext } from '../../dag/index.ts';
 import { testEnvironment, type TestEnvironment } from '../../executor/testing.ts';
 import type { StagingColumn } from './columns.ts';
 import { stageJson } from './stage-json.ts';
+import { readAhead } from '../../warehouse/duckdb/copy-local-json.ts';
+
+const DEFAULT_INTO_TABLE_FROM = readAhead.intoTableFrom;
 
 let env: TestEnvironment;
 let logged: string[];
@@ -94,7 +97,17 @@ const clean = (i: number) => ({
 });
 const ndjson = (records: unknown[]) => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
-describe('stageJson into DuckDB from a local folder', () => {
+describe.each([
+  ['read twice', Number.POSITIVE_INFINITY],
+  ['read into a table', 0],
+])('stageJson into DuckDB from a local folder, each file %s', (_, intoTableFrom) => {
+  beforeEach(() => {
+    readAhead.intoTableFrom = intoTableFrom;
+  });
+  afterEach(() => {
+    readAhead.intoTableFrom = DEFAULT_INTO_TABLE_FROM;
+  });
+
   it('lets DuckDB load a clean file, giving the rows and line numbers the worker gives', async () => {
     const records = Array.from({ length: 500 }, (_, i) => clean(i + 1));
     // A missing field is null, as JSON null is; an extra field is ignored.
@@ -106,37 +119,6 @@ describe('stageJson into DuckDB from a local folder', () => {
     expect(result.fast.rows).toEqual(result.slow.rows);
     expect(result.fast.outcome.rowsWritten).toEqual({ fast: 501 });
     expect(result.fast.rows[500]).toMatchObject({ artist: null, userid: null, _source_line: 501 });
-  });
-
-  it('keeps the line numbers of a file DuckDB reads on several threads, and holds nothing read after', async () => {
-    // ~90 MB: DuckDB splits a newline-delimited file this large between its threads (one of
-    // 46 MB it reads on one). Each record's `big` is its line.
-    const store = await env.connections.objectStore('source');
-    const records = Array.from({ length: 250_000 }, (_, i) => ({
-      ...clean(i + 1),
-      n: 1000 + i,
-      big: i + 1,
-      artist: `${'x'.repeat(250)} ${i}`,
-    }));
-    await store.put('log/2018-11-15.json', ndjson(records));
-    logged = [];
-    await stage('fast').execute(context('2018-11-15T10:00:00Z'));
-    expect(logged.some((m) => /loaded by duckdb/.test(m))).toBe(true);
-    const wh = await env.connections.warehouse('warehouse');
-    const [row] = await wh.query<{ rows: number; misplaced: number }>(
-      'SELECT count(*) AS rows, count(*) FILTER (WHERE _source_line <> big) AS misplaced FROM fast',
-    );
-    expect(row).toEqual({ rows: 250_000, misplaced: 0 });
-    expect(await scratchTables()).toBe(0);
-  });
-
-  it('declines when DuckDB may reorder rows (preserve_insertion_order off), with the same result', async () => {
-    const wh = await env.connections.warehouse('warehouse');
-    await wh.execute('SET preserve_insertion_order = false');
-    const result = await stageBothWays(ndjson([clean(1), clean(2), clean(3)]));
-    expect(result.declined).toMatch(/preserve_insertion_order is off/);
-    expect(result.fast.rows).toEqual(result.slow.rows);
-    await wh.execute('SET preserve_insertion_order = true');
   });
 
   const clear: [string, string][] = [
@@ -250,5 +232,46 @@ describe('stageJson into DuckDB from a local folder', () => {
       expect(result.fast.rejects).toEqual(result.slow.rejects);
     }
     expect(loaded).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('stageJson into DuckDB, a file read into a table', () => {
+  // The large file would be anyway; the small one is made to.
+  beforeEach(() => {
+    readAhead.intoTableFrom = 0;
+  });
+  afterEach(() => {
+    readAhead.intoTableFrom = DEFAULT_INTO_TABLE_FROM;
+  });
+
+  it('keeps the line numbers of a file DuckDB reads on several threads, and holds nothing read after', async () => {
+    // ~90 MB: DuckDB splits a newline-delimited file this large between its threads (one of
+    // 46 MB it reads on one). Each record's `big` is its line.
+    const store = await env.connections.objectStore('source');
+    const records = Array.from({ length: 250_000 }, (_, i) => ({
+      ...clean(i + 1),
+      n: 1000 + i,
+      big: i + 1,
+      artist: `${'x'.repeat(250)} ${i}`,
+    }));
+    await store.put('log/2018-11-15.json', ndjson(records));
+    logged = [];
+    await stage('fast').execute(context('2018-11-15T10:00:00Z'));
+    expect(logged.some((m) => /loaded by duckdb/.test(m))).toBe(true);
+    const wh = await env.connections.warehouse('warehouse');
+    const [row] = await wh.query<{ rows: number; misplaced: number }>(
+      'SELECT count(*) AS rows, count(*) FILTER (WHERE _source_line <> big) AS misplaced FROM fast',
+    );
+    expect(row).toEqual({ rows: 250_000, misplaced: 0 });
+    expect(await scratchTables()).toBe(0);
+  });
+
+  it('declines when DuckDB may reorder rows (preserve_insertion_order off), with the same result', async () => {
+    const wh = await env.connections.warehouse('warehouse');
+    await wh.execute('SET preserve_insertion_order = false');
+    const result = await stageBothWays(ndjson([clean(1), clean(2), clean(3)]));
+    expect(result.declined).toMatch(/preserve_insertion_order is off/);
+    expect(result.fast.rows).toEqual(result.slow.rows);
+    await wh.execute('SET preserve_insertion_order = true');
   });
 });

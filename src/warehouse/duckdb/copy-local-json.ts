@@ -6,6 +6,7 @@ import {
   type SqlRow,
   type SqlSession,
 } from '../../ports/index.ts';
+import { stat } from 'node:fs/promises';
 import { lineShape } from './line-shape.ts';
 
 /** Where the read ahead runs: outside the load's transaction, so that its failure costs nothing. */
@@ -20,11 +21,23 @@ export const SCRATCH_DATABASE = 'downbeat_scratch';
 const CLEAR = '"downbeat:clear"';
 let reads = 0;
 
-/** A local file read ahead of its load: a table of its records, or why DuckDB declines it. */
+/**
+ * Files from this size are read into a table ahead of their load; smaller ones are read twice. A
+ * table is the only way to number a file's records and read it on several threads, but DuckDB
+ * reads a newline-delimited file on one thread below ~64 MB (one of 46 MB on one, of 82 MB on two,
+ * measured), and then the table costs more than it saves (BENCHMARKS.md). Tests lower it.
+ */
+export const readAhead = { intoTableFrom: 64 * 2 ** 20 };
+
+/** A local file read ahead of its load, and how its load reads it; or why DuckDB declines it. */
 export interface LocalJsonRead extends PreparedCopy {
   readonly declined?: string;
-  /** The table holding the file's records in its order, as the columns they load into. */
-  readonly table?: string;
+  /** What the load selects from: the table the file was read into, or the file itself. */
+  readonly source?: string;
+  /** Each column's value, and the record's line, in `source`. */
+  readonly values?: readonly string[];
+  readonly line?: string;
+  readonly params?: Readonly<Record<string, string>>;
   readonly lines?: number;
 }
 
@@ -34,15 +47,16 @@ export interface LocalJsonRead extends PreparedCopy {
  * kind whose reading is not in doubt, no record rejected. At the first doubt it declines, leaving
  * nothing written, and the file streams through the worker, whose reader names each reject's line.
  *
- * The file is read once, ahead of the transaction (prepareLocalJson), on all cores: each field as
- * JSON text, checked (is every value of the record clear?) and turned into its column's type, into
- * a table of an in-memory database. A file DuckDB cannot parse fails there, where it costs no
- * transaction (a failed statement would abort one) and holds no writer's turn. DuckDB keeps the
- * file's order, so a row's place in that table is its line (numbering the records as they are
- * read, WITH ORDINALITY, would keep DuckDB to one thread). The load (copyLocalJson), only when
- * nothing is in doubt, inserts the table's rows; when a rule rejects some, its rows are deleted
- * again and the object declined. At 10 million events a day file of 333,000 takes 1.3 s this way,
- * 1.6 s read twice (BENCHMARKS.md).
+ * The file is read ahead of the transaction (prepareLocalJson), each field as JSON text, to check
+ * every value (is it clear?): a file DuckDB cannot parse fails there, where it costs no transaction
+ * (a failed statement would abort one) and holds no writer's turn. A large file is read once, on
+ * all cores, into a table of an in-memory database, each value already turned into its column's
+ * type; DuckDB keeps the file's order, so a row's place in that table is its line. A smaller one
+ * is only counted and checked then, and read again by the load, numbered (WITH ORDINALITY, which
+ * keeps DuckDB to one thread) and each field read as its SQL type. The load (copyLocalJson), only
+ * when nothing is in doubt, inserts the records; when a rule rejects some, its rows are deleted
+ * again and the object declined. At 10 million events a day file of 333,000 takes 1.3 s through a
+ * table, 1.6 s read twice; at 1 million one of 33,000, 0.20 and 0.15 s (BENCHMARKS.md).
  */
 export async function prepareLocalJson(reader: Reader, request: ObjectCopyRequest): Promise<LocalJsonRead> {
   const declined = (reason: string): LocalJsonRead => ({
@@ -58,38 +72,63 @@ export async function prepareLocalJson(reader: Reader, request: ObjectCopyReques
   // DuckDB matches JSON keys exactly but SQL names without case: `userId` and `userid` would meet.
   if (new Set(fields.map((f) => f.toLowerCase())).size !== fields.length)
     return declined('two fields differ only in case');
+  // Not unpacked by its name (a .gz): the worker's reader refuses compressed files.
+  const readJson = (types: ReadonlyMap<string, string>) =>
+    `read_json($path, format = 'newline_delimited', records = true, compression = 'uncompressed', columns = {${fields
+      .map((f) => `${sqlText(f)}: '${types.get(f) ?? 'JSON'}'`)
+      .join(', ')}})`;
+  // Every field is read (each column's clearness looks at its field), so that DuckDB meets what it
+  // cannot read: a duplicate key, an array for a record.
+  const clear = `coalesce(${request.columns.map(clearSql).join(' AND ') || 'true'}, false)`;
+  const intoTable = (await stat(path)).size >= readAhead.intoTableFrom;
   reads += 1;
   const table = `${SCRATCH_DATABASE}.${quoteIdentifier(`read_${reads}`)}`;
-  const drop = () => reader.query(`DROP TABLE IF EXISTS ${table}`).then(() => undefined);
-  // Not unpacked by its name (a .gz): the worker's reader refuses compressed files. Every field is
-  // read (each column's clearness looks at its field), so that DuckDB meets what it cannot read: a
-  // duplicate key, an array for a record.
+  const release = intoTable
+    ? () => reader.query(`DROP TABLE IF EXISTS ${table}`).then(() => undefined)
+    : () => Promise.resolve();
+  const counted = (from: string) =>
+    reader.query<{ records: number; doubtful: number; ordered: boolean }>(
+      `SELECT count(*) AS records, count(*) FILTER (WHERE NOT ${intoTable ? CLEAR : clear}) AS doubtful,
+         current_setting('preserve_insertion_order') AS ordered
+       FROM ${from}`,
+      { path },
+    );
+  const types = fieldTypes(request.columns);
+  const load: LocalJsonRead = intoTable
+    ? {
+        source: table,
+        values: request.columns.map((c) => quoteIdentifier(c.name)),
+        line: 'rowid + 1',
+        release,
+      }
+    : {
+        source: `${readJson(types)} WITH ORDINALITY`,
+        values: request.columns.map((c) => nativeValueSql(c, types)),
+        line: 'ordinality',
+        params: { path },
+        release,
+      };
   const [shape, read] = await Promise.all([
     request.store.get(request.key).then(({ body }) => lineShape(body)),
-    reader
-      .query(
-        `CREATE TABLE ${table} AS
-         SELECT ${request.columns.map((c) => `${valueSql(c)} AS ${quoteIdentifier(c.name)}`).join(', ')},
-           coalesce(${request.columns.map(clearSql).join(' AND ') || 'true'}, false) AS ${CLEAR}
-         FROM read_json($path, format = 'newline_delimited', records = true, compression = 'uncompressed',
-           columns = {${fields.map((f) => `${sqlText(f)}: 'JSON'`).join(', ')}})`,
-        { path },
-      )
-      .then(() =>
-        reader.query<{ records: number; doubtful: number; ordered: boolean }>(
-          `SELECT count(*) AS records, count(*) FILTER (WHERE NOT ${CLEAR}) AS doubtful,
-             current_setting('preserve_insertion_order') AS ordered
-           FROM ${table}`,
-        ),
-      )
-      .then(
-        ([row]) => ({
-          records: Number(row?.records ?? 0),
-          doubtful: Number(row?.doubtful ?? 0),
-          ordered: row?.ordered === true,
-        }),
-        (error: unknown) => ({ error: firstLine(error) }),
-      ),
+    (intoTable
+      ? reader
+          .query(
+            `CREATE TABLE ${table} AS
+             SELECT ${request.columns.map((c) => `${jsonValueSql(c)} AS ${quoteIdentifier(c.name)}`).join(', ')},
+               ${clear} AS ${CLEAR}
+             FROM ${readJson(new Map())}`,
+            { path },
+          )
+          .then(() => counted(table))
+      : counted(readJson(new Map()))
+    ).then(
+      ([row]) => ({
+        records: Number(row?.records ?? 0),
+        doubtful: Number(row?.doubtful ?? 0),
+        ordered: row?.ordered === true,
+      }),
+      (error: unknown) => ({ error: firstLine(error) }),
+    ),
   ]);
   const reason =
     'error' in read
@@ -102,14 +141,14 @@ export async function prepareLocalJson(reader: Reader, request: ObjectCopyReques
             ? `DuckDB read ${read.records} record(s) from ${shape.lines} line(s)`
             : read.doubtful > 0
               ? `${read.doubtful} record(s) need the worker's reader, to convert or reject`
-              : !read.ordered
+              : intoTable && !read.ordered
                 ? "DuckDB's preserve_insertion_order is off: the rows read have lost their lines"
                 : undefined;
   if (reason !== undefined) {
-    await drop();
+    await release();
     return declined(reason);
   }
-  return { table, lines: shape.lines, release: drop };
+  return { ...load, lines: shape.lines };
 }
 
 /** Loads a file read ahead (prepareLocalJson) inside `tx`; declines what was declined then. */
@@ -119,20 +158,26 @@ export async function copyLocalJson(
   prepared: LocalJsonRead | undefined,
 ): Promise<ObjectCopyOutcome> {
   if (!prepared) return { declined: 'it was not read ahead of the transaction' };
-  if (prepared.declined !== undefined || !prepared.table || request.keyColumn === undefined)
+  const { source, line } = prepared;
+  if (prepared.declined !== undefined || !source || !line || request.keyColumn === undefined)
     return { declined: prepared.declined ?? 'it was not read ahead of the transaction' };
   const names = [...request.columns.map((c) => quoteIdentifier(c.name)), quoteIdentifier(request.keyColumn)];
-  const values = [...request.columns.map((c) => quoteIdentifier(c.name)), '$key'];
+  const values = [
+    ...(prepared.values ?? []).map(
+      (value, i) => `${value} AS ${quoteIdentifier(request.columns[i]?.name ?? '')}`,
+    ),
+    '$key',
+  ];
   if (request.rankColumn) {
     names.push(quoteIdentifier(request.rankColumn));
-    values.push('rowid + 1');
+    values.push(line);
   }
   const rejected = (request.rejectWhen ?? []).map((r) => `NOT coalesce((${r.condition}), false)`);
   const rows = await tx.execute(
     `INSERT INTO ${quoteIdentifier(request.table)} (${names.join(', ')})
-     SELECT * FROM (SELECT ${values.join(', ')} FROM ${prepared.table})
+     SELECT * FROM (SELECT ${values.join(', ')} FROM ${source})
      WHERE ${rejected.join(' AND ') || 'true'}`,
-    { key: request.key },
+    { ...prepared.params, key: request.key },
   );
   const lines = prepared.lines ?? 0;
   if (rows !== lines) {
@@ -148,11 +193,53 @@ export async function copyLocalJson(
 type CopyColumn = ObjectCopyRequest['columns'][number];
 
 /**
+ * The SQL type each field is read as, for a file read again by its load once its values are known
+ * to be clear: its columns' own type when they agree and `""` needs no turning into null, else text,
+ * which every clear value is written as and casts from exactly.
+ */
+function fieldTypes(columns: readonly CopyColumn[]): Map<string, string> {
+  const native = (c: CopyColumn) =>
+    c.emptyAsNull && c.type !== 'text'
+      ? 'VARCHAR'
+      : {
+          text: 'VARCHAR',
+          integer: 'BIGINT',
+          bigint: 'BIGINT',
+          double: 'DOUBLE',
+          epoch_ms_timestamp: 'BIGINT',
+        }[c.type];
+  const types = new Map<string, string>();
+  for (const c of columns) {
+    const type = native(c);
+    types.set(c.field, (types.get(c.field) ?? type) === type ? type : 'VARCHAR');
+  }
+  return types;
+}
+
+/** A clear value's column value, from its field read as `types` has it. */
+function nativeValueSql(column: CopyColumn, types: ReadonlyMap<string, string>): string {
+  const field = sqlName(column.field);
+  const value = column.emptyAsNull ? `NULLIF(${field}, '')` : field;
+  switch (column.type) {
+    case 'text':
+      return types.get(column.field) === 'VARCHAR' ? value : `CAST(${value} AS VARCHAR)`;
+    case 'integer':
+      return `CAST(${value} AS INTEGER)`;
+    case 'bigint':
+      return `CAST(${value} AS BIGINT)`;
+    case 'double':
+      return `CAST(${value} AS DOUBLE)`;
+    case 'epoch_ms_timestamp':
+      return `epoch_ms(CAST(${value} AS BIGINT))`;
+  }
+}
+
+/**
  * A clear value's column value, from its field as JSON text (which DuckDB writes itself: a string
  * in quotes, escaped only where JSON must; a number as DuckDB writes it, which casts back exactly).
  * A value in doubt may not convert (TRY_CAST: null); its record is not clear, and its file declined.
  */
-function valueSql(column: CopyColumn): string {
+function jsonValueSql(column: CopyColumn): string {
   const json = sqlName(column.field);
   const raw = `CAST(${json} AS VARCHAR)`;
   const string = stringSql(json);
