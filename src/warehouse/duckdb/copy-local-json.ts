@@ -220,18 +220,9 @@ function fieldTypes(columns: readonly CopyColumn[]): Map<string, string> {
 function nativeValueSql(column: CopyColumn, types: ReadonlyMap<string, string>): string {
   const field = sqlName(column.field);
   const value = column.emptyAsNull ? `NULLIF(${field}, '')` : field;
-  switch (column.type) {
-    case 'text':
-      return types.get(column.field) === 'VARCHAR' ? value : `CAST(${value} AS VARCHAR)`;
-    case 'integer':
-      return `CAST(${value} AS INTEGER)`;
-    case 'bigint':
-      return `CAST(${value} AS BIGINT)`;
-    case 'double':
-      return `CAST(${value} AS DOUBLE)`;
-    case 'epoch_ms_timestamp':
-      return `epoch_ms(CAST(${value} AS BIGINT))`;
-  }
+  if (column.type === 'text')
+    return types.get(column.field) === 'VARCHAR' ? value : `CAST(${value} AS VARCHAR)`;
+  return castSql(column.type, value, 'CAST');
 }
 
 /**
@@ -246,17 +237,24 @@ function jsonValueSql(column: CopyColumn): string {
   const scalar =
     column.type === 'text' ? string : `CASE WHEN starts_with(${raw}, '"') THEN ${string} ELSE ${raw} END`;
   const value = column.emptyAsNull ? `NULLIF(${scalar}, '')` : scalar;
-  switch (column.type) {
-    case 'text':
-      return value;
+  return column.type === 'text' ? value : castSql(column.type, value, 'TRY_CAST');
+}
+
+/** A value (text or a number) as a column's SQL type. */
+function castSql(
+  type: Exclude<CopyColumn['type'], 'text'>,
+  value: string,
+  cast: 'CAST' | 'TRY_CAST',
+): string {
+  switch (type) {
     case 'integer':
-      return `TRY_CAST(${value} AS INTEGER)`;
+      return `${cast}(${value} AS INTEGER)`;
     case 'bigint':
-      return `TRY_CAST(${value} AS BIGINT)`;
+      return `${cast}(${value} AS BIGINT)`;
     case 'double':
-      return `TRY_CAST(${value} AS DOUBLE)`;
+      return `${cast}(${value} AS DOUBLE)`;
     case 'epoch_ms_timestamp':
-      return `epoch_ms(TRY_CAST(${value} AS BIGINT))`;
+      return `epoch_ms(${cast}(${value} AS BIGINT))`;
   }
 }
 
