@@ -108,8 +108,14 @@ export async function prepareLocalJson(reader: Reader, request: ObjectCopyReques
         params: { path },
         release,
       };
-  const [shape, read] = await Promise.all([
-    request.store.get(request.key).then(({ body }) => lineShape(body)),
+  const [shaped, read] = await Promise.all([
+    request.store
+      .get(request.key)
+      .then(({ body }) => lineShape(body))
+      .then(
+        (shape) => ({ shape }),
+        (error: unknown) => ({ failure: error }),
+      ),
     (intoTable
       ? reader
           .query(
@@ -130,6 +136,12 @@ export async function prepareLocalJson(reader: Reader, request: ObjectCopyReques
       (error: unknown) => ({ error: firstLine(error) }),
     ),
   ]);
+  // A file that cannot be read to its end (it vanished, say): the table read, if any, goes too.
+  if ('failure' in shaped) {
+    await release();
+    throw shaped.failure;
+  }
+  const { shape } = shaped;
   const reason =
     'error' in read
       ? `DuckDB cannot read it as NDJSON: ${read.error}`
