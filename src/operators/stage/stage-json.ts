@@ -166,7 +166,8 @@ export function stageJson(options: StageJsonOptions): Operator {
   /**
    * Stages these objects (at these versions) in one transaction; returns rows loaded. A warehouse
    * that reads the store itself loads each object server-side, in the same transaction as the
-   * bookkeeping; the rest (all, for other warehouses) stream through here.
+   * bookkeeping, having read it ahead of the transaction where it can (prepareCopy); the rest (all,
+   * for other warehouses) stream through here.
    */
   const stageObjects = async (
     context: TaskContext,
