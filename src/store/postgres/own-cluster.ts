@@ -4,7 +4,7 @@
  * binaries (Debian: /usr/lib/postgresql/<version>/bin); as root, the server runs as `postgres`.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -41,11 +41,30 @@ export function startOwnCluster(): OwnCluster {
       : execFileSync(join(bin, tool), args, { stdio: 'pipe' });
   const data = join(dir, 'data');
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  const port = 20_000 + Math.floor(Math.random() * 30_000);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
+  // Below Linux's ephemeral range (32768-60999), where any outgoing connection may hold a port
+  // (one did: "Address already in use"); and if a port is taken all the same, another.
+  let port = 0;
   const ctl = (...args: string[]) =>
-    run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', ...args]);
-  ctl('start');
+    run('pg_ctl', [
+      '-D',
+      data,
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      '-l',
+      join(dir, 'server.log'),
+      '-w',
+      ...args,
+    ]);
+  for (let attempt = 1; ; attempt += 1) {
+    port = 20_000 + Math.floor(Math.random() * 12_000);
+    try {
+      ctl('start');
+      break;
+    } catch (error) {
+      const log = readFileSync(join(dir, 'server.log'), 'utf8');
+      if (attempt === 5 || !log.includes('Address already in use')) throw error;
+    }
+  }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     restart: () => ctl('restart', '-m', 'fast'),
