@@ -392,7 +392,7 @@ function markdown(all: readonly Measure[]): string {
       reference && reference !== m ? `${(m.seconds / reference.seconds).toFixed(1)}x` : '';
     const ratio = m.mode === 'direct' ? '' : over(find('direct'));
     const cadence = m.mode.includes('hourly') ? 'hourly' : 'daily';
-    const overFloor = m.mode.startsWith('floor') ? '' : over(find(`floor ${cadence}`));
+    const overFloor = m.mode === 'direct' || m.mode.startsWith('floor') ? '' : over(find(`floor ${cadence}`));
     const memory = [
       `${m.maxRssMb} MB`,
       m.maxHeapMb !== undefined ? `JS ${m.maxHeapMb} MB` : '',

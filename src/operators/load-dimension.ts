@@ -104,7 +104,6 @@ export function loadDimension(options: LoadDimensionOptions): Operator {
     ],
   };
 
-  /** The input's version and the table's row count: a table emptied by hand is loaded again. */
   /**
    * The input's version and the table's row count (a table emptied by hand is loaded again), and
    * the version the table was last loaded from: one statement, as this runs every hour.
