@@ -4,16 +4,10 @@
  * Usage: direct-load.ts SOURCE_FOLDER WAREHOUSE_FILE  → prints one JSON line.
  */
 import { DuckDbWarehouse } from '../src/warehouse/index.ts';
+import { eventColumns, songColumns } from './json-columns.ts';
 
 const [source, file] = process.argv.slice(2);
 if (!source || !file) throw new Error('usage: direct-load.ts SOURCE_FOLDER WAREHOUSE_FILE');
-
-const eventColumns = `{artist: 'VARCHAR', auth: 'VARCHAR', firstName: 'VARCHAR', gender: 'VARCHAR', itemInSession: 'INTEGER',
-  lastName: 'VARCHAR', length: 'DOUBLE', level: 'VARCHAR', location: 'VARCHAR', method: 'VARCHAR', page: 'VARCHAR',
-  registration: 'DOUBLE', sessionId: 'INTEGER', song: 'VARCHAR', status: 'INTEGER', ts: 'BIGINT', userAgent: 'VARCHAR',
-  userId: 'VARCHAR'}`;
-const songColumns = `{num_songs: 'INTEGER', artist_id: 'VARCHAR', artist_latitude: 'DOUBLE', artist_longitude: 'DOUBLE',
-  artist_location: 'VARCHAR', artist_name: 'VARCHAR', song_id: 'VARCHAR', title: 'VARCHAR', duration: 'DOUBLE', year: 'INTEGER'}`;
 
 const statements = [
   `CREATE TABLE staging_events AS SELECT * FROM read_json('${source}/log_data/*/*/*.json', format = 'newline_delimited', columns = ${eventColumns})`,
