@@ -23,6 +23,8 @@ const dayFiles = readdirSync(join(source, 'log_data'), { recursive: true, encodi
   .filter((name) => name.endsWith('.json'))
   .sort()
   .map((name) => join(source, 'log_data', name));
+if (dayFiles.length === 0)
+  throw new Error(`floor.ts: no day files (*.json) under ${join(source, 'log_data')}`);
 
 const warehouse = await DuckDbWarehouse.open({ path: file });
 const started = performance.now();
@@ -39,8 +41,8 @@ await warehouse.execute(`CREATE TABLE songplays (playid VARCHAR, start_time TIME
   songid VARCHAR, artistid VARCHAR, sessionid INTEGER, location VARCHAR, user_agent VARCHAR)`);
 const hourMs = 3_600_000;
 for (const day of dayFiles) {
-  const date = /(\d{4}-\d{2}-\d{2})-events/.exec(day)?.[1];
-  const dayStart = Date.parse(`${date}T00:00:00Z`);
+  const dayStart = Date.parse(`${/(\d{4}-\d{2}-\d{2})-events\.json$/.exec(day)?.[1]}T00:00:00Z`);
+  if (Number.isNaN(dayStart)) throw new Error(`floor.ts: ${day} is not named YYYY-MM-DD-events.json`);
   for (const [index, [from, to]] of intervals.entries()) {
     // One transaction per interval; the day file staged in the day's first.
     await warehouse.execute('BEGIN TRANSACTION');

@@ -389,7 +389,7 @@ function markdown(all: readonly Measure[]): string {
         (d) => d.engine === m.engine && d.mode === mode && d.events === m.events && d.songs === m.songs,
       );
     const over = (reference: Measure | undefined) =>
-      reference && reference !== m ? `${(m.seconds / reference.seconds).toFixed(1)}x` : '';
+      reference ? `${(m.seconds / reference.seconds).toFixed(1)}x` : '';
     const ratio = m.mode === 'direct' ? '' : over(find('direct'));
     const cadence = m.mode.includes('hourly') ? 'hourly' : 'daily';
     const overFloor = m.mode === 'direct' || m.mode.startsWith('floor') ? '' : over(find(`floor ${cadence}`));
