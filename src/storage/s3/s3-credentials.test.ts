@@ -17,7 +17,7 @@ beforeAll(async () => {
   if (missing) throw new Error(`The S3 credential tests need OpenStack Swift and cannot run: ${missing}`);
   swift = await startSwiftS3();
   await swift.createBucket(BUCKET);
-}, 60_000);
+}, 90_000);
 afterAll(async () => swift?.stop());
 
 const store = (accessKeyId: string, secretAccessKey: string) =>

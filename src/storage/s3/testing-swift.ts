@@ -36,13 +36,23 @@ export interface SwiftS3 {
   stop(): Promise<void>;
 }
 
+/**
+ * A port no one listens on, below Linux's ephemeral range (32768-60999): a port the system hands
+ * out can be taken by any outgoing connection before Swift binds it, and a server that cannot bind
+ * leaves the proxy answering 503 to everything.
+ */
 async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise((done) => server.close(done));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const server = createServer();
+    const bound = await new Promise<boolean>((done) => {
+      server.once('error', () => done(false));
+      server.listen(port, '127.0.0.1', () => done(true));
+    });
+    if (!bound) continue;
+    await new Promise((done) => server.close(done));
+    return port;
+  }
 }
 
 export async function startSwiftS3(): Promise<SwiftS3> {
@@ -128,6 +138,10 @@ export async function startSwiftS3(): Promise<SwiftS3> {
   };
 
   const endpoint = `http://127.0.0.1:${proxyPort}`;
+  // Its servers start slowly on a busy machine (Python imports); a server that stopped is reported.
+  const stopped = () => children.some((c) => c.exitCode !== null || c.signalCode !== null);
+  const failed = (why: string, cause?: unknown) =>
+    new Error(`Swift ${why}:\n${output.join('') || '(no output)'}`, { cause });
   const deadline = Date.now() + 30_000;
   for (;;) {
     const ready = await fetch(`${endpoint}/healthcheck`).then(
@@ -135,23 +149,25 @@ export async function startSwiftS3(): Promise<SwiftS3> {
       () => false,
     );
     if (ready) break;
-    if (Date.now() > deadline || children.some((c) => c.exitCode !== null)) {
+    if (Date.now() > deadline || stopped()) {
       await stop();
-      throw new Error(`Swift did not start:\n${output.join('')}`);
+      throw failed('did not start');
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   const credentials = { accessKeyId: 'test:tester', secretAccessKey: 'testing' };
   const createBucket = async (name: string) => {
     const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
+    const until = Date.now() + 45_000;
     try {
-      for (let attempt = 1; ; attempt += 1) {
+      for (;;) {
         try {
           await client.send(new CreateBucketCommand({ Bucket: name }));
           return;
         } catch (error) {
           // The account and container servers may still be starting behind the proxy.
-          if (attempt >= 50) throw error;
+          if (stopped()) throw failed(`stopped while creating bucket ${name}`);
+          if (Date.now() > until) throw failed(`did not create bucket ${name}`, error);
           await new Promise((r) => setTimeout(r, 200));
         }
       }
