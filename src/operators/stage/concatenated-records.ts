@@ -1,4 +1,4 @@
-import type { JsonLimits, JsonRecord } from './json-records.ts';
+import type { JsonLimits, JsonRecord } from './json-record.ts';
 import { concatBytes, describeInvalidUtf8, shallowDescription } from './json-text.ts';
 
 const NEWLINE = 0x0a;

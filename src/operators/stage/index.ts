@@ -2,4 +2,5 @@ export { stageJson } from './stage-json.ts';
 export type { CatalogObjects, IntervalObjects, StageJsonOptions } from './stage-json.ts';
 export type { ColumnType, StagingColumn } from './columns.ts';
 export { readJsonRecords } from './json-records.ts';
-export type { JsonFraming, JsonRecord } from './json-records.ts';
+export type { JsonFraming } from './json-records.ts';
+export type { JsonRecord } from './json-record.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readJsonRecords, type JsonFraming, type JsonRecord } from './json-records.ts';
+import type { JsonRecord } from './json-record.ts';
+import { readJsonRecords, type JsonFraming } from './json-records.ts';
 
 /** Feeds the text in small chunks, so records and characters cross chunk boundaries. */
 async function records(

@@ -5,6 +5,7 @@
  * a record too long to find the end of) ends with a fatal one.
  */
 import { concatenatedRecords } from './concatenated-records.ts';
+import type { JsonLimits, JsonRecord } from './json-record.ts';
 import {
   checkJsonText,
   concatBytes,
@@ -17,24 +18,6 @@ import {
 /** `ndjson`: one record per line. `json`: records one after another, pretty-printed or not. */
 export type JsonFraming = 'ndjson' | 'json';
 
-export type JsonRecord =
-  | {
-      readonly line: number;
-      readonly value: Record<string, unknown>;
-      readonly error?: undefined;
-      readonly fatal?: undefined;
-    }
-  | {
-      readonly line: number;
-      readonly value?: undefined;
-      readonly error: string;
-      /**
-       * The source cannot be read past this point, so none of it may be loaded: this is the last
-       * record, and the source is refused as a whole rather than loaded in part.
-       */
-      readonly fatal?: boolean;
-    };
-
 export interface JsonRecordOptions {
   readonly framing: JsonFraming;
   /** A record longer than this is rejected without being read whole. @default 1 MiB */
@@ -44,11 +27,6 @@ export interface JsonRecordOptions {
    * is, and values that deep overflow the stack of code that walks them. @default 1000
    */
   readonly maxDepth?: number;
-}
-
-export interface JsonLimits {
-  readonly maxRecordBytes: number;
-  readonly maxDepth: number;
 }
 
 const NEWLINE = 0x0a;
