@@ -1,6 +1,7 @@
 import type { Operator, TaskContext, TaskOutcome } from '../dag/index.ts';
 import { quoteIdentifier, type SqlParams, type SqlResultValue, type SqlSession } from '../ports/index.ts';
-import { ensureBookkeeping, recordInputVersion } from './bookkeeping.ts';
+import { ensureBookkeeping } from './bookkeeping-tables.ts';
+import { recordInputVersion } from './load-state.ts';
 import { runParams } from './run-params.ts';
 
 export interface LoadDimensionOptions {

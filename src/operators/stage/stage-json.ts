@@ -20,20 +20,19 @@ import {
   type Warehouse,
 } from '../../ports/index.ts';
 import { createHash, type Hash } from 'node:crypto';
+import { ensureBookkeeping } from '../bookkeeping-tables.ts';
+import { catalogState, recordCatalogState } from './catalog-state.ts';
+import { pinRunObjects } from './run-objects.ts';
 import {
-  catalogState,
-  ensureBookkeeping,
   firstRejects,
   forgetObjects,
-  pinRunObjects,
-  recordCatalogState,
   recordObjects,
   stagedKeys,
   stagedObjects,
   stagedTotals,
   type Reject,
   type StagedObject,
-} from '../bookkeeping.ts';
+} from './staging-manifest.ts';
 import { coerceRecord, type StagingColumn } from './columns.ts';
 import { readJsonRecords, type JsonFraming } from './json-records.ts';
 import { readObjects } from './read-objects.ts';
