@@ -14,7 +14,8 @@ import type {
   SqlSession,
   Warehouse,
 } from '../../ports/index.ts';
-import { stageJson, type StageJsonOptions } from './stage-json.ts';
+import type { StageJsonOptions } from './stage-json-options.ts';
+import { stageJson } from './stage-json.ts';
 
 let env: TestEnvironment;
 let copied: string[];

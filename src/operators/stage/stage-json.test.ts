@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TaskFailure } from '../../dag/index.ts';
 import { testEnvironment, type TestEnvironment } from '../../executor/testing.ts';
-import { stageJson, type StageJsonOptions } from './stage-json.ts';
+import type { StageJsonOptions } from './stage-json-options.ts';
+import { stageJson } from './stage-json.ts';
 
 let env: TestEnvironment;
 beforeEach(async () => {

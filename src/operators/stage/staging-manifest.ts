@@ -6,6 +6,9 @@
 import type { SqlSession } from '../../ports/index.ts';
 import { inList, underPrefix } from './sql-lists.ts';
 
+/** Rejects kept per object in _downbeat_rejects; all are counted. */
+export const REJECTS_KEPT_PER_OBJECT = 1000;
+
 export interface StagedObject {
   readonly key: string;
   readonly version: string;
