@@ -9,10 +9,10 @@ import { DownbeatError } from './downbeat-error.ts';
 
 export { DownbeatError } from './downbeat-error.ts';
 export {
+  BucketNotFoundError,
   describeTarget,
   ObjectStoreAuthError,
   ObjectStoreError,
-  ObjectStoreNotFoundError,
   ObjectStoreRequestError,
   ObjectStoreUnavailableError,
   ObjectStoreUnreachableError,

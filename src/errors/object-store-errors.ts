@@ -50,8 +50,12 @@ export class ObjectStoreAuthError extends ObjectStoreError {
   }
 }
 
-/** The bucket does not exist at this endpoint (404 NoSuchBucket). Permanent. A missing key is ObjectNotFoundError. */
-export class ObjectStoreNotFoundError extends ObjectStoreError {
+/**
+ * The bucket does not exist at this endpoint (404 NoSuchBucket). Permanent. A missing key is
+ * ObjectKeyNotFoundError. Its code stays `object_store_not_found`, from when the class was
+ * ObjectStoreNotFoundError: codes are stored in the metadata DB and shown.
+ */
+export class BucketNotFoundError extends ObjectStoreError {
   constructor(target: ObjectStoreTarget, options?: { cause?: unknown }) {
     super(
       'object_store_not_found',

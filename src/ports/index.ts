@@ -2,7 +2,7 @@
  * The ports: what operators and the engine need from the outside world, and nothing about how
  * an adapter provides it. Each port has one contract suite (`*-contract.ts`) every adapter runs.
  */
-export { assertSafeKey, InvalidKeyError, ObjectNotFoundError } from './object-store.ts';
+export { assertSafeKey, InvalidKeyError, ObjectKeyNotFoundError } from './object-store.ts';
 export type { ObjectBody, ObjectInfo, ObjectStore } from './object-store.ts';
 export { quoteIdentifier, WarehouseBusyError, WarehouseError } from './warehouse.ts';
 export type {

@@ -3,7 +3,7 @@
  * `open` gives a fresh, empty store for each test.
  */
 import { describe, expect, it } from 'vitest';
-import { InvalidKeyError, ObjectNotFoundError, type ObjectStore } from './index.ts';
+import { InvalidKeyError, ObjectKeyNotFoundError, type ObjectStore } from './index.ts';
 
 async function text(body: AsyncIterable<Uint8Array>): Promise<string> {
   const chunks: Buffer[] = [];
@@ -72,7 +72,7 @@ export function objectStoreContract(name: string, open: () => Promise<ObjectStor
     it('reports a missing object', async () => {
       const store = await open();
       expect(await store.stat('missing.json')).toBeUndefined();
-      await expect(store.get('missing.json')).rejects.toBeInstanceOf(ObjectNotFoundError);
+      await expect(store.get('missing.json')).rejects.toBeInstanceOf(ObjectKeyNotFoundError);
       await expect(store.get('missing.json')).rejects.toThrow(/missing\.json/);
     });
 

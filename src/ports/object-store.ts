@@ -26,7 +26,7 @@ export interface ObjectStore {
   list(prefix: string): AsyncIterable<ObjectInfo>;
   /** The object's info, or undefined when there is none. */
   stat(key: string): Promise<ObjectInfo | undefined>;
-  /** Streams an object; throws ObjectNotFoundError when there is none. */
+  /** Streams an object; throws ObjectKeyNotFoundError when there is none. */
   get(key: string): Promise<ObjectBody>;
   put(key: string, body: string | Uint8Array | AsyncIterable<Uint8Array>): Promise<ObjectInfo>;
   /**
@@ -37,7 +37,11 @@ export interface ObjectStore {
   close(): Promise<void>;
 }
 
-export class ObjectNotFoundError extends DownbeatError {
+/**
+ * No object at this key, in a store that exists (a missing S3 bucket is BucketNotFoundError). Its
+ * code stays `object_not_found`, from when the class was ObjectNotFoundError: codes are stored.
+ */
+export class ObjectKeyNotFoundError extends DownbeatError {
   readonly key: string;
 
   constructor(key: string, location: string) {

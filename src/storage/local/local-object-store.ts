@@ -27,7 +27,7 @@ import { Readable } from 'node:stream';
 import {
   assertSafeKey,
   InvalidKeyError,
-  ObjectNotFoundError,
+  ObjectKeyNotFoundError,
   type ObjectBody,
   type ObjectInfo,
   type ObjectStore,
@@ -133,20 +133,20 @@ export class LocalObjectStore implements ObjectStore {
   async get(key: string): Promise<ObjectBody> {
     assertSafeKey(key);
     const root = this.#realRoot();
-    if (!root) throw new ObjectNotFoundError(key, this.location);
+    if (!root) throw new ObjectKeyNotFoundError(key, this.location);
     const small = this.#readSmall(root, key);
-    if (small === 'missing') throw new ObjectNotFoundError(key, this.location);
+    if (small === 'missing') throw new ObjectKeyNotFoundError(key, this.location);
     if (small !== 'large') return { info: small.info, body: once(small.bytes) };
     // Resolved first, so that nothing outside is even opened.
     const path = await this.#insideRoot(root, key);
-    if (!path) throw new ObjectNotFoundError(key, this.location);
+    if (!path) throw new ObjectKeyNotFoundError(key, this.location);
     let handle: FileHandle;
     try {
       // Non-blocking: a named pipe in the object's place opens at once (and is refused below)
       // rather than waiting for a writer forever.
       handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (error) {
-      if (isMissing(error)) throw new ObjectNotFoundError(key, this.location);
+      if (isMissing(error)) throw new ObjectKeyNotFoundError(key, this.location);
       throw error;
     }
     try {
@@ -157,7 +157,7 @@ export class LocalObjectStore implements ObjectStore {
         throw new InvalidKeyError(key, 'it leads outside the store');
       }
       const stats = await handle.stat({ bigint: true });
-      if (!stats.isFile()) throw new ObjectNotFoundError(key, this.location);
+      if (!stats.isFile()) throw new ObjectKeyNotFoundError(key, this.location);
       return {
         info: toInfo(key, stats),
         body: handle.createReadStream({ highWaterMark: 1 << 20, autoClose: true }),
@@ -185,7 +185,7 @@ export class LocalObjectStore implements ObjectStore {
       throw error;
     }
     const info = await this.stat(key);
-    if (!info) throw new ObjectNotFoundError(key, this.location);
+    if (!info) throw new ObjectKeyNotFoundError(key, this.location);
     return info;
   }
 

@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { InvalidKeyError, ObjectNotFoundError, type ObjectStore } from '../../ports/index.ts';
+import { InvalidKeyError, ObjectKeyNotFoundError, type ObjectStore } from '../../ports/index.ts';
 import { LocalObjectStore } from './local-object-store.ts';
 
 const spy = vi.hoisted(() => ({
@@ -123,7 +123,7 @@ describe('keys that name something outside the root', () => {
 
   it('takes %2e%2e and backslashes literally: names inside the root, never decoded into ".."', async () => {
     for (const key of ['%2e%2e/%2e%2e/etc/passwd', '%2E%2E/outside/secret.json', '..\\..\\etc\\passwd']) {
-      await expect(store.get(key)).rejects.toBeInstanceOf(ObjectNotFoundError);
+      await expect(store.get(key)).rejects.toBeInstanceOf(ObjectKeyNotFoundError);
       expect(await store.stat(key)).toBeUndefined();
     }
     // A folder really named %2e%2e is an ordinary folder inside the root.
@@ -197,7 +197,7 @@ describe('files that are not regular files', () => {
     execFileSync('mkfifo', [join(root, 'log_data', 'pipe.json')]);
     expect(await listed('log_data/')).toEqual(['log_data/inside.json']);
     expect(await store.stat('log_data/pipe.json')).toBeUndefined();
-    await expect(store.get('log_data/pipe.json')).rejects.toBeInstanceOf(ObjectNotFoundError);
+    await expect(store.get('log_data/pipe.json')).rejects.toBeInstanceOf(ObjectKeyNotFoundError);
   });
 
   it('a small file that grew after its size was read is streamed whole, not cut at the old size', async () => {

@@ -1,7 +1,7 @@
 import {
+  BucketNotFoundError,
   DownbeatError,
   ObjectStoreAuthError,
-  ObjectStoreNotFoundError,
   ObjectStoreRequestError,
   ObjectStoreUnavailableError,
   ObjectStoreUnreachableError,
@@ -90,7 +90,7 @@ export function s3Failure(
       options,
     );
   if (isNoSuchBucket(e) || (hint.notFound === 'bucket' && isNotFound(e)))
-    return new ObjectStoreNotFoundError(target, options);
+    return new BucketNotFoundError(target, options);
   const network = networkCode(e);
   if (network && status === undefined)
     return new ObjectStoreUnreachableError(target, `${network}${tries}`, options);

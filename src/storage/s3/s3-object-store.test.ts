@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objectStoreContract } from '../../ports/object-store-contract.ts';
 import { loadConfig } from '../../config/index.ts';
 import { Connections, SecretBox } from '../../connections/index.ts';
-import { ConfigError, ObjectStoreNotFoundError } from '../../errors/index.ts';
-import { ObjectNotFoundError } from '../../ports/index.ts';
+import { BucketNotFoundError, ConfigError } from '../../errors/index.ts';
+import { ObjectKeyNotFoundError } from '../../ports/index.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
 
 // An S3-protocol server in this process, on loopback (fauxqs).
@@ -53,8 +53,8 @@ describe('S3ObjectStore', () => {
       },
     ];
     for (const attempt of attempts) {
-      const error = (await attempt().catch((e: unknown) => e)) as ObjectStoreNotFoundError;
-      expect(error).toBeInstanceOf(ObjectStoreNotFoundError);
+      const error = (await attempt().catch((e: unknown) => e)) as BucketNotFoundError;
+      expect(error).toBeInstanceOf(BucketNotFoundError);
       expect(error.code).toBe('object_store_not_found');
       expect(error.bucket).toBe('no-such-bucket');
       expect(error.message).toMatch(
@@ -72,8 +72,8 @@ describe('S3ObjectStore', () => {
     expect(await store.stat('log_data/2018-11-15.json')).toBeUndefined();
     const error = (await store
       .get('log_data/2018-11-15.json')
-      .catch((e: unknown) => e)) as ObjectNotFoundError;
-    expect(error).toBeInstanceOf(ObjectNotFoundError);
+      .catch((e: unknown) => e)) as ObjectKeyNotFoundError;
+    expect(error).toBeInstanceOf(ObjectKeyNotFoundError);
     expect(error.code).toBe('object_not_found');
     expect(error.message).toBe(
       `log_data/2018-11-15.json not found in ${store.location} at ${server.address}`,

@@ -16,7 +16,7 @@ import {
 } from '../../errors/index.ts';
 import {
   assertSafeKey,
-  ObjectNotFoundError,
+  ObjectKeyNotFoundError,
   type ObjectBody,
   type ObjectInfo,
   type ObjectStore,
@@ -52,7 +52,7 @@ export interface S3ObjectStoreOptions {
  *   1 s doubling when throttled). Four attempts ride out a restart or a brief overload, and give up
  *   within seconds, so a task never hangs on a dead endpoint.
  * - It never retries a 4xx: wrong credentials (403), a missing bucket or key (404) or a bad request
- *   fail at once, as an ObjectStoreAuthError, ObjectStoreNotFoundError, ObjectNotFoundError or
+ *   fail at once, as an ObjectStoreAuthError, BucketNotFoundError, ObjectKeyNotFoundError or
  *   ObjectStoreRequestError (see s3Failure).
  * - Longer outages are the task's business: its retries (minutes apart, set per DAG) try again.
  * - A body that breaks while it is read is not retried here (the response had begun): the read
@@ -212,11 +212,11 @@ export class S3ObjectStore implements ObjectStore {
     };
   }
 
-  #notFound(key: string): ObjectNotFoundError {
-    return new ObjectNotFoundError(key, `${this.location} at ${this.#endpoint}`);
+  #notFound(key: string): ObjectKeyNotFoundError {
+    return new ObjectKeyNotFoundError(key, `${this.location} at ${this.#endpoint}`);
   }
 
-  /** Throws ObjectStoreNotFoundError when the bucket itself is missing. */
+  /** Throws BucketNotFoundError when the bucket itself is missing. */
   async #assertBucket(key: string): Promise<void> {
     try {
       await this.#client.send(new HeadBucketCommand({ Bucket: this.#bucket }));

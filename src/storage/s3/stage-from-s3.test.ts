@@ -11,7 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connections } from '../../connections/index.ts';
 import type { TaskContext } from '../../dag/index.ts';
-import { ObjectStoreNotFoundError } from '../../errors/index.ts';
+import { BucketNotFoundError } from '../../errors/index.ts';
 import { testEnvironment, type TestEnvironment } from '../../executor/testing.ts';
 import { stageJson } from '../../operators/index.ts';
 import { TEST_POSTGRES_URL } from '../../store/testing.ts';
@@ -151,8 +151,8 @@ describe.each(kinds)('stageJson from S3 into $name', (kind) => {
 
     const error = (await stage('missing')
       .execute(context(`${LATE_DAY}T10:00:00Z`))
-      .catch((e: unknown) => e)) as ObjectStoreNotFoundError;
-    expect(error).toBeInstanceOf(ObjectStoreNotFoundError);
+      .catch((e: unknown) => e)) as BucketNotFoundError;
+    expect(error).toBeInstanceOf(BucketNotFoundError);
     expect(error.code).toBe('object_store_not_found');
     expect(error.message).toBe(
       `bucket "no-such-bucket" does not exist at ${fauxqs.address} (reading in/log_data/${LATE_DAY}-events.json): ` +
