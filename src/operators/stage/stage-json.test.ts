@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../clock/index.ts';
 import { TaskFailure } from '../../dag/index.ts';
 import { testEnvironment, type TestEnvironment } from '../../executor/testing.ts';
 import type { StageJsonOptions } from './stage-json-options.ts';
@@ -187,6 +188,33 @@ describe('stageJson, catalog objects', () => {
     expect((await stage('songs/').execute(env.context('songs', '2018-11-15T12:00:00Z'))).rowsWritten).toEqual(
       { songs: 0 },
     );
+  });
+
+  it('trusts its last listing for relistAfter on its clock, then lists the catalog again', async () => {
+    const store = await env.connections.objectStore('source');
+    const clock = new FakeClock('2018-11-15T10:00:00Z');
+    const stage = stageJson({
+      source: 'source',
+      table: 'songs',
+      objects: { prefix: 'songs/' },
+      framing: 'json',
+      columns: [{ name: 'song_id', type: 'text', required: true }],
+      relistAfter: '1m',
+      clock,
+    });
+    await store.put('songs/1.json', JSON.stringify({ song_id: 'S1' }));
+    expect((await stage.execute(env.context('songs', '2018-11-15T10:00:00Z'))).rowsWritten).toEqual({
+      songs: 1,
+    });
+    await store.put('songs/2.json', JSON.stringify({ song_id: 'S2' }));
+    clock.advance(59_999);
+    expect((await stage.execute(env.context('songs', '2018-11-15T11:00:00Z'))).rowsWritten).toEqual({
+      songs: 0,
+    });
+    clock.advance(1);
+    expect((await stage.execute(env.context('songs', '2018-11-15T12:00:00Z'))).rowsWritten).toEqual({
+      songs: 1,
+    });
   });
 
   it('lets concurrent runs wait for a staging in progress instead of repeating it', async () => {
