@@ -52,6 +52,25 @@ export default tseslint.config(
     },
   },
   {
+    // The lifecycle rules are pure: they import the authoring API, the errors and each other (DESIGN §3).
+    files: ['src/lifecycle/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // Anything but a sibling file, or the dag/ and errors/ folders' faces.
+              regex: '^(?!\\./[\\w.-]+\\.ts$|\\.\\./(dag|errors)/index\\.ts$)',
+              message: 'lifecycle/ does no I/O: it imports only dag/, errors/ and itself (DESIGN §3).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Operators talk to ports, never to a concrete adapter (DESIGN §3).
     files: ['src/operators/**/*.ts'],
     ignores: ['**/*.test.ts'],

@@ -8,8 +8,10 @@ import { parseArgs } from 'node:util';
 import sparkify from '../pipelines/sparkify/sparkify.dag.ts';
 import { hashPassword } from '../src/server/auth/password.ts';
 import { startWebServer, WEB_DIST } from '../src/server/index.ts';
-import { createRun, createUser, syncDags, type Db, type MetadataDialect } from '../src/store/index.ts';
-import { testDb } from '../src/store/testing.ts';
+import { createRun, syncDags } from '../src/store/runs/index.ts';
+import { createUser } from '../src/store/admin/index.ts';
+import type { Db, MetadataDialect } from '../src/store/db/index.ts';
+import { testDb } from '../src/store/db/testing.ts';
 import { launchChromium } from '../test/ui/browser.ts';
 
 const { values } = parseArgs({

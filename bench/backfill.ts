@@ -9,7 +9,9 @@ import { loadConfig } from '../src/config/index.ts';
 import { Connections } from '../src/connections/index.ts';
 import { Worker } from '../src/executor/index.ts';
 import { Scheduler } from '../src/scheduler/index.ts';
-import { backfillProgress, createBackfill, migrate, openDb, syncDags } from '../src/store/index.ts';
+import { backfillProgress } from '../src/store/read/index.ts';
+import { createBackfill, syncDags } from '../src/store/runs/index.ts';
+import { migrate, openDb } from '../src/store/db/index.ts';
 import hourly, { daily } from '../pipelines/sparkify/sparkify.dag.ts';
 
 const [source, home, start, end, variant = 'hourly'] = process.argv.slice(2);

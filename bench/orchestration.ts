@@ -7,8 +7,9 @@
 import { dag, type Dag, type Operator } from '../src/dag/index.ts';
 import { Worker } from '../src/executor/index.ts';
 import { Scheduler } from '../src/scheduler/index.ts';
-import { createRun, syncDags, type Db, type MetadataDialect } from '../src/store/index.ts';
-import { testDb } from '../src/store/testing.ts';
+import { createRun, syncDags } from '../src/store/runs/index.ts';
+import type { Db, MetadataDialect } from '../src/store/db/index.ts';
+import { testDb } from '../src/store/db/testing.ts';
 
 const noop: Operator = { kind: 'noop', describe: () => ({}), execute: () => Promise.resolve({}) };
 const chain = dag({ id: 'chain', schedule: '@hourly', startDate: '2018-11-01', maxActiveRuns: 1 }, (d) => {

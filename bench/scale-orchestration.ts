@@ -21,19 +21,11 @@ import { Scheduler } from '../src/scheduler/index.ts';
 import { hashPassword } from '../src/server/auth/password.ts';
 import { startWebServer } from '../src/server/index.ts';
 import { prometheusMetrics } from '../src/server/metrics.ts';
-import {
-  claimTasks,
-  createRun,
-  countOldLogLines,
-  createUser,
-  deleteOldLogLines,
-  endTry,
-  syncDags,
-  type Db,
-  type DbValue,
-  type MetadataDialect,
-} from '../src/store/index.ts';
-import { testDb } from '../src/store/testing.ts';
+import { claimTasks, endTry } from '../src/store/queue/index.ts';
+import { createRun, syncDags } from '../src/store/runs/index.ts';
+import { countOldLogLines, createUser, deleteOldLogLines } from '../src/store/admin/index.ts';
+import type { Db, DbValue, MetadataDialect } from '../src/store/db/index.ts';
+import { testDb } from '../src/store/db/testing.ts';
 import { writeChart, type ChartSeries } from './svg-chart.ts';
 
 const { values } = parseArgs({

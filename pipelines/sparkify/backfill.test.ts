@@ -11,14 +11,9 @@ import { Connections } from '../../src/connections/index.ts';
 import { runInProcess, Worker } from '../../src/executor/index.ts';
 import { Scheduler } from '../../src/scheduler/index.ts';
 import { LocalObjectStore } from '../../src/storage/index.ts';
-import {
-  backfillProgress,
-  createBackfill,
-  migrate,
-  openDb,
-  syncDags,
-  type Db,
-} from '../../src/store/index.ts';
+import { backfillProgress } from '../../src/store/read/index.ts';
+import { createBackfill, syncDags } from '../../src/store/runs/index.ts';
+import { migrate, openDb, type Db } from '../../src/store/db/index.ts';
 import { generateSparkifyData } from './generate/index.ts';
 import sparkify from './sparkify.dag.ts';
 import { checksums } from './testing.ts';

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../src/ports/index.ts';
 import { LocalObjectStore, S3ObjectStore } from '../../src/storage/index.ts';
-import { TEST_POSTGRES_URL, testDb, type TestDb } from '../../src/store/testing.ts';
+import { TEST_POSTGRES_URL, testDb, type TestDb } from '../../src/store/db/testing.ts';
 import { openWarehouse } from '../../src/warehouse/index.ts';
 import { generateSparkifyData, type GenerateSummary } from './generate/index.ts';
 import { canonicalDump, dumpDifferences, stopProcess, type CanonicalDump } from './testing.ts';

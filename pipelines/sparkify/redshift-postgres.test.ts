@@ -15,7 +15,7 @@ import { loadConfig } from '../../src/config/index.ts';
 import { Connections } from '../../src/connections/index.ts';
 import { runInProcess, type TaskRunResult } from '../../src/executor/index.ts';
 import { LocalObjectStore } from '../../src/storage/index.ts';
-import { TEST_POSTGRES_URL } from '../../src/store/testing.ts';
+import { TEST_POSTGRES_URL } from '../../src/store/db/testing.ts';
 import { generateSparkifyData } from './generate/index.ts';
 import sparkify from './sparkify.dag.ts';
 import { checksums } from './testing.ts';

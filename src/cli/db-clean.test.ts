@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRun, syncDags, type Db } from '../store/index.ts';
-import { testDb, type TestDb } from '../store/testing.ts';
+import { createRun, syncDags } from '../store/runs/index.ts';
+import type { Db } from '../store/db/index.ts';
+import { testDb, type TestDb } from '../store/db/testing.ts';
 import { runCli } from './testing.ts';
 
 const { default: diamond } = await import('../store/testing-dags/diamond.dag.ts');

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDb, type TestDb } from '../store/testing.ts';
+import { testDb, type TestDb } from '../store/db/testing.ts';
 import { BIN, downbeat as run, until as waitUntil } from './testing.ts';
 
 const SRC = new URL('../', import.meta.url).pathname;

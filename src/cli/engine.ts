@@ -3,7 +3,8 @@ import type { Dag } from '../dag/index.ts';
 import { toError } from '../errors/index.ts';
 import { Worker } from '../executor/index.ts';
 import { Scheduler } from '../scheduler/index.ts';
-import { QueueListener, variableReader } from '../store/index.ts';
+import { QueueListener } from '../store/queue/index.ts';
+import { variableReader } from '../store/admin/index.ts';
 import { UsageError } from './args.ts';
 import type { Runtime } from './runtime.ts';
 

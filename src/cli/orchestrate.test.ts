@@ -151,7 +151,7 @@ describe('orchestrator commands', () => {
       '--downstream',
     ]);
     expect(cleared.stdout).toContain('cleared write, end');
-    const { SqliteDb } = await import('../store/sqlite/sqlite-db.ts');
+    const { SqliteDb } = await import('../store/db/index.ts');
     const db = SqliteDb.open(join(root, 'home', 'metadata.sqlite'));
     try {
       for (let i = 0; i < 300; i += 1) {

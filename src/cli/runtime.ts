@@ -6,7 +6,8 @@ import { loadConfig, type DownbeatConfig } from '../config/index.ts';
 import { Connections, storedConnections } from '../connections/index.ts';
 import type { Dag } from '../dag/index.ts';
 import type { DagFolder } from '../loader/index.ts';
-import { migrate, openDb, syncDags, type Db } from '../store/index.ts';
+import { migrate, openDb, type Db } from '../store/db/index.ts';
+import { syncDags } from '../store/runs/index.ts';
 import { loadDags, type CliIo } from './context.ts';
 
 export interface Runtime {

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_POSTGRES_URL } from '../store/testing.ts';
+import { TEST_POSTGRES_URL } from '../store/db/testing.ts';
 import { BIN, downbeat, until } from './testing.ts';
 
 const SRC = new URL('../', import.meta.url).pathname;

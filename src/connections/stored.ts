@@ -1,5 +1,6 @@
 import type { DownbeatConfig } from '../config/index.ts';
-import { listConnections, type Db } from '../store/index.ts';
+import { listConnections } from '../store/admin/index.ts';
+import type { Db } from '../store/db/index.ts';
 import { SecretBox } from './secret-box.ts';
 
 /** The connections kept in the metadata DB, each decrypted when first used (a wrong key fails only its users). */

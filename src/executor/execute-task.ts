@@ -10,9 +10,6 @@ import { TaskFailure } from '../dag/index.ts';
 import { redact } from '../connections/index.ts';
 import { DownbeatError, errorCode, toError } from '../errors/index.ts';
 
-export type TaskState =
-  'scheduled' | 'queued' | 'running' | 'success' | 'failed' | 'up_for_retry' | 'upstream_failed' | 'skipped';
-
 /** What one try of a task did: stored with the try, printed by `dags test`. */
 export interface TryResult {
   readonly taskId: string;

@@ -1,5 +1,5 @@
 export { executeTask, TaskTimeoutError } from './execute-task.ts';
-export type { ExecuteTaskOptions, TaskState, TryResult } from './execute-task.ts';
+export type { ExecuteTaskOptions, TryResult } from './execute-task.ts';
 export { runInProcess } from './run-in-process.ts';
 export type { RunInProcessOptions, TaskRunResult } from './run-in-process.ts';
 export { Worker } from './worker.ts';

@@ -1,4 +1,5 @@
-import { appendLog, type Db } from '../store/index.ts';
+import { appendLog } from '../store/queue/index.ts';
+import type { Db } from '../store/db/index.ts';
 
 /**
  * A running try's log, written to the metadata DB as it grows (every `everyMs`), so the UI can

@@ -1,11 +1,12 @@
 import type { ConnectionResolver, Dag, RunInfo, VariableReader } from '../dag/index.ts';
+import { afterTry, graphOf, settle, type TaskState } from '../lifecycle/index.ts';
 import { runCallback } from './callbacks.ts';
 import { executeTask, type TryResult } from './execute-task.ts';
 
 /** A task's end in an in-process run: its try, or why it did not run. */
 export type TaskRunResult =
   | (TryResult & { readonly state: 'success' | 'failed' })
-  | { readonly taskId: string; readonly state: 'upstream_failed' };
+  | { readonly taskId: string; readonly state: 'upstream_failed' | 'skipped' };
 
 export interface RunInProcessOptions {
   readonly dag: Dag;
@@ -22,49 +23,43 @@ export interface RunInProcessOptions {
   readonly onLog?: (taskId: string, line: string) => void;
 }
 
+/** `dags test` runs each task once: a failure is final. */
+const NO_RETRIES = { retries: 0, retryDelayMs: 0, retryExponentialBackoff: false, maxRetryDelayMs: 0 };
+
 /**
  * Runs one DAG run inside this process, like `airflow dags test`: every task once (no retries,
- * no delays), each as soon as its upstream tasks succeeded, independent ones at the same time.
- * A task whose upstream failed does not run (upstream_failed). Nothing is recorded but the results.
+ * no delays), each as soon as src/lifecycle/dependencies.ts says it is ready, independent ones at
+ * the same time; what the rules end at once (upstream_failed, skipped) does not run. The same
+ * rules decide a run of the scheduler and workers. Nothing is recorded but the results.
  */
 export async function runInProcess(options: RunInProcessOptions): Promise<TaskRunResult[]> {
   const { dag } = options;
-  const selected = new Set(options.only ?? dag.tasks.keys());
+  const graph = graphOf(dag, options.only);
+  const states = new Map<string, TaskState>([...graph.keys()].map((id) => [id, 'scheduled']));
   const results = new Map<string, TaskRunResult>();
   const limit = options.concurrency ?? 8;
   const running = new Map<string, Promise<void>>();
 
-  const ready = () =>
-    [...selected].filter((id) => {
-      if (results.has(id) || running.has(id)) return false;
-      const upstream = [...(dag.tasks.get(id)?.upstream ?? [])].filter((u) => selected.has(u));
-      return upstream.every((u) => results.get(u)?.state === 'success');
-    });
-  const blocked = (id: string) =>
-    [...(dag.tasks.get(id)?.upstream ?? [])].some(
-      (u) => selected.has(u) && ['failed', 'upstream_failed'].includes(results.get(u)?.state ?? ''),
-    );
-
   const finish = (result: TaskRunResult) => {
+    states.set(result.taskId, result.state);
     results.set(result.taskId, result);
     options.onTaskEnd?.(result);
   };
+  /** Decides every waiting task from the states so far: ready ones are queued, the rest end here. */
+  const decide = () => {
+    const { ready, upstreamFailed, skipped } = settle(graph, states);
+    for (const taskId of upstreamFailed) finish({ taskId, state: 'upstream_failed' });
+    for (const taskId of skipped) finish({ taskId, state: 'skipped' });
+    for (const taskId of ready) states.set(taskId, 'queued');
+  };
 
+  decide();
   for (;;) {
-    // Propagate failures: a task below a failed one will not run.
-    let propagated = true;
-    while (propagated) {
-      propagated = false;
-      for (const id of selected) {
-        if (!results.has(id) && !running.has(id) && blocked(id)) {
-          finish({ taskId: id, state: 'upstream_failed' });
-          propagated = true;
-        }
-      }
-    }
-    for (const id of ready().slice(0, Math.max(0, limit - running.size))) {
+    const queued = [...states].filter(([, state]) => state === 'queued').map(([id]) => id);
+    for (const id of queued.slice(0, Math.max(0, limit - running.size))) {
       const task = dag.tasks.get(id);
       if (!task) continue;
+      states.set(id, 'running');
       const done = executeTask({
         run: options.run,
         task,
@@ -73,10 +68,13 @@ export async function runInProcess(options: RunInProcessOptions): Promise<TaskRu
         variables: options.variables ?? { get: () => Promise.resolve(undefined) },
         onLog: (line) => options.onLog?.(id, line),
       }).then(async (result) => {
-        const event = { ...options.run, taskId: id, tryNumber: 1, state: result.state, error: result.error };
+        const verdict = afterTry(result.state, NO_RETRIES, 0, Date.now());
+        const state: 'success' | 'failed' = verdict.state === 'success' ? 'success' : 'failed';
+        const event = { ...options.run, taskId: id, tryNumber: 1, state, error: result.error };
         await runCallback(task, event, (line) => options.onLog?.(id, line));
         running.delete(id);
-        finish(result);
+        finish({ ...result, state });
+        decide();
       });
       running.set(id, done);
     }

@@ -3,16 +3,9 @@ import type { ConnectionResolver, Dag, RunInfo, Task, TaskEvent, VariableReader 
 import { sendAlert } from './alerts.ts';
 import { runCallback } from './callbacks.ts';
 import { systemClock, type Clock } from '../clock/index.ts';
-import {
-  beat,
-  claimTasks,
-  endTry,
-  forget,
-  heartbeat,
-  type ClaimedTask,
-  type Db,
-  type TryEndResult,
-} from '../store/index.ts';
+import { beat, forget } from '../store/admin/index.ts';
+import { claimTasks, endTry, heartbeat, type ClaimedTask, type TryEndResult } from '../store/queue/index.ts';
+import type { Db } from '../store/db/index.ts';
 import { LiveLog } from './live-log.ts';
 import { executeTask } from './execute-task.ts';
 

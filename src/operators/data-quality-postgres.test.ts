@@ -2,7 +2,7 @@
 // fallback must run in a transaction of its own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnvironment, type TestEnvironment } from '../executor/testing.ts';
-import { TEST_POSTGRES_URL } from '../store/testing.ts';
+import { TEST_POSTGRES_URL } from '../store/db/testing.ts';
 import { PostgresWarehouse } from '../warehouse/index.ts';
 import { dataQuality } from './data-quality.ts';
 

@@ -4,16 +4,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../clock/index.ts';
 import { dag, TaskFailure, type Operator } from '../dag/index.ts';
 import { Worker } from '../executor/index.ts';
-import {
-  createRun,
-  setVariable,
-  startQueuedRuns,
-  syncDags,
-  variableReader,
-  type Db,
-} from '../store/index.ts';
-import { testDb, type TestDb } from '../store/testing.ts';
-import { dueIntervals } from './create-due-runs.ts';
+import { createRun, startQueuedRuns, syncDags } from '../store/runs/index.ts';
+import { setVariable, variableReader } from '../store/admin/index.ts';
+import type { Db } from '../store/db/index.ts';
+import { testDb, type TestDb } from '../store/db/testing.ts';
+import { dueIntervals } from '../lifecycle/index.ts';
 import { Scheduler } from './scheduler.ts';
 
 const HOUR = 3_600_000;

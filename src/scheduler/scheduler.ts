@@ -1,15 +1,10 @@
 import { hostname } from 'node:os';
 import type { Dag } from '../dag/index.ts';
 import { systemClock, type Clock } from '../clock/index.ts';
-import {
-  beat,
-  deleteOldLogLines,
-  finishBackfills,
-  forget,
-  requeueZombies,
-  startQueuedRuns,
-  type Db,
-} from '../store/index.ts';
+import { beat, deleteOldLogLines, forget } from '../store/admin/index.ts';
+import { finishBackfills, startQueuedRuns } from '../store/runs/index.ts';
+import { requeueZombies } from '../store/queue/index.ts';
+import type { Db } from '../store/db/index.ts';
 import { createDueRuns } from './create-due-runs.ts';
 
 export interface SchedulerOptions {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
-import { alive } from '../store/index.ts';
+import { alive } from '../store/admin/index.ts';
 import type { Health } from './api/types.ts';
 import { authentication, sessionRoutes } from './auth/auth.ts';
 import type { AppEnv, ServerContext } from './context.ts';

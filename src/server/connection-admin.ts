@@ -1,6 +1,7 @@
 import type { DownbeatConfig } from '../config/index.ts';
 import { maskUri, SecretBox } from '../connections/index.ts';
-import { deleteConnection, listConnections, putConnection, type Db } from '../store/index.ts';
+import { deleteConnection, listConnections, putConnection } from '../store/admin/index.ts';
+import type { Db } from '../store/db/index.ts';
 import type { Connection } from './api/types.ts';
 import type { ConnectionAdmin } from './context.ts';
 

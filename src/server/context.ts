@@ -1,5 +1,5 @@
 import type { Dag } from '../dag/index.ts';
-import type { Db } from '../store/index.ts';
+import type { Db } from '../store/db/index.ts';
 import type { Connection } from './api/types.ts';
 
 /** Stored connections as the API manages them; URIs shown only masked. */

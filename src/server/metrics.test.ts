@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../clock/index.ts';
-import { createRun, syncDags, type Db } from '../store/index.ts';
-import { testDb, type TestDb } from '../store/testing.ts';
+import { createRun, syncDags } from '../store/runs/index.ts';
+import type { Db } from '../store/db/index.ts';
+import { testDb, type TestDb } from '../store/db/testing.ts';
 import { HistoryMetrics, prometheusMetrics, type HistoryTotals } from './metrics.ts';
 
 const { default: diamond } = await import('../store/testing-dags/diamond.dag.ts');

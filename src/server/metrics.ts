@@ -4,7 +4,7 @@ import {
   runsByState,
   taskInstancesByState,
   tryDurations,
-} from '../store/index.ts';
+} from '../store/read/index.ts';
 import type { ServerContext } from './context.ts';
 
 type Counts = Awaited<ReturnType<typeof runsByState>>;

@@ -1,4 +1,5 @@
-import type { BackfillRow, RunRow, TaskInstanceRow, TryRow } from '../store/index.ts';
+import type { BackfillRow, TaskInstanceRow, TryRow } from '../store/read/index.ts';
+import type { RunRow } from '../store/runs/index.ts';
 import type * as Api from './api/types.ts';
 
 /** Rows of the metadata DB as the API shows them: ISO dates, booleans, seconds. */
@@ -32,7 +33,7 @@ export function presentTaskInstance(run: RunRow, ti: TaskInstanceRow, operator: 
     dag_id: run.dag_id,
     dag_run_id: run.run_id,
     task_id: ti.task_id,
-    state: ti.state as Api.TaskState,
+    state: ti.state,
     try_number: Number(ti.try_number),
     max_tries: Number(ti.retries) + 1,
     operator,

@@ -1,23 +1,19 @@
 import { execFile } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PostgresDb } from './postgres/postgres-db.ts';
-import { SqliteDb } from './sqlite/sqlite-db.ts';
-import { testDb, type TestDb } from './testing.ts';
+import { PostgresDb, SqliteDb } from './db/index.ts';
+import { testDb, type TestDb } from './db/testing.ts';
+import { backfillProgress } from './read/index.ts';
 import {
-  backfillProgress,
   cancelBackfill,
   createBackfill,
   planBackfill,
-  claimTasks,
   createRun,
-  endTry,
   getDagRow,
-  migrate,
-  requeueZombies,
   startQueuedRuns,
   syncDags,
-  type Db,
-} from './index.ts';
+} from './runs/index.ts';
+import { claimTasks, endTry, requeueZombies } from './queue/index.ts';
+import { migrate, type Db } from './db/index.ts';
 
 const { default: diamond } = await import('./testing-dags/diamond.dag.ts');
 const HOUR = 3_600_000;
@@ -32,7 +28,7 @@ function otherConnection(t: TestDb): Db {
 /** Runs `body` (with `db` open on the test DB) in a child process; resolves to what it prints as JSON. */
 function inChildProcess(t: TestDb, body: string): Promise<unknown> {
   const script = `
-    const { openDb } = await import('./src/store/index.ts');
+    const { openDb } = await import('./src/store/db/index.ts');
     const { loadDagFolder } = await import('./src/loader/index.ts');
     const db = openDb(${JSON.stringify(t.url)}, '.');
     const result = await (async () => { ${body} })();
@@ -115,7 +111,7 @@ describe.each(['sqlite', 'postgres'] as const)('metadata store on %s', (dialect)
     const create = inChildProcess.bind(
       null,
       t,
-      `const { createRun } = await import('./src/store/index.ts');
+      `const { createRun } = await import('./src/store/runs/index.ts');
       const folder = await loadDagFolder(${JSON.stringify(new URL('./testing-dags/', import.meta.url).pathname)});
       const diamond = folder.dags.get('diamond');
       return (await createRun(db, diamond, diamond.runFor(new Date(${T0}), 'scheduled'), ${NOW})) ?? null;`,
@@ -209,7 +205,7 @@ describe.each(['sqlite', 'postgres'] as const)('metadata store on %s', (dialect)
     const claim = (worker: string) =>
       inChildProcess(
         t,
-        `const { claimTasks } = await import('./src/store/index.ts');
+        `const { claimTasks } = await import('./src/store/queue/index.ts');
         const ids = [];
         for (let i = 0; i < 3; i += 1) ids.push(...(await claimTasks(db, '${worker}', 1, ${NOW})).map((c) => c.tiId));
         return ids;`,

@@ -21,7 +21,7 @@ import {
 } from '../../pipelines/sparkify/testing.ts';
 import type { Warehouse } from '../../src/ports/index.ts';
 import { LocalObjectStore } from '../../src/storage/index.ts';
-import { startOwnCluster, type OwnCluster } from '../../src/store/postgres/own-cluster.ts';
+import { startOwnCluster, type OwnCluster } from '../../src/store/db/own-cluster.ts';
 import { openWarehouse } from '../../src/warehouse/index.ts';
 
 const DAYS = 30;

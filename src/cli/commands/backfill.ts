@@ -1,12 +1,7 @@
-import {
-  alive,
-  backfillProgress,
-  cancelBackfill,
-  createBackfill,
-  planBackfill,
-  type BackfillProgress,
-  type Reprocess,
-} from '../../store/index.ts';
+import { alive } from '../../store/admin/index.ts';
+import { backfillProgress, type BackfillProgress } from '../../store/read/index.ts';
+import { cancelBackfill, createBackfill, planBackfill } from '../../store/runs/index.ts';
+import type { Reprocess } from '../../lifecycle/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { findDag, print, type CliIo } from '../context.ts';
 import { startEngine } from '../engine.ts';

@@ -1,13 +1,7 @@
 import { loadConfig } from '../../config/index.ts';
 import { envName, maskUri, SecretBox } from '../../connections/index.ts';
-import {
-  deleteConnection,
-  listConnections,
-  migrate,
-  openDb,
-  putConnection,
-  type Db,
-} from '../../store/index.ts';
+import { deleteConnection, listConnections, putConnection } from '../../store/admin/index.ts';
+import { migrate, openDb, type Db } from '../../store/db/index.ts';
 import { parse, UsageError } from '../args.ts';
 import { print, type CliIo } from '../context.ts';
 

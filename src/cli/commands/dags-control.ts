@@ -1,4 +1,4 @@
-import { createRun, getRun, setPaused } from '../../store/index.ts';
+import { createRun, getRun, setPaused } from '../../store/runs/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { findDag, print, type CliIo } from '../context.ts';
 import { openRuntime } from '../runtime.ts';

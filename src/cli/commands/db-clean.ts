@@ -1,13 +1,7 @@
 import { loadConfig } from '../../config/index.ts';
 import { durationMs } from '../../dag/index.ts';
-import {
-  countOldLogLines,
-  countOldRuns,
-  deleteOldLogLines,
-  deleteOldRuns,
-  migrate,
-  openDb,
-} from '../../store/index.ts';
+import { countOldLogLines, countOldRuns, deleteOldLogLines, deleteOldRuns } from '../../store/admin/index.ts';
+import { migrate, openDb } from '../../store/db/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { print, type CliIo } from '../context.ts';
 

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../config/index.ts';
-import { migrate, openDb } from '../../store/index.ts';
+import { migrate, openDb } from '../../store/db/index.ts';
 import { print, type CliIo } from '../context.ts';
 import { parse } from '../args.ts';
 

@@ -1,6 +1,7 @@
 import { envName } from '../../connections/index.ts';
 import { loadPipelineCommands } from '../../loader/index.ts';
-import { backfillProgress, createBackfill } from '../../store/index.ts';
+import { backfillProgress } from '../../store/read/index.ts';
+import { createBackfill } from '../../store/runs/index.ts';
 import { parse, UsageError } from '../args.ts';
 import { print, type CliIo } from '../context.ts';
 import { LOG_RETENTION_HELP, logRetentionOption, startEngine } from '../engine.ts';

@@ -1,4 +1,4 @@
-import { clearTasks } from '../../store/index.ts';
+import { clearTasks } from '../../store/runs/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { findDag, print, type CliIo } from '../context.ts';
 import { openRuntime } from '../runtime.ts';

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../config/index.ts';
 import { Connections, storedConnections } from '../../connections/index.ts';
-import { migrate, openDb, variableReader } from '../../store/index.ts';
+import { migrate, openDb } from '../../store/db/index.ts';
+import { variableReader } from '../../store/admin/index.ts';
 import { runInProcess, type TaskRunResult } from '../../executor/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { findDag, loadDags, print, type CliIo } from '../context.ts';
@@ -121,7 +122,7 @@ export function parseConf(text: string | undefined): Record<string, unknown> {
 
 function formatResult(result: TaskRunResult): string {
   const name = result.taskId.padEnd(28);
-  if (result.state === 'upstream_failed') return `${name}  upstream_failed`;
+  if (!('outcome' in result)) return `${name}  ${result.state}`;
   const ms = `${result.endedAt.getTime() - result.startedAt.getTime()} ms`.padStart(9);
   const rows = Object.entries(result.outcome.rowsWritten ?? {}).map(([table, n]) => `${table} +${n}`);
   const checks = result.outcome.checks ?? [];

@@ -1,12 +1,5 @@
-import {
-  deleteVariable,
-  getVariable,
-  listVariables,
-  migrate,
-  openDb,
-  setVariable,
-  type Db,
-} from '../../store/index.ts';
+import { deleteVariable, getVariable, listVariables, setVariable } from '../../store/admin/index.ts';
+import { migrate, openDb, type Db } from '../../store/db/index.ts';
 import { loadConfig } from '../../config/index.ts';
 import { parse, UsageError } from '../args.ts';
 import { print, type CliIo } from '../context.ts';

@@ -10,8 +10,8 @@ import {
   deleteToken,
   findToken,
   passwordHashOf,
-  type Db,
-} from '../../store/index.ts';
+} from '../../store/admin/index.ts';
+import type { Db } from '../../store/db/index.ts';
 import type { Session } from '../api/types.ts';
 import type { AppEnv, AuthUser, ServerContext } from '../context.ts';
 import { ApiError } from '../errors.ts';

@@ -1,14 +1,11 @@
 import { Hono } from 'hono';
+import { backfillProgress, findBackfill, listBackfills, type BackfillRow } from '../../store/read/index.ts';
 import {
-  backfillProgress,
   cancelBackfill,
   createBackfill,
-  findBackfill,
-  listBackfills,
   planBackfill,
   type BackfillRequest,
-  type BackfillRow,
-} from '../../store/index.ts';
+} from '../../store/runs/index.ts';
 import type * as Api from '../api/types.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';

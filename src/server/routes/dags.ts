@@ -1,15 +1,13 @@
 import { Hono } from 'hono';
 import type { Dag, DagSpec } from '../../dag/index.ts';
+import { getDagRow, setPaused, type DagRow } from '../../store/runs/index.ts';
 import {
-  getDagRow,
   importErrors,
   latestScheduledRun,
   listDagRows,
   listRuns,
   recentRunStates,
-  setPaused,
-  type DagRow,
-} from '../../store/index.ts';
+} from '../../store/read/index.ts';
 import type * as Api from '../api/types.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';

@@ -6,7 +6,7 @@ import {
   outcomesOf,
   runWindow,
   taskInstancesOf,
-} from '../../store/index.ts';
+} from '../../store/read/index.ts';
 import type * as Api from '../api/types.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
 import { iso } from '../present.ts';
@@ -39,7 +39,7 @@ export function gridRoutes(ctx: ServerContext): Hono<AppEnv> {
     )) {
       const i = column.get(ti.task_id);
       const row = states.get(Number(ti.run_pk));
-      if (i !== undefined && row) row[i] = ti.state as Api.TaskState;
+      if (i !== undefined && row) row[i] = ti.state;
     }
     const grid: Api.Grid = {
       task_ids: taskIds,

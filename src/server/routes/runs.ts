@@ -1,14 +1,7 @@
 import { Hono } from 'hono';
 import type { DagSpec } from '../../dag/index.ts';
-import {
-  clearInTransaction,
-  clearTasks,
-  createRun,
-  findRun,
-  getRun,
-  listRuns,
-  type RunRow,
-} from '../../store/index.ts';
+import { clearInTransaction, clearTasks, createRun, getRun, type RunRow } from '../../store/runs/index.ts';
+import { findRun, listRuns } from '../../store/read/index.ts';
 import type * as Api from '../api/types.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';

@@ -3,13 +3,12 @@ import { streamSSE } from 'hono/streaming';
 import type { DagSpec } from '../../dag/index.ts';
 import {
   findTaskInstance,
-  getDagRow,
   logLines,
   taskInstancesOf,
   triesOf,
-  type RunRow,
   type TaskInstanceRow,
-} from '../../store/index.ts';
+} from '../../store/read/index.ts';
+import { getDagRow, type RunRow } from '../../store/runs/index.ts';
 import type * as Api from '../api/types.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
 import { notFound } from '../errors.ts';

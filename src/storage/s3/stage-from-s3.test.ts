@@ -14,7 +14,7 @@ import type { TaskContext } from '../../dag/index.ts';
 import { BucketNotFoundError } from '../../errors/index.ts';
 import { testEnvironment, type TestEnvironment } from '../../executor/testing.ts';
 import { stageJson } from '../../operators/index.ts';
-import { TEST_POSTGRES_URL } from '../../store/testing.ts';
+import { TEST_POSTGRES_URL } from '../../store/db/testing.ts';
 
 const SECRET = 'Stage-Secret-Access-Key';
 const DAY = '2018-11-15';

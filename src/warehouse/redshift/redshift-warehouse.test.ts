@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { warehouseContract } from '../../ports/warehouse-contract.ts';
-import { TEST_POSTGRES_URL } from '../../store/testing.ts';
+import { TEST_POSTGRES_URL } from '../../store/db/testing.ts';
 import { parseRedshiftUri } from './redshift-uri.ts';
 import { RedshiftWarehouse } from './redshift-warehouse.ts';
 

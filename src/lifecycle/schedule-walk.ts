@@ -1,0 +1,87 @@
+/**
+ * Walking a DAG's schedule: which intervals are due for scheduled runs (with or without catchup),
+ * and which runs a backfill over a range makes. One walker for both, over the DAG's fire times.
+ */
+import type { CronSchedule, Dag } from '../dag/index.ts';
+import type { RunState } from './states.ts';
+
+/** Scheduled runs created per DAG per scheduler loop at most, so a long catchup never stalls it. */
+export const MAX_DUE_PER_LOOP = 100;
+
+/** The fire times in [from, until), in order: the logical dates of the intervals that start there. */
+export function* fireTimes(schedule: CronSchedule, from: Date, until: Date): Generator<Date> {
+  let start = schedule.isFireTime(from) ? from : schedule.next(from);
+  while (start < until) {
+    yield start;
+    start = schedule.next(start);
+  }
+}
+
+/** The logical date of the DAG's first interval: its start date, or the first fire time after it. */
+function firstStart(schedule: CronSchedule, dag: Dag): number {
+  return (schedule.isFireTime(dag.startDate) ? dag.startDate : schedule.next(dag.startDate)).getTime();
+}
+
+/**
+ * Logical dates of the due intervals not yet run: a run for [t, next(t)) is due once next(t) has
+ * passed. After the DAG's latest scheduled run (`latest`), every missed interval when catchup is on
+ * (oldest first, at most MAX_DUE_PER_LOOP), only the latest one when it is off; from the start date
+ * on the first time (catchup), or just the latest complete interval (no catchup).
+ */
+export function dueIntervals(dag: Dag, latest: number | undefined, now: number): number[] {
+  const schedule = dag.schedule;
+  if (!schedule) return [];
+  const isDue = (start: number) => schedule.next(new Date(start)).getTime() <= now;
+  const first = firstStart(schedule, dag);
+  if (latest === undefined && !dag.catchup) {
+    // The latest complete interval: the fire time two before now's next.
+    const current = schedule.atOrBefore(new Date(now)).getTime();
+    const previous = schedule.atOrBefore(new Date(current - 1)).getTime();
+    const start = isDue(current) ? current : previous;
+    return start >= first && isDue(start) ? [start] : [];
+  }
+  const due: number[] = [];
+  const from = new Date(latest === undefined ? first : schedule.next(new Date(latest)).getTime());
+  for (const start of fireTimes(schedule, from, new Date(8.64e15))) {
+    if (!isDue(start.getTime())) break;
+    due.push(start.getTime());
+    if (!dag.catchup && due.length > 1) due.shift();
+    if (dag.catchup && due.length >= MAX_DUE_PER_LOOP) break;
+  }
+  return due;
+}
+
+/** Which ended runs a backfill runs again: none, the failed ones, or every one. */
+export const REPROCESS = ['none', 'failed', 'completed'] as const;
+export type Reprocess = (typeof REPROCESS)[number];
+
+export interface PlannedRun {
+  readonly logicalDate: Date;
+  /** create: no run yet; rerun: an existing run is cleared; adopt: an unfinished run joins; skip. */
+  readonly action: 'create' | 'rerun' | 'adopt' | 'skip';
+  readonly existing: RunState | null;
+}
+
+/**
+ * The runs a backfill of [start, end) makes: one per interval that starts in the range, by what
+ * the interval's existing run (if any) is in `existing` (logical date in ms → state).
+ */
+export function planBackfill(
+  dag: Dag,
+  range: { readonly start: Date; readonly end: Date; readonly reprocess: Reprocess },
+  existing: ReadonlyMap<number, RunState>,
+): PlannedRun[] {
+  const schedule = dag.schedule;
+  if (!schedule) throw new Error(`DAG "${dag.id}" has no schedule: a backfill needs intervals`);
+  return [...fireTimes(schedule, range.start, range.end)].map((logicalDate) => {
+    const state = existing.get(logicalDate.getTime()) ?? null;
+    return { logicalDate, action: backfillAction(state, range.reprocess), existing: state };
+  });
+}
+
+function backfillAction(state: RunState | null, reprocess: Reprocess): PlannedRun['action'] {
+  if (state === null) return 'create';
+  if (state === 'queued' || state === 'running') return 'adopt';
+  if (reprocess === 'completed' || (reprocess === 'failed' && state === 'failed')) return 'rerun';
+  return 'skip';
+}

@@ -1,0 +1,208 @@
+/**
+ * One table of lifecycle cases — DAG shapes and what each task's work does — with the states every
+ * engine must end in: src/lifecycle/ alone (`simulateRun` below), the in-process runner of `dags
+ * test`, and the SQLite and PostgreSQL queues each run the table and compare.
+ */
+import { dag, type Dag, type Operator } from '../dag/index.ts';
+import { afterTry } from './retry-policy.ts';
+import { runOutcome } from './run-outcome.ts';
+import { settle } from './dependencies.ts';
+import type { TaskState } from './states.ts';
+import { graphOf } from './task-graph.ts';
+
+/** What a task's work does at each try: succeeds, fails, or fails once and then succeeds. */
+export type Work = 'success' | 'failed' | 'flaky';
+
+export interface LifecycleCase {
+  readonly name: string;
+  /** The case's DAG, every task running the operator `operatorFor` gives it. */
+  readonly build: (operatorFor: (taskId: string) => Operator) => Dag;
+  /** The DAG with no-op operators. */
+  readonly dag: Dag;
+  /** Every task's work; a task not named succeeds. */
+  readonly work: Readonly<Record<string, Work>>;
+  /** Each task's final state, and the run's, with the DAG's retries. */
+  readonly expected: {
+    readonly tasks: Readonly<Record<string, TaskState>>;
+    readonly run: 'success' | 'failed';
+  };
+  /** Where `dags test` (no retries) ends otherwise. @default expected */
+  readonly withoutRetries?: LifecycleCase['expected'];
+}
+
+/** The outcome of try `tryNumber` (1 for the first) of work `work`. */
+export function tryOutcome(work: Work | undefined, tryNumber: number): 'success' | 'failed' {
+  if (work === 'failed') return 'failed';
+  if (work === 'flaky') return tryNumber === 1 ? 'failed' : 'success';
+  return 'success';
+}
+
+/** An operator that does nothing; the engines under test are told each try's outcome apart. */
+export const NOOP: Operator = { kind: 'noop', describe: () => ({}), execute: () => Promise.resolve({}) };
+
+const START = '2018-11-01T00:00:00Z';
+type Op = (taskId: string) => Operator;
+const chain = (op: Op) =>
+  dag({ id: 'chain', schedule: '@hourly', startDate: START }, (d) =>
+    d.chain(...['a', 'b', 'c', 'd'].map((id) => d.task(id, op(id)))),
+  );
+const diamond = (op: Op) =>
+  dag({ id: 'diamond', schedule: '@hourly', startDate: START }, (d) =>
+    d.chain(
+      d.task('top', op('top')),
+      [d.task('left', op('left')), d.task('right', op('right'))],
+      d.task('bottom', op('bottom')),
+    ),
+  );
+/** Two roots joining, with a tail below the join and a side branch off one root. */
+const fanIn = (op: Op) =>
+  dag({ id: 'fan_in', schedule: '@hourly', startDate: START }, (d) => {
+    d.chain(
+      [d.task('x', op('x')), d.task('y', op('y'))],
+      d.task('join', op('join')),
+      d.task('tail', op('tail')),
+    );
+    d.task('side', op('side'), { upstream: ['x'] });
+  });
+const retrying = (op: Op) =>
+  dag(
+    { id: 'retrying', schedule: '@hourly', startDate: START, defaultArgs: { retries: 1, retryDelay: '1m' } },
+    (d) => d.chain(...['first', 'second', 'third'].map((id) => d.task(id, op(id)))),
+  );
+
+const ok = (ids: readonly string[]) => Object.fromEntries(ids.map((id) => [id, 'success' as const]));
+
+export const LIFECYCLE_CASES: readonly LifecycleCase[] = [
+  {
+    name: 'a chain that succeeds',
+    build: chain,
+    dag: chain(() => NOOP),
+    work: {},
+    expected: { tasks: ok(['a', 'b', 'c', 'd']), run: 'success' },
+  },
+  {
+    name: 'a chain failing in its middle: everything below is upstream_failed',
+    build: chain,
+    dag: chain(() => NOOP),
+    work: { b: 'failed' },
+    expected: {
+      tasks: { a: 'success', b: 'failed', c: 'upstream_failed', d: 'upstream_failed' },
+      run: 'failed',
+    },
+  },
+  {
+    name: 'a diamond that succeeds',
+    build: diamond,
+    dag: diamond(() => NOOP),
+    work: {},
+    expected: { tasks: ok(['top', 'left', 'right', 'bottom']), run: 'success' },
+  },
+  {
+    name: 'a diamond failing on one side: the other side runs, the bottom does not',
+    build: diamond,
+    dag: diamond(() => NOOP),
+    work: { left: 'failed' },
+    expected: {
+      tasks: { top: 'success', left: 'failed', right: 'success', bottom: 'upstream_failed' },
+      run: 'failed',
+    },
+  },
+  {
+    name: 'a diamond failing at its top',
+    build: diamond,
+    dag: diamond(() => NOOP),
+    work: { top: 'failed' },
+    expected: {
+      tasks: { top: 'failed', left: 'upstream_failed', right: 'upstream_failed', bottom: 'upstream_failed' },
+      run: 'failed',
+    },
+  },
+  {
+    name: 'a diamond failing on both sides',
+    build: diamond,
+    dag: diamond(() => NOOP),
+    work: { left: 'failed', right: 'failed' },
+    expected: {
+      tasks: { top: 'success', left: 'failed', right: 'failed', bottom: 'upstream_failed' },
+      run: 'failed',
+    },
+  },
+  {
+    name: 'a fan-in with one root failing: the other root and its side branch run',
+    build: fanIn,
+    dag: fanIn(() => NOOP),
+    work: { y: 'failed' },
+    expected: {
+      tasks: { x: 'success', y: 'failed', side: 'success', join: 'upstream_failed', tail: 'upstream_failed' },
+      run: 'failed',
+    },
+  },
+  {
+    name: 'a leaf failing alone',
+    build: fanIn,
+    dag: fanIn(() => NOOP),
+    work: { side: 'failed' },
+    expected: {
+      tasks: { x: 'success', y: 'success', side: 'failed', join: 'success', tail: 'success' },
+      run: 'failed',
+    },
+  },
+  {
+    name: 'a flaky task retried: the run succeeds (dags test does not retry)',
+    build: retrying,
+    dag: retrying(() => NOOP),
+    work: { second: 'flaky' },
+    expected: { tasks: ok(['first', 'second', 'third']), run: 'success' },
+    withoutRetries: {
+      tasks: { first: 'success', second: 'failed', third: 'upstream_failed' },
+      run: 'failed',
+    },
+  },
+  {
+    name: 'a task failing through its retries',
+    build: retrying,
+    dag: retrying(() => NOOP),
+    work: { first: 'failed' },
+    expected: {
+      tasks: { first: 'failed', second: 'upstream_failed', third: 'upstream_failed' },
+      run: 'failed',
+    },
+  },
+];
+
+/**
+ * Runs a case with src/lifecycle/ alone, one task at a time, retries taken at once: the states
+ * each engine must reach too.
+ */
+export function simulateRun(
+  c: LifecycleCase,
+  options: { retries: boolean } = { retries: true },
+): LifecycleCase['expected'] {
+  const graph = graphOf(c.dag);
+  const states = new Map<string, TaskState>([...graph.keys()].map((id) => [id, 'scheduled']));
+  const failures = new Map<string, number>();
+  for (;;) {
+    const { ready, upstreamFailed, skipped } = settle(graph, states);
+    for (const id of upstreamFailed) states.set(id, 'upstream_failed');
+    for (const id of skipped) states.set(id, 'skipped');
+    const next = ready[0];
+    if (next === undefined) break;
+    const task = c.dag.tasks.get(next);
+    if (!task) throw new Error(`no task ${next}`);
+    const settings = options.retries ? task.settings : { ...task.settings, retries: 0 };
+    for (let tryNumber = 1; ; tryNumber += 1) {
+      const verdict = afterTry(tryOutcome(c.work[next], tryNumber), settings, failures.get(next) ?? 0, 0);
+      if (verdict.state === 'up_for_retry') {
+        failures.set(next, verdict.failures);
+        continue;
+      }
+      states.set(next, verdict.state);
+      break;
+    }
+  }
+  const counts = new Map<TaskState, number>();
+  for (const state of states.values()) counts.set(state, (counts.get(state) ?? 0) + 1);
+  const run = runOutcome([...counts].map(([state, count]) => ({ state, count })));
+  if (run === undefined) throw new Error(`case "${c.name}" did not end: ${JSON.stringify([...states])}`);
+  return { tasks: Object.fromEntries(states), run };
+}

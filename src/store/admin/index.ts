@@ -1,0 +1,20 @@
+/**
+ * Administration of the metadata DB: users and API tokens, stored connections, variables, the
+ * processes alive (heartbeats), and retention (old logs and runs deleted).
+ */
+export {
+  countUsers,
+  createToken,
+  createUser,
+  deleteExpiredTokens,
+  deleteToken,
+  findToken,
+  passwordHashOf,
+} from './users.ts';
+export type { TokenRow } from './users.ts';
+export { deleteConnection, listConnections, putConnection } from './connections.ts';
+export { deleteVariable, getVariable, listVariables, setVariable, variableReader } from './variables.ts';
+export { alive, beat, forget } from './processes.ts';
+export type { ProcessKind } from './processes.ts';
+export { countOldLogLines, countOldRuns, deleteOldLogLines, deleteOldRuns } from './retention.ts';
+export type { LogCleaning } from './retention.ts';

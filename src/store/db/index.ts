@@ -1,0 +1,11 @@
+/**
+ * The metadata DB itself: connections in two dialects (SQLite embedded, PostgreSQL distributed),
+ * the versioned migrations that run at start, and the few SQL helpers every query module shares.
+ */
+export type { Db, DbRow, DbSession, DbValue, MetadataDialect } from './db.ts';
+export { openDb } from './open-db.ts';
+export { migrate, migrations } from './migrate.ts';
+export type { Migration } from './migrate.ts';
+export { PostgresDb } from './postgres-db.ts';
+export { SqliteDb } from './sqlite-db.ts';
+export { notifyQueue, placeholders, QUEUE_CHANNEL, sqlList } from './sql.ts';

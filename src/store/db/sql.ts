@@ -1,0 +1,19 @@
+import type { DbSession } from './db.ts';
+
+/** The channel every change that makes work ready notifies (inside its transaction: sent on commit). */
+export const QUEUE_CHANNEL = 'downbeat_queue';
+
+/** Wakes listening workers when the transaction commits (PostgreSQL); SQLite workers are in process. */
+export async function notifyQueue(tx: DbSession): Promise<void> {
+  if (tx.dialect === 'postgres') await tx.execute(`SELECT pg_notify('${QUEUE_CHANNEL}', '')`);
+}
+
+/** A list of fixed names (states) as SQL literals, for `IN (…)`: never a value from a user. */
+export function sqlList(names: readonly string[]): string {
+  return names.map((n) => `'${n.replace(/'/g, "''")}'`).join(', ');
+}
+
+/** `$from, $from+1, …` for `count` parameters. */
+export function placeholders(count: number, from = 1): string {
+  return Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
+}

@@ -1,0 +1,106 @@
+/**
+ * The work queue is the task-instance table itself. Workers claim ready task instances (queued, or
+ * up for retry once their delay has passed) and heartbeat while they run them.
+ */
+import type { RunType } from '../../dag/index.ts';
+import { CLAIMABLE_TASK_STATES } from '../../lifecycle/index.ts';
+import { placeholders, sqlList, type Db } from '../db/index.ts';
+
+const CLAIMABLE = sqlList(CLAIMABLE_TASK_STATES);
+
+export interface ClaimedTask {
+  readonly tiId: number;
+  readonly runPk: number;
+  readonly dagId: string;
+  readonly taskId: string;
+  readonly tryNumber: number;
+  readonly timeoutMs: number | null;
+  readonly runId: string;
+  readonly runType: RunType;
+  readonly logicalDate: number;
+  readonly intervalStart: number;
+  readonly intervalEnd: number;
+  readonly conf: string;
+}
+
+/**
+ * Claims up to `limit` ready task instances for `worker`: each is run by one worker per try.
+ * PostgreSQL skips rows another worker has locked; SQLite's BEGIN IMMEDIATE lets one claim at a time.
+ */
+export async function claimTasks(
+  db: Db,
+  worker: string,
+  limit: number,
+  now: number,
+  scope: { backfillId?: number } = {},
+): Promise<ClaimedTask[]> {
+  return db.transaction(async (tx) => {
+    const lock = tx.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+    const inScope =
+      scope.backfillId === undefined ? '' : 'AND run_pk IN (SELECT id FROM dag_runs WHERE backfill_id = $4)';
+    const claimed = await tx.query<{ id: number; try_number: number }>(
+      `UPDATE task_instances SET state = 'running', try_number = try_number + 1, worker = $1, heartbeat_at = $2,
+         started_at = $2, ended_at = NULL
+       WHERE id IN (SELECT id FROM task_instances WHERE state IN (${CLAIMABLE}) AND ready_at <= $2 ${inScope}
+                    ORDER BY priority, ready_at, id LIMIT $3 ${lock})
+       RETURNING id, try_number`,
+      scope.backfillId === undefined ? [worker, now, limit] : [worker, now, limit, scope.backfillId],
+    );
+    if (claimed.length === 0) return [];
+    await tx.execute(
+      `INSERT INTO task_tries (ti_id, try_number, state, worker, started_at) VALUES ${claimed
+        .map((_, i) => `($${i * 2 + 3}, $${i * 2 + 4}, 'running', $1, $2)`)
+        .join(', ')}`,
+      [worker, now, ...claimed.flatMap((c) => [c.id, c.try_number])],
+    );
+    const ids = claimed.map((c) => c.id);
+    const rows = await tx.query<{
+      id: number;
+      run_pk: number;
+      dag_id: string;
+      task_id: string;
+      try_number: number;
+      timeout_ms: number | null;
+      run_id: string;
+      run_type: RunType;
+      logical_date: number;
+      interval_start: number;
+      interval_end: number;
+      conf: string;
+    }>(
+      `SELECT t.id, t.run_pk, t.dag_id, t.task_id, t.try_number, t.timeout_ms, r.run_id, r.run_type, r.logical_date,
+         r.interval_start, r.interval_end, r.conf
+       FROM task_instances t JOIN dag_runs r ON r.id = t.run_pk
+       WHERE t.id IN (${placeholders(ids.length)}) ORDER BY t.priority, t.id`,
+      ids,
+    );
+    return rows.map((r) => ({
+      tiId: r.id,
+      runPk: r.run_pk,
+      dagId: r.dag_id,
+      taskId: r.task_id,
+      tryNumber: r.try_number,
+      timeoutMs: r.timeout_ms,
+      runId: r.run_id,
+      runType: r.run_type,
+      logicalDate: r.logical_date,
+      intervalStart: r.interval_start,
+      intervalEnd: r.interval_end,
+      conf: r.conf,
+    }));
+  });
+}
+
+/** Marks the worker's running tries alive. */
+export async function heartbeat(
+  db: Db,
+  worker: string,
+  tiIds: readonly number[],
+  now: number,
+): Promise<void> {
+  if (tiIds.length === 0) return;
+  await db.execute(
+    `UPDATE task_instances SET heartbeat_at = $1 WHERE worker = $2 AND state = 'running' AND id IN (${placeholders(tiIds.length, 3)})`,
+    [now, worker, ...tiIds],
+  );
+}

@@ -1,0 +1,49 @@
+import type { CheckResult, TaskOutcome } from '../../dag/index.ts';
+import type { DbSession } from '../db/index.ts';
+import { appendLog } from './logs.ts';
+
+/** How a try's work ended, as its worker reports it. */
+export interface TryEnd {
+  readonly tiId: number;
+  readonly tryNumber: number;
+  readonly worker: string;
+  readonly state: 'success' | 'failed';
+  readonly outcome: TaskOutcome;
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly log: readonly string[];
+}
+
+/** The try's row, the rest of its log, and its data-quality results. */
+export async function recordTry(tx: DbSession, end: TryEnd, now: number): Promise<void> {
+  await tx.execute(
+    `UPDATE task_tries SET state = $1, ended_at = $2, error_code = $3, error_message = $4, outcome = $5
+     WHERE ti_id = $6 AND try_number = $7`,
+    [
+      end.state,
+      now,
+      end.error?.code ?? null,
+      end.error?.message ?? null,
+      JSON.stringify(end.outcome),
+      end.tiId,
+      end.tryNumber,
+    ],
+  );
+  await appendLog(tx, end.tiId, end.tryNumber, end.log);
+  const checks: readonly CheckResult[] = end.outcome.checks ?? [];
+  for (const [position, check] of checks.entries()) {
+    await tx.execute(
+      `INSERT INTO check_results (ti_id, try_number, position, name, check_sql, expected, actual, passed)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        end.tiId,
+        end.tryNumber,
+        position,
+        check.name,
+        check.sql ?? null,
+        check.expected,
+        check.actual,
+        check.passed ? 1 : 0,
+      ],
+    );
+  }
+}

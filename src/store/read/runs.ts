@@ -1,0 +1,89 @@
+import type { RunState } from '../../lifecycle/index.ts';
+import type { Db } from '../db/index.ts';
+import type { RunRow } from '../runs/index.ts';
+
+/**
+ * What the API and UI read about past and present work: runs, task instances, tries, logs,
+ * checks. Every list is bounded (a page or a window), so its cost does not grow with history.
+ */
+
+export interface RunFilter {
+  readonly states?: readonly RunState[];
+  readonly logicalFrom?: number;
+  readonly logicalTo?: number;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+const RUN_COLUMNS =
+  'id, dag_id, run_id, run_type, logical_date, interval_start, interval_end, state, conf, backfill_id, created_at, started_at, ended_at';
+
+function runWhere(dagId: string, filter: RunFilter): { where: string; params: (string | number)[] } {
+  const params: (string | number)[] = [dagId];
+  const parts = ['dag_id = $1'];
+  if (filter.states?.length) {
+    parts.push(`state IN (${filter.states.map((s) => `$${params.push(s)}`).join(', ')})`);
+  }
+  if (filter.logicalFrom !== undefined) parts.push(`logical_date >= $${params.push(filter.logicalFrom)}`);
+  if (filter.logicalTo !== undefined) parts.push(`logical_date <= $${params.push(filter.logicalTo)}`);
+  return { where: parts.join(' AND '), params };
+}
+
+/** A DAG's runs, newest first, one page of them, and how many match. */
+export async function listRuns(
+  db: Db,
+  dagId: string,
+  filter: RunFilter,
+): Promise<{ runs: RunRow[]; total: number }> {
+  const { where, params } = runWhere(dagId, filter);
+  const runs = await db.query<RunRow>(
+    `SELECT ${RUN_COLUMNS} FROM dag_runs WHERE ${where} ORDER BY logical_date DESC LIMIT ${filter.limit} OFFSET ${filter.offset}`,
+    params,
+  );
+  const [count] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM dag_runs WHERE ${where}`, params);
+  return { runs, total: Number(count?.n ?? 0) };
+}
+
+/** The newest runs before `before` (all when undefined), newest first. */
+export async function runWindow(db: Db, dagId: string, limit: number, before?: number): Promise<RunRow[]> {
+  return db.query<RunRow>(
+    `SELECT ${RUN_COLUMNS} FROM dag_runs WHERE dag_id = $1 AND logical_date < $2 ORDER BY logical_date DESC LIMIT ${limit}`,
+    [dagId, before ?? Number.MAX_SAFE_INTEGER],
+  );
+}
+
+export async function countRuns(db: Db, dagId: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM dag_runs WHERE dag_id = $1', [
+    dagId,
+  ]);
+  return Number(row?.n ?? 0);
+}
+
+export async function findRun(db: Db, dagId: string, runId: string): Promise<RunRow | undefined> {
+  const [run] = await db.query<RunRow>(
+    `SELECT ${RUN_COLUMNS} FROM dag_runs WHERE dag_id = $1 AND run_id = $2`,
+    [dagId, runId],
+  );
+  return run;
+}
+
+/** The newest runs' states per DAG, newest first (the DAG list's dots). */
+export async function recentRunStates(
+  db: Db,
+  dagId: string,
+  limit: number,
+): Promise<{ run_id: string; state: RunState; logical_date: number }[]> {
+  return db.query(
+    `SELECT run_id, state, logical_date FROM dag_runs WHERE dag_id = $1 ORDER BY logical_date DESC LIMIT ${limit}`,
+    [dagId],
+  );
+}
+
+/** The logical date of the DAG's newest scheduled run (where the schedule goes on from). */
+export async function latestScheduledRun(db: Db, dagId: string): Promise<number | undefined> {
+  const [row] = await db.query<{ latest: number | null }>(
+    "SELECT MAX(logical_date) AS latest FROM dag_runs WHERE dag_id = $1 AND run_type = 'scheduled'",
+    [dagId],
+  );
+  return row?.latest === null || row?.latest === undefined ? undefined : Number(row.latest);
+}

@@ -1,0 +1,89 @@
+import type { TaskState, TryState } from '../../lifecycle/index.ts';
+import { placeholders, type Db } from '../db/index.ts';
+
+export interface TaskInstanceRow {
+  readonly id: number;
+  readonly run_pk: number;
+  readonly task_id: string;
+  readonly state: TaskState;
+  readonly try_number: number;
+  readonly retries: number;
+  readonly worker: string | null;
+  readonly started_at: number | null;
+  readonly ended_at: number | null;
+}
+
+const TI_COLUMNS = 'id, run_pk, task_id, state, try_number, retries, worker, started_at, ended_at';
+
+/** The task instances of these runs (a window of the grid, or one run). */
+export async function taskInstancesOf(db: Db, runPks: readonly number[]): Promise<TaskInstanceRow[]> {
+  if (runPks.length === 0) return [];
+  return db.query<TaskInstanceRow>(
+    `SELECT ${TI_COLUMNS} FROM task_instances WHERE run_pk IN (${placeholders(runPks.length)})`,
+    runPks,
+  );
+}
+
+export async function findTaskInstance(
+  db: Db,
+  runPk: number,
+  taskId: string,
+): Promise<TaskInstanceRow | undefined> {
+  const [ti] = await db.query<TaskInstanceRow>(
+    `SELECT ${TI_COLUMNS} FROM task_instances WHERE run_pk = $1 AND task_id = $2`,
+    [runPk, taskId],
+  );
+  return ti;
+}
+
+export interface TryRow {
+  readonly try_number: number;
+  readonly state: TryState;
+  readonly worker: string;
+  readonly started_at: number;
+  readonly ended_at: number | null;
+  readonly error_code: string | null;
+  readonly error_message: string | null;
+  readonly outcome: string | null;
+}
+
+export async function triesOf(db: Db, tiId: number): Promise<TryRow[]> {
+  return db.query<TryRow>(
+    `SELECT try_number, state, worker, started_at, ended_at, error_code, error_message, outcome
+     FROM task_tries WHERE ti_id = $1 ORDER BY try_number`,
+    [tiId],
+  );
+}
+
+/** Log lines of a try after line `after`, at most `limit` of them. */
+export async function logLines(
+  db: Db,
+  tiId: number,
+  tryNumber: number,
+  after: number,
+  limit: number,
+): Promise<{ line_no: number; text: string }[]> {
+  const rows = await db.query<{ line_no: number; text: string }>(
+    `SELECT line_no, text FROM task_log_lines WHERE ti_id = $1 AND try_number = $2 AND line_no > $3
+     ORDER BY line_no LIMIT ${limit}`,
+    [tiId, tryNumber, after],
+  );
+  return rows.map((r) => ({ line_no: Number(r.line_no), text: r.text }));
+}
+
+/** The outcome JSON of each task's latest try, for these runs. */
+export async function outcomesOf(
+  db: Db,
+  runPks: readonly number[],
+): Promise<{ run_pk: number; task_id: string; outcome: string | null }[]> {
+  if (runPks.length === 0) return [];
+  // A lookup of each task instance's try by key, not a join: given a join, PostgreSQL hash-joins
+  // the window's task instances against a scan of every try in history (35-46 ms at 10,000 runs).
+  return db.query(
+    `SELECT ti.run_pk, ti.task_id,
+       (SELECT t.outcome FROM task_tries t WHERE t.ti_id = ti.id AND t.try_number = ti.try_number) AS outcome
+     FROM task_instances ti
+     WHERE ti.run_pk IN (${placeholders(runPks.length)}) AND ti.try_number > 0`,
+    runPks,
+  );
+}

@@ -1,0 +1,32 @@
+import { runOutcome, type RunState, type TaskState } from '../../lifecycle/index.ts';
+import type { DbSession } from '../db/index.ts';
+
+/**
+ * Ends a running run whose task instances have all ended, in the state src/lifecycle/run-outcome.ts
+ * gives; returns that state, or undefined while the run goes on.
+ */
+export async function completeRunIfDone(
+  tx: DbSession,
+  runPk: number,
+  now: number,
+): Promise<RunState | undefined> {
+  // The run's row is locked until this transaction commits: of two tries of a run ending at once,
+  // the second to get here waits for the first's commit and then sees its task ended, so the last
+  // one to end always ends the run. (SQLite runs one writing transaction at a time anyway.)
+  // NO KEY UPDATE, not UPDATE: a task instance updated twice in one transaction (made ready after
+  // its upstream count rose) has its foreign key checked, which share-locks this row's key; two
+  // such ends asking FOR UPDATE then deadlock. NO KEY UPDATE still excludes the other enders.
+  if (tx.dialect === 'postgres')
+    await tx.query('SELECT id FROM dag_runs WHERE id = $1 FOR NO KEY UPDATE', [runPk]);
+  const counts = await tx.query<{ state: TaskState; n: number }>(
+    'SELECT state, COUNT(*) AS n FROM task_instances WHERE run_pk = $1 GROUP BY state',
+    [runPk],
+  );
+  const outcome = runOutcome(counts.map((c) => ({ state: c.state, count: Number(c.n) })));
+  if (outcome === undefined) return undefined;
+  const [ended] = await tx.query<{ state: RunState }>(
+    "UPDATE dag_runs SET state = $2, ended_at = $3 WHERE id = $1 AND state = 'running' RETURNING state",
+    [runPk, outcome, now],
+  );
+  return ended?.state;
+}

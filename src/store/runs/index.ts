@@ -1,0 +1,17 @@
+/**
+ * Runs as the engine writes them: DAGs synced from the folder, runs created and started (within
+ * max_active_runs), their task instances made ready as upstream tasks end, runs completed and
+ * cleared, and backfills. The rules each step follows are src/lifecycle/'s.
+ */
+export { getDagRow, setPaused, syncDags } from './dags.ts';
+export type { DagRow } from './dags.ts';
+export { createRun } from './create-run.ts';
+export { startQueuedRuns } from './start-runs.ts';
+export { completeRunIfDone } from './complete-run.ts';
+export { countEnds, decideWaiting } from './propagate.ts';
+export type { Propagated } from './propagate.ts';
+export { getRun } from './run-row.ts';
+export type { RunRow } from './run-row.ts';
+export { clearInTransaction, clearTasks } from './clear.ts';
+export { cancelBackfill, createBackfill, finishBackfills, planBackfill } from './backfills.ts';
+export type { BackfillRequest } from './backfills.ts';

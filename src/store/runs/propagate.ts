@@ -1,0 +1,155 @@
+/**
+ * A run's task instances made ready, upstream_failed or skipped as their upstream tasks end,
+ * written down inside the transaction that ended them. Each task instance keeps counts of its
+ * upstream tasks by how they ended; the rules that read them are src/lifecycle/dependencies.ts.
+ */
+import {
+  decide,
+  upstreamDeltas,
+  type TaskEnd,
+  type UpstreamDelta,
+  type WaitingTask,
+} from '../../lifecycle/index.ts';
+import { notifyQueue, placeholders, type DbSession } from '../db/index.ts';
+
+/** The task instances that changed state. */
+export interface Propagated {
+  readonly ready: string[];
+  readonly upstreamFailed: string[];
+  readonly skipped: string[];
+}
+
+interface CountedRow {
+  task_id: string;
+  state: string;
+  upstream_total: number;
+  upstream_done: number;
+  upstream_success: number;
+  upstream_skipped: number;
+  upstream_failed: number;
+  downstream: string;
+}
+
+const COUNTED =
+  'task_id, state, upstream_total, upstream_done, upstream_success, upstream_skipped, upstream_failed, downstream';
+
+/**
+ * Counts the ends of these tasks of run `runPk` in their downstream tasks' rows and decides the
+ * downstream tasks still waiting: the end of a try makes its downstream ready in its own
+ * transaction. What ends at once (upstream_failed, skipped) is counted in turn, down the graph.
+ */
+export async function countEnds(
+  tx: DbSession,
+  runPk: number,
+  ends: readonly TaskEnd[],
+  now: number,
+): Promise<Propagated> {
+  const changed: Propagated = { ready: [], upstreamFailed: [], skipped: [] };
+  await cascade(tx, runPk, ends, now, changed);
+  if (changed.ready.length > 0) await notifyQueue(tx);
+  return changed;
+}
+
+/**
+ * Decides every waiting task of run `runPk` from the counts it already has: at the start of a run
+ * (the tasks without upstream are ready) and of a cleared one. The caller notifies the workers.
+ */
+export async function decideWaiting(tx: DbSession, runPk: number, now: number): Promise<Propagated> {
+  const changed: Propagated = { ready: [], upstreamFailed: [], skipped: [] };
+  const rows = await tx.query<CountedRow>(
+    `SELECT ${COUNTED} FROM task_instances WHERE run_pk = $1 AND state = 'scheduled'`,
+    [runPk],
+  );
+  await cascade(tx, runPk, await apply(tx, runPk, rows.map(waitingOf), now, changed), now, changed);
+  return changed;
+}
+
+async function cascade(
+  tx: DbSession,
+  runPk: number,
+  ends: readonly TaskEnd[],
+  now: number,
+  changed: Propagated,
+): Promise<void> {
+  for (let frontier = ends; frontier.length > 0;) {
+    const rows = await addToCounts(tx, runPk, upstreamDeltas(frontier));
+    const waiting = rows.filter((r) => r.state === 'scheduled').map(waitingOf);
+    frontier = await apply(tx, runPk, waiting, now, changed);
+  }
+}
+
+function waitingOf(row: CountedRow): WaitingTask {
+  return {
+    taskId: row.task_id,
+    counts: {
+      total: Number(row.upstream_total),
+      done: Number(row.upstream_done),
+      success: Number(row.upstream_success),
+      skipped: Number(row.upstream_skipped),
+      failed: Number(row.upstream_failed),
+    },
+    downstream: JSON.parse(row.downstream) as string[],
+  };
+}
+
+/** Adds each task's delta to its counts, one statement per distinct delta; returns the rows after. */
+async function addToCounts(
+  tx: DbSession,
+  runPk: number,
+  deltas: ReadonlyMap<string, UpstreamDelta>,
+): Promise<CountedRow[]> {
+  const groups = new Map<string, { delta: UpstreamDelta; ids: string[] }>();
+  for (const [id, delta] of deltas) {
+    const key = `${delta.done},${delta.success},${delta.skipped},${delta.failed}`;
+    const group = groups.get(key) ?? { delta, ids: [] };
+    group.ids.push(id);
+    groups.set(key, group);
+  }
+  const rows: CountedRow[] = [];
+  for (const { delta, ids } of groups.values()) {
+    rows.push(
+      ...(await tx.query<CountedRow>(
+        `UPDATE task_instances SET upstream_done = upstream_done + $2, upstream_success = upstream_success + $3,
+           upstream_skipped = upstream_skipped + $4, upstream_failed = upstream_failed + $5
+         WHERE run_pk = $1 AND task_id IN (${placeholders(ids.length, 6)})
+         RETURNING ${COUNTED}`,
+        [runPk, delta.done, delta.success, delta.skipped, delta.failed, ...ids],
+      )),
+    );
+  }
+  return rows;
+}
+
+/** Writes what the waiting tasks become; returns those that ended at once, to count next. */
+async function apply(
+  tx: DbSession,
+  runPk: number,
+  waiting: readonly WaitingTask[],
+  now: number,
+  changed: Propagated,
+): Promise<TaskEnd[]> {
+  const { ready, ended } = decide(waiting);
+  if (ready.length > 0) {
+    const rows = await tx.query<{ task_id: string }>(
+      `UPDATE task_instances SET state = 'queued', ready_at = $2
+       WHERE run_pk = $1 AND state = 'scheduled' AND task_id IN (${placeholders(ready.length, 3)})
+       RETURNING task_id`,
+      [runPk, now, ...ready],
+    );
+    changed.ready.push(...rows.map((r) => r.task_id));
+  }
+  const next: TaskEnd[] = [];
+  for (const state of ['upstream_failed', 'skipped'] as const) {
+    const ids = ended.filter((e) => e.state === state).map((e) => e.taskId);
+    if (ids.length === 0) continue;
+    const rows = await tx.query<{ task_id: string; downstream: string }>(
+      `UPDATE task_instances SET state = $2, ended_at = $3
+       WHERE run_pk = $1 AND state = 'scheduled' AND task_id IN (${placeholders(ids.length, 4)})
+       RETURNING task_id, downstream`,
+      [runPk, state, now, ...ids],
+    );
+    (state === 'skipped' ? changed.skipped : changed.upstreamFailed).push(...rows.map((r) => r.task_id));
+    next.push(...rows.map((r) => ({ state, downstream: JSON.parse(r.downstream) as string[] })));
+  }
+  return next;
+}

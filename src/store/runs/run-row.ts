@@ -1,0 +1,28 @@
+import type { RunState } from '../../lifecycle/index.ts';
+import type { RunType } from '../../dag/index.ts';
+import type { Db } from '../db/index.ts';
+
+/** A row of dag_runs. Times are epoch milliseconds. */
+export interface RunRow {
+  readonly id: number;
+  readonly dag_id: string;
+  readonly run_id: string;
+  readonly run_type: RunType;
+  readonly logical_date: number;
+  readonly interval_start: number;
+  readonly interval_end: number;
+  readonly state: RunState;
+  readonly conf: string;
+  readonly backfill_id: number | null;
+  readonly created_at: number;
+  readonly started_at: number | null;
+  readonly ended_at: number | null;
+}
+
+export async function getRun(db: Db, dagId: string, logicalDate: number): Promise<RunRow | undefined> {
+  const [row] = await db.query<RunRow & Record<string, unknown>>(
+    'SELECT * FROM dag_runs WHERE dag_id = $1 AND logical_date = $2',
+    [dagId, logicalDate],
+  );
+  return row;
+}
