@@ -50,7 +50,8 @@ export interface Warehouse extends SqlSession {
   /**
    * Optional: refreshes the planner's statistics of a table after a bulk load. PostgreSQL and
    * Redshift plan by statistics that autovacuum refreshes only later: a join over a staging table
-   * it believes empty is planned as a nested loop, and a day's songplays take a minute, not 0.1 s.
+   * it believes empty is planned as a nested loop, which makes a day's songplays many times slower
+   * (see BENCHMARKS.md).
    */
   refreshStatistics?(table: string): Promise<void>;
   /** The table's columns in order, lower-case names; empty when there is no such table. */

@@ -40,8 +40,8 @@ export interface StageJsonOptions {
    * Let a warehouse that can read the source store itself (Redshift from S3) load the objects, one
    * COPY per object, instead of streaming them through the worker. @default true for interval
    * objects; false for a catalog, whose thousands of small files load faster through the worker
-   * than by one COPY each (a COPY costs about a second whatever its size, and cannot tell which
-   * file a row came from when it loads several).
+   * than by one COPY each (a COPY has a fixed cost whatever its size, which a small file's few
+   * rows do not repay, and cannot tell which file a row came from when it loads several).
    */
   readonly warehouseCopy?: boolean;
   /**

@@ -52,7 +52,7 @@ export async function stagedObjects(
  * Deletes what a table holds of these objects: rows, rejects and manifest entries. Only objects in
  * the manifest can have rows (both are written in one transaction), so an object staged for the
  * first time costs no DELETE: without an index on `_source_key`, that DELETE scans the whole
- * staging table (half a second at a million rows).
+ * staging table, and grows with every day staged (see BENCHMARKS.md).
  */
 export async function forgetObjects(
   tx: SqlSession,

@@ -67,7 +67,7 @@ export class LocalObjectStore implements ObjectStore {
     if (folder && !(await this.#folderInside(root, folder))) return;
     const keys: string[] = [];
     const links = new Set<string>();
-    // A hand-written walk (Node 20's recursive readdir is several times slower on deep trees),
+    // A hand-written walk (Node 20's recursive readdir is slower on deep trees, see BENCHMARKS.md),
     // level by level, READERS folders at a time, each dropped once read: a catalog of 100,000
     // files in 40,000 folders costs its keys, not every folder's entries at once.
     let level = [folder];
@@ -106,8 +106,8 @@ export class LocalObjectStore implements ObjectStore {
       // Other work gets its turn between batches: the stats below are synchronous.
       if (index % STAT_BATCH === STAT_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
       // A plain file found by walking down from the real root is inside it; only links need
-      // resolving. A local stat is a few microseconds; made asynchronously it costs a thread-pool
-      // round trip (as #readSmall's reads): 15,000 songs listed in ~110-150 ms instead of ~225.
+      // resolving. A local stat is cheap; made asynchronously it also costs a thread-pool round
+      // trip, more than the stat itself (as #readSmall's reads; see BENCHMARKS.md).
       const info = links.has(key)
         ? await this.#statFile(root, key).catch(skipOutside)
         : fileInfo(key, statListed(join(root, key)));
@@ -195,8 +195,8 @@ export class LocalObjectStore implements ObjectStore {
    * A small object's bytes, read by synchronous calls with the same checks as get's streamed read
    * (the key resolved inside the root, the file actually opened checked, a regular file), or
    * whether it is missing or too large for this (then get's streamed read makes its own checks).
-   * A local read is a few microseconds; the same calls made asynchronously cost a thread-pool
-   * round trip each: 15,000 song files took 945 ms that way, ~170 ms this way (BENCHMARKS.md).
+   * A local read is cheap; the same calls made asynchronously cost a thread-pool round trip each,
+   * several to a small file, which outweigh the reads themselves (see BENCHMARKS.md).
    * A call blocks the event loop for one small file; readObjects yields between batches.
    */
   #readSmall(root: string, key: string): { info: ObjectInfo; bytes: Uint8Array } | 'missing' | 'large' {

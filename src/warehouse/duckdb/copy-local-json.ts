@@ -55,8 +55,8 @@ export interface LocalJsonRead extends PreparedCopy {
  * is only counted and checked then, and read again by the load, numbered (WITH ORDINALITY, which
  * keeps DuckDB to one thread) and each field read as its SQL type. The load (copyLocalJson), only
  * when nothing is in doubt, inserts the records; when a rule rejects some, its rows are deleted
- * again and the object declined. At 10 million events a day file of 333,000 takes 1.3 s through a
- * table, 1.6 s read twice; at 1 million one of 33,000, 0.20 and 0.15 s (BENCHMARKS.md).
+ * again and the object declined. Which way is quicker depends on the file's size: the table for a
+ * large day file, reading twice for a small one (see readAhead, and BENCHMARKS.md).
  */
 export async function prepareLocalJson(reader: Reader, request: ObjectCopyRequest): Promise<LocalJsonRead> {
   const declined = (reason: string): LocalJsonRead => ({

@@ -38,7 +38,7 @@ export interface DuckDbWarehouseOptions {
   /**
    * How much DuckDB's write-ahead log may hold before DuckDB writes it into the file (a
    * checkpoint). DuckDB's own 16 MB made a daily load checkpoint every two or three runs, and the
-   * checkpoints took half of the daily month's time (BENCHMARKS.md). A larger log is replayed when
+   * checkpoints were much of a daily backfill's time (see BENCHMARKS.md). A larger log is replayed when
    * the file is opened after a crash, and is written into the file on close. @default 256MB
    */
   readonly checkpointThreshold?: string;

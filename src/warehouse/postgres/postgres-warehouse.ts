@@ -23,8 +23,8 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (text) => toNumber(text));
 /**
  * The statistics target of the ANALYZE after a load: 10 (a 3,000-row sample, 10 histogram buckets)
  * instead of PostgreSQL's 100 (30,000 rows). The loads that follow need row counts and coarse
- * distributions to choose hash joins over nested loops; at a month of 1 million events the full
- * ANALYZE took 235 ms a day, a quarter of the daily month, this one ~20 ms (BENCHMARKS.md).
+ * distributions to choose hash joins over nested loops, and the full ANALYZE after every day's
+ * staging was a large share of a daily backfill's time (see BENCHMARKS.md).
  */
 const STATISTICS_TARGET = 10;
 
