@@ -47,7 +47,7 @@ export function presentTaskInstance(run: RunRow, ti: TaskInstanceRow, operator: 
 export function presentTry(row: TryRow): Api.TaskTry {
   return {
     try_number: Number(row.try_number),
-    state: row.state as Api.TaskState,
+    state: row.state,
     worker: row.worker,
     start_date: iso(row.started_at) as string,
     end_date: iso(row.ended_at),

@@ -4,19 +4,18 @@
  * Paths and field names follow Airflow's stable REST API where it has one.
  */
 
-export type RunState = 'queued' | 'running' | 'success' | 'failed';
-export type TaskState =
-  | 'none'
-  | 'scheduled'
-  | 'queued'
-  | 'running'
-  | 'up_for_retry'
-  | 'success'
-  | 'failed'
-  | 'upstream_failed'
-  | 'skipped';
-export type RunType = 'scheduled' | 'manual' | 'backfill';
-export type Reprocess = 'none' | 'failed' | 'completed';
+import type { RunType } from '../../dag/index.ts';
+import type {
+  BackfillState,
+  Reprocess,
+  RunState,
+  TaskState as EngineTaskState,
+  TryState,
+} from '../../lifecycle/index.ts';
+
+export type { BackfillState, Reprocess, RunState, RunType, TryState };
+/** A task instance's state (src/lifecycle/states.ts), or 'none' where a run has no instance of the task. */
+export type TaskState = EngineTaskState | 'none';
 
 /** Every error answer: `{ error: { code, message } }`, with a stable code. */
 export interface ApiError {
@@ -110,7 +109,8 @@ export interface TaskInstance {
 
 export interface TaskTry {
   readonly try_number: number;
-  readonly state: TaskState;
+  /** A try's own state: lost when its worker stopped heartbeating. */
+  readonly state: TryState;
   readonly worker: string;
   readonly start_date: string;
   readonly end_date: string | null;
@@ -227,7 +227,7 @@ export interface Backfill {
   readonly reprocess_behavior: Reprocess;
   readonly max_active_runs: number;
   /** creating (its runs are being made), running, success, failed or cancelled. */
-  readonly state: string;
+  readonly state: BackfillState;
   readonly created_at: string;
   readonly completed_at: string | null;
   readonly progress: {

@@ -1,19 +1,13 @@
-// The states and their colours, like Airflow's: one place, used by the grid, the graph and the legend.
+// The states' colours, like Airflow's: one place, used by the grid, the graph and the legend. The
+// states themselves are the engine's (src/lifecycle/states.ts), and 'none' where a run has no
+// instance of a task.
+import { TASK_STATES as ENGINE_TASK_STATES } from '../../../src/lifecycle/states.ts';
 import type { RunState, TaskState } from '../api.ts';
 
 export type AnyState = TaskState | RunState;
 
-export const TASK_STATES: readonly TaskState[] = [
-  'success',
-  'failed',
-  'running',
-  'queued',
-  'up_for_retry',
-  'upstream_failed',
-  'scheduled',
-  'skipped',
-  'none',
-];
+/** In the legend's order: the lifecycle's, from waiting to ended. */
+export const TASK_STATES: readonly TaskState[] = [...ENGINE_TASK_STATES, 'none'];
 
 /** Fill colours; the CSS classes `state-<name>` use the same values through variables. */
 export const STATE_COLOURS: Readonly<Record<AnyState, string>> = {
