@@ -26,6 +26,25 @@ export default tseslint.config(
     },
   },
   {
+    // Only the CLI and the app's wiring start the web server (DESIGN §3); the API's shapes are shared.
+    files: ['src/**/*.ts', 'bench/**/*.ts', 'pipelines/**/*.ts'],
+    ignores: ['src/server/**', 'src/app/**', 'src/cli/**', '**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/cli/*', '**/cli'], message: 'Nothing imports cli/ (DESIGN §3).' },
+            {
+              regex: '(^|/)server/(?!api/types\\.ts$)',
+              message: 'Only cli/ and app/ import server/ (DESIGN §3); use src/app/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The authoring API stays free of I/O (DESIGN §3).
     files: ['src/dag/**/*.ts'],
     ignores: ['**/*.test.ts'],

@@ -6,10 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import sparkify from '../pipelines/sparkify/sparkify.dag.ts';
-import { hashPassword } from '../src/server/auth/password.ts';
-import { startWebServer, WEB_DIST } from '../src/server/index.ts';
+import { addUser, serve, WEB_DIST } from '../src/app/index.ts';
 import { createRun, syncDags } from '../src/store/runs/index.ts';
-import { createUser } from '../src/store/admin/index.ts';
 import type { Db, MetadataDialect } from '../src/store/db/index.ts';
 import { testDb } from '../src/store/db/testing.ts';
 import { launchChromium } from '../test/ui/browser.ts';
@@ -40,7 +38,7 @@ async function fill(db: Db, runs: number): Promise<void> {
     `INSERT INTO task_tries (ti_id, try_number, state, worker, started_at, ended_at, outcome)
      SELECT id, 1, 'success', 'bench', 1, 400, '{"rowsWritten":{"t":12}}' FROM task_instances`,
   );
-  await createUser(db, 'bench', await hashPassword('bench'), Date.now());
+  await addUser(db, 'bench', 'bench', Date.now());
   // What autovacuum does after a bulk change; without it PostgreSQL plans on stale statistics.
   if (db.dialect === 'postgres') await db.execute('ANALYZE');
 }
@@ -94,21 +92,13 @@ for (const dialect of ['sqlite', 'postgres'] as MetadataDialect[]) {
       process.stderr.write(
         `${dialect}: ${runs} runs written in ${((performance.now() - filling) / 1000).toFixed(1)} s\n`,
       );
-      const server = await startWebServer(
-        {
-          db: t.db,
-          dags: new Map([[sparkify.id, sparkify]]),
-          connections: {
-            list: () => Promise.resolve([]),
-            add: () => Promise.resolve(),
-            delete: () => Promise.resolve(false),
-          },
-          now: Date.now,
-          log: (line) => process.stderr.write(`${line}\n`),
-          webRoot: WEB_DIST,
-        },
-        { port: 0 },
-      );
+      const server = await serve({
+        db: t.db,
+        dags: new Map([[sparkify.id, sparkify]]),
+        port: 0,
+        log: (line) => process.stderr.write(`${line}\n`),
+        webRoot: WEB_DIST,
+      });
       try {
         const row: Record<string, unknown> = {
           dialect,

@@ -18,12 +18,10 @@ import { FakeClock } from '../src/clock/index.ts';
 import { dag, type Dag, type Operator } from '../src/dag/index.ts';
 import { Worker } from '../src/executor/index.ts';
 import { Scheduler } from '../src/scheduler/index.ts';
-import { hashPassword } from '../src/server/auth/password.ts';
-import { startWebServer } from '../src/server/index.ts';
-import { prometheusMetrics } from '../src/server/metrics.ts';
+import { addUser, metricsText, serve, type ServeOptions } from '../src/app/index.ts';
 import { claimTasks, endTry } from '../src/store/queue/index.ts';
 import { createRun, syncDags } from '../src/store/runs/index.ts';
-import { countOldLogLines, createUser, deleteOldLogLines } from '../src/store/admin/index.ts';
+import { countOldLogLines, deleteOldLogLines } from '../src/store/admin/index.ts';
 import type { Db, DbValue, MetadataDialect } from '../src/store/db/index.ts';
 import { testDb } from '../src/store/db/testing.ts';
 import { writeChart, type ChartSeries } from './svg-chart.ts';
@@ -435,18 +433,8 @@ async function claimsAndEnds(db: Db, now: number): Promise<{ claim: Spread; try_
 }
 
 async function apiLatency(db: Db): Promise<Record<string, Spread>> {
-  const ctx = {
-    db,
-    dags: DAGS,
-    connections: {
-      list: () => Promise.resolve([]),
-      add: () => Promise.resolve(),
-      delete: () => Promise.resolve(false),
-    },
-    now: Date.now,
-    log: (line: string) => process.stderr.write(`${line}\n`),
-  };
-  const server = await startWebServer(ctx, { port: 0 });
+  const ctx: ServeOptions = { db, dags: DAGS, port: 0, log: (line) => process.stderr.write(`${line}\n`) };
+  const server = await serve(ctx);
   try {
     const [middle] = await db.query<{ run_id: string }>(
       `SELECT run_id FROM dag_runs WHERE dag_id = $1 AND run_type = 'scheduled'
@@ -474,7 +462,7 @@ async function apiLatency(db: Db): Promise<Record<string, Spread>> {
     }
     // The whole scrape with its try-duration totals aggregated afresh, as each refresh of the
     // cache costs (in the background, at most every 30 s).
-    out.metrics_uncached = await timed(20, 2, () => prometheusMetrics(ctx));
+    out.metrics_uncached = await timed(20, 2, () => metricsText(ctx));
     return out;
   } finally {
     await server.close();
@@ -590,7 +578,7 @@ for (const dialect of DIALECTS) {
     const latest = Math.floor(now / HOUR) * HOUR - HOUR; // the latest complete hour: nothing is due
     await syncDags(t.db, { dags: DAGS, files: new Map(), errors: [] }, now);
     await t.db.execute("UPDATE dags SET is_paused = 0 WHERE dag_id = 'sparkify_etl'");
-    await createUser(t.db, 'bench', await hashPassword('bench'), now);
+    await addUser(t.db, 'bench', 'bench', now);
     await addActiveWork(t.db, now);
     let filled = 0;
     for (const [index, size] of SIZES.entries()) {

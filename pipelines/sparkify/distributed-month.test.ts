@@ -5,7 +5,7 @@
  * (SQLite, DuckDB, a local folder) on the same files. Both sides run `downbeat dags backfill` as a
  * user does; the tables are compared as canonical text dumps, since the engines hash differently.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { startFauxqs } from 'fauxqs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, downbeat, until as waitUntil } from '../../src/app/testing.ts';
 import type { Warehouse } from '../../src/ports/index.ts';
 import { LocalObjectStore, S3ObjectStore } from '../../src/storage/index.ts';
 import { TEST_POSTGRES_URL, testDb, type TestDb } from '../../src/store/db/testing.ts';
@@ -105,29 +106,9 @@ async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }>
   return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-// As src/cli/testing.ts does (nothing may import cli/): `downbeat` as a process, as a user runs it.
-const BIN = new URL('../../bin/downbeat.js', import.meta.url).pathname;
-
-/** Runs `downbeat ARGS` to its end. */
-function downbeat(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env }, (error, stdout, stderr) =>
-      resolve({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
 /** Polls `check` until it holds; the error says what for, with what the processes printed. */
-async function until(check: () => Promise<boolean>, what: string, ms = 60_000): Promise<void> {
-  for (const deadline = Date.now() + ms; Date.now() < deadline;) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; the processes printed:\n${output}`);
-}
+const until = (check: () => Promise<boolean>, what: string, ms = 60_000) =>
+  waitUntil(check, what, ms, () => `the processes printed:\n${output}`);
 
 function start(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,6 +1,7 @@
+import { loadDags as loadDagsOf, openRuntime, type Runtime } from '../app/index.ts';
 import { loadConfig, type DownbeatConfig } from '../config/index.ts';
 import type { Dag } from '../dag/index.ts';
-import { loadDagFolder, type DagFolder } from '../loader/index.ts';
+import type { DagFolder } from '../loader/index.ts';
 import { UsageError } from './args.ts';
 
 export interface CliIo {
@@ -14,11 +15,13 @@ export function print(stream: NodeJS.WritableStream, text = ''): void {
 }
 
 /** Loads the DAG folder, reporting files that failed on stderr; the other DAGs still load. */
-export async function loadDags(io: CliIo, config: DownbeatConfig = loadConfig(io.env)): Promise<DagFolder> {
-  const folder = await loadDagFolder(config.dagsFolder);
-  for (const error of folder.errors)
-    print(io.stderr, `warning: ${error.file} failed to load: ${error.message}`);
-  return folder;
+export function loadDags(io: CliIo, config: DownbeatConfig = loadConfig(io.env)): Promise<DagFolder> {
+  return loadDagsOf(config, (line) => print(io.stderr, line));
+}
+
+/** The metadata DB, the DAG folder and connections, for a command: load warnings on stderr. */
+export function runtimeFor(io: CliIo): Promise<Runtime> {
+  return openRuntime({ env: io.env, warn: (line) => print(io.stderr, line) });
 }
 
 export function findDag(folder: DagFolder, dagId: string): Dag {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDb, type TestDb } from '../store/db/testing.ts';
-import { BIN, downbeat as run, until as waitUntil } from './testing.ts';
+import { BIN, downbeat as run, until as waitUntil } from '../app/testing.ts';
 
 const SRC = new URL('../', import.meta.url).pathname;
 let root: string;

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, downbeat as run } from './testing.ts';
+import { BIN, downbeat as run } from '../app/testing.ts';
 
 const SRC = new URL('../', import.meta.url).pathname;
 let root: string;

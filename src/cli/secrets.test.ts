@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_POSTGRES_URL } from '../store/db/testing.ts';
-import { BIN, downbeat, until } from './testing.ts';
+import { BIN, downbeat, until } from '../app/testing.ts';
 
 const SRC = new URL('../', import.meta.url).pathname;
 const SECRET = 'hunter2-Zq9';

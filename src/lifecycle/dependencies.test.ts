@@ -74,7 +74,7 @@ describe('settle: a run decided from its task states', () => {
   );
   const graph = graphOf(diamond);
   const states = (s: Record<string, TaskState>) =>
-    new Map<string, TaskState>([...graph.keys()].map((id) => [id, s[id] ?? ('scheduled')]));
+    new Map<string, TaskState>([...graph.keys()].map((id) => [id, s[id] ?? 'scheduled']));
 
   it('starts with the roots', () => {
     expect(settle(graph, states({}))).toEqual({ ready: ['a'], upstreamFailed: [], skipped: [] });

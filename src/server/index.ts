@@ -1,6 +1,8 @@
 /** The HTTP surface: REST API (/api/v1), web UI, /metrics and /health, behind authentication. */
 export { createApp } from './app.ts';
 export { ensureFirstUser } from './auth/auth.ts';
+export { hashPassword } from './auth/password.ts';
+export { prometheusMetrics } from './metrics.ts';
 export { connectionAdmin } from './connection-admin.ts';
 export type { ConnectionAdmin, ServerContext } from './context.ts';
 export { startWebServer } from './server.ts';

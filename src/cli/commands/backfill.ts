@@ -3,9 +3,8 @@ import { backfillProgress, type BackfillProgress } from '../../store/read/index.
 import { cancelBackfill, createBackfill, planBackfill } from '../../store/runs/index.ts';
 import type { Reprocess } from '../../lifecycle/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
-import { findDag, print, type CliIo } from '../context.ts';
-import { startEngine } from '../engine.ts';
-import { openRuntime } from '../runtime.ts';
+import { findDag, print, runtimeFor, type CliIo } from '../context.ts';
+import { startEngine } from '../../app/index.ts';
 import { untilStopped } from '../signals.ts';
 
 export const help = `Usage: downbeat dags backfill DAG_ID --start DATE --end DATE [options]
@@ -51,7 +50,7 @@ export async function dagsBackfill(args: readonly string[], io: CliIo): Promise<
   }
   const concurrency = wholeNumber(values.concurrency, '--concurrency', 4);
 
-  const runtime = await openRuntime(io);
+  const runtime = await runtimeFor(io);
   try {
     const dag = findDag(runtime.folder, dagId);
     if (!dag.schedule)
@@ -163,7 +162,7 @@ export async function dagsBackfill(args: readonly string[], io: CliIo): Promise<
 
 async function cancel(text: string, io: CliIo): Promise<number> {
   const id = wholeNumber(text, '--cancel', 0);
-  const runtime = await openRuntime(io);
+  const runtime = await runtimeFor(io);
   try {
     const cancelled = await cancelBackfill(runtime.db, id, Date.now());
     print(io.stdout, cancelled ? `backfill ${id} cancelled` : `backfill ${id} is not running`);

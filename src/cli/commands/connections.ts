@@ -1,7 +1,8 @@
 import { loadConfig } from '../../config/index.ts';
 import { envName, maskUri, SecretBox } from '../../connections/index.ts';
 import { deleteConnection, listConnections, putConnection } from '../../store/admin/index.ts';
-import { migrate, openDb, type Db } from '../../store/db/index.ts';
+import { openMetadata } from '../../app/index.ts';
+import type { Db } from '../../store/db/index.ts';
 import { parse, UsageError } from '../args.ts';
 import { print, type CliIo } from '../context.ts';
 
@@ -19,9 +20,8 @@ const ID = /^[A-Za-z0-9_.-]{1,250}$/;
 
 async function withDb<T>(io: CliIo, work: (db: Db, box: () => SecretBox) => Promise<T>): Promise<T> {
   const config = loadConfig(io.env);
-  const db = openDb(config.databaseUrl, config.home);
+  const db = await openMetadata(config);
   try {
-    await migrate(db);
     return await work(db, () => SecretBox.fromConfig(config.env.DOWNBEAT_SECRET_KEY, config.home));
   } finally {
     await db.close();

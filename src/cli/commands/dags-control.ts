@@ -1,7 +1,6 @@
 import { createRun, getRun, setPaused } from '../../store/runs/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
-import { findDag, print, type CliIo } from '../context.ts';
-import { openRuntime } from '../runtime.ts';
+import { findDag, print, runtimeFor, type CliIo } from '../context.ts';
 import { parseConf } from './test-run.ts';
 
 export const triggerHelp = `Usage: downbeat dags trigger DAG_ID [--logical-date DATE] [--conf JSON]
@@ -22,7 +21,7 @@ export async function dagsTrigger(args: readonly string[], io: CliIo): Promise<n
   const [dagId, ...extra] = positionals;
   if (!dagId || extra.length > 0) throw new UsageError(`expected DAG_ID\n\n${triggerHelp}`);
   const conf = parseConf(values.conf);
-  const runtime = await openRuntime(io);
+  const runtime = await runtimeFor(io);
   try {
     const dag = findDag(runtime.folder, dagId);
     const now = Date.now();
@@ -58,7 +57,7 @@ export function dagsPause(paused: boolean) {
     const { positionals } = parse(args, {});
     const [dagId, ...extra] = positionals;
     if (!dagId || extra.length > 0) throw new UsageError(`expected DAG_ID\n\n${pauseHelp}`);
-    const runtime = await openRuntime(io);
+    const runtime = await runtimeFor(io);
     try {
       findDag(runtime.folder, dagId);
       await setPaused(runtime.db, dagId, paused);

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../config/index.ts';
 import { durationMs } from '../../dag/index.ts';
 import { countOldLogLines, countOldRuns, deleteOldLogLines, deleteOldRuns } from '../../store/admin/index.ts';
-import { migrate, openDb } from '../../store/db/index.ts';
+import { openMetadata } from '../../app/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { print, type CliIo } from '../context.ts';
 
@@ -26,9 +26,8 @@ export async function dbClean(args: readonly string[], io: CliIo): Promise<numbe
   if (values.before === undefined) throw new UsageError('--before is required: a date or an age such as 30d');
   const cutoff = beforeOption(values.before, Date.now());
   const config = loadConfig(io.env);
-  const db = openDb(config.databaseUrl, config.home);
+  const db = await openMetadata(config);
   try {
-    await migrate(db);
     const when = new Date(cutoff).toISOString();
     if (values['dry-run']) {
       const runs = values.runs ? await countOldRuns(db, cutoff) : 0;

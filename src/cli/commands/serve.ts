@@ -1,7 +1,7 @@
-import { print, type CliIo } from '../context.ts';
+import { print, runtimeFor, type CliIo } from '../context.ts';
 import { parse, UsageError } from '../args.ts';
-import { LOG_RETENTION_HELP, logRetentionOption, startEngine } from '../engine.ts';
-import { openRuntime } from '../runtime.ts';
+import { startEngine } from '../../app/index.ts';
+import { LOG_RETENTION_HELP, logRetentionOption } from '../log-retention.ts';
 import { untilStopped } from '../signals.ts';
 
 export const schedulerHelp = `Usage: downbeat scheduler [--log-retention D]
@@ -21,7 +21,7 @@ finish. Distributed mode: the metadata DB must be PostgreSQL and no warehouse a 
 export async function schedulerCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parse(args, { 'log-retention': { type: 'string' } });
   const retention = logRetentionOption(values['log-retention']);
-  const runtime = await openRuntime(io);
+  const runtime = await runtimeFor(io);
   const engine = startEngine(runtime, {
     ...retention,
     scheduler: true,
@@ -43,7 +43,7 @@ export async function workerCommand(args: readonly string[], io: CliIo): Promise
   const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new UsageError(`--concurrency must be a whole number ≥ 1, got "${values.concurrency}"`);
-  const runtime = await openRuntime(io);
+  const runtime = await runtimeFor(io);
   try {
     for (const dag of runtime.folder.dags.values()) {
       const connections = runtime.connectionsFor(dag);

@@ -1,11 +1,12 @@
+import type { Runtime } from '../../app/index.ts';
 import { envName } from '../../connections/index.ts';
 import { loadPipelineCommands } from '../../loader/index.ts';
 import { backfillProgress } from '../../store/read/index.ts';
 import { createBackfill } from '../../store/runs/index.ts';
 import { parse, UsageError } from '../args.ts';
-import { print, type CliIo } from '../context.ts';
-import { LOG_RETENTION_HELP, logRetentionOption, startEngine } from '../engine.ts';
-import { openRuntime } from '../runtime.ts';
+import { print, runtimeFor, type CliIo } from '../context.ts';
+import { startEngine } from '../../app/index.ts';
+import { LOG_RETENTION_HELP, logRetentionOption } from '../log-retention.ts';
 import { untilStopped } from '../signals.ts';
 import { portOption, serveHttp } from '../web.ts';
 
@@ -32,7 +33,7 @@ export async function standalone(args: readonly string[], io: CliIo): Promise<nu
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new UsageError(`--concurrency must be a whole number ≥ 1, got "${values.concurrency}"`);
 
-  const runtime = await openRuntime(io);
+  const runtime = await runtimeFor(io);
   let engine: ReturnType<typeof startEngine> | undefined;
   const http = await serveHttp(runtime, io, port).catch(async (error: Error) => {
     await runtime.close();
@@ -82,7 +83,7 @@ export async function standalone(args: readonly string[], io: CliIo): Promise<nu
  * backfills started now and a function that stops the feeds.
  */
 async function startSamples(
-  runtime: Awaited<ReturnType<typeof openRuntime>>,
+  runtime: Runtime,
   io: CliIo,
 ): Promise<{ backfills: Set<number>; stopFeeds: () => void }> {
   const started = new Set<number>();

@@ -1,7 +1,6 @@
 import { clearTasks } from '../../store/runs/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
-import { findDag, print, type CliIo } from '../context.ts';
-import { openRuntime } from '../runtime.ts';
+import { findDag, print, runtimeFor, type CliIo } from '../context.ts';
 
 export const help = `Usage: downbeat tasks clear DAG_ID --start DATE [--end DATE] [--task ID]... [--downstream] [--only-failed]
 
@@ -23,7 +22,7 @@ export async function tasksClear(args: readonly string[], io: CliIo): Promise<nu
   if (!values.start) throw new UsageError('--start is required');
   const start = parseDate(values.start, '--start');
   const end = values.end ? parseDate(values.end, '--end') : new Date(start.getTime() + 1);
-  const runtime = await openRuntime(io);
+  const runtime = await runtimeFor(io);
   try {
     const dag = findDag(runtime.folder, dagId);
     for (const task of values.task ?? []) {

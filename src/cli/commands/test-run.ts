@@ -1,8 +1,6 @@
+import { runOnce } from '../../app/index.ts';
 import { loadConfig } from '../../config/index.ts';
-import { Connections, storedConnections } from '../../connections/index.ts';
-import { migrate, openDb } from '../../store/db/index.ts';
-import { variableReader } from '../../store/admin/index.ts';
-import { runInProcess, type TaskRunResult } from '../../executor/index.ts';
+import type { TaskRunResult } from '../../executor/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { findDag, loadDags, print, type CliIo } from '../context.ts';
 
@@ -70,41 +68,25 @@ async function testRun(io: CliIo, request: TestRunRequest): Promise<number> {
     io.stdout,
     `${dag.id}  ${run.runId}  interval [${run.dataInterval.start.toISOString()}, ${run.dataInterval.end.toISOString()})`,
   );
-  // The metadata DB holds variables and stored connections; dags test records no run in it.
-  const db = openDb(config.databaseUrl, config.home);
-  let connections: Connections;
-  try {
-    await migrate(db);
-    connections = new Connections(config, dag.connectionDefaults, await storedConnections(db, config));
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
   const started = Date.now();
-  try {
-    const results = await runInProcess({
-      dag,
-      run,
-      connections,
-      variables: variableReader(db, io.env),
-      only: request.taskId ? [request.taskId] : undefined,
-      onTaskEnd: (result) => print(io.stdout, formatResult(result)),
-      onLog: request.verbose ? (taskId, line) => print(io.stderr, `[${taskId}] ${line}`) : undefined,
-    });
-    const failed = results.filter((r) => r.state !== 'success');
-    print(
-      io.stdout,
-      `${failed.length === 0 ? 'success' : 'failed'}: ${results.length - failed.length} of ${results.length} task(s) succeeded in ${Date.now() - started} ms`,
-    );
-    for (const result of failed) {
-      if (result.state === 'failed' && result.error)
-        print(io.stderr, `\n${result.taskId} failed [${result.error.code}]: ${result.error.message}`);
-    }
-    return failed.length === 0 ? 0 : 1;
-  } finally {
-    await connections.close();
-    await db.close();
+  const results = await runOnce({
+    config,
+    dag,
+    run,
+    only: request.taskId ? [request.taskId] : undefined,
+    onTaskEnd: (result) => print(io.stdout, formatResult(result)),
+    onLog: request.verbose ? (taskId, line) => print(io.stderr, `[${taskId}] ${line}`) : undefined,
+  });
+  const failed = results.filter((r) => r.state !== 'success');
+  print(
+    io.stdout,
+    `${failed.length === 0 ? 'success' : 'failed'}: ${results.length - failed.length} of ${results.length} task(s) succeeded in ${Date.now() - started} ms`,
+  );
+  for (const result of failed) {
+    if (result.state === 'failed' && result.error)
+      print(io.stderr, `\n${result.taskId} failed [${result.error.code}]: ${result.error.message}`);
   }
+  return failed.length === 0 ? 0 : 1;
 }
 
 export function parseConf(text: string | undefined): Record<string, unknown> {

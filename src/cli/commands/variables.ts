@@ -1,5 +1,6 @@
 import { deleteVariable, getVariable, listVariables, setVariable } from '../../store/admin/index.ts';
-import { migrate, openDb, type Db } from '../../store/db/index.ts';
+import { openMetadata } from '../../app/index.ts';
+import type { Db } from '../../store/db/index.ts';
 import { loadConfig } from '../../config/index.ts';
 import { parse, UsageError } from '../args.ts';
 import { print, type CliIo } from '../context.ts';
@@ -11,9 +12,8 @@ context.variables.get(KEY). DOWNBEAT_VAR_<KEY> in a process's environment overri
 
 async function withDb<T>(io: CliIo, work: (db: Db) => Promise<T>): Promise<T> {
   const config = loadConfig(io.env);
-  const db = openDb(config.databaseUrl, config.home);
+  const db = await openMetadata(config);
   try {
-    await migrate(db);
     return await work(db);
   } finally {
     await db.close();

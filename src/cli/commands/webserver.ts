@@ -1,6 +1,5 @@
 import { parse } from '../args.ts';
-import { print, type CliIo } from '../context.ts';
-import { openRuntime } from '../runtime.ts';
+import { print, runtimeFor, type CliIo } from '../context.ts';
 import { untilStopped } from '../signals.ts';
 import { portOption, serveHttp } from '../web.ts';
 
@@ -19,7 +18,7 @@ generated password, printed once. The UI is built into web/dist when its build i
 export async function webserver(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parse(args, { port: { type: 'string' } });
   const port = portOption(values.port);
-  const runtime = await openRuntime(io);
+  const runtime = await runtimeFor(io);
   try {
     const http = await serveHttp(runtime, io, port);
     print(io.stdout, `Downbeat webserver: ${http.url} (metadata ${runtime.db.location})`);

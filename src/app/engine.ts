@@ -1,11 +1,8 @@
-import { retention } from '../config/index.ts';
 import type { Dag } from '../dag/index.ts';
-import { toError } from '../errors/index.ts';
 import { Worker } from '../executor/index.ts';
 import { Scheduler } from '../scheduler/index.ts';
-import { QueueListener } from '../store/queue/index.ts';
 import { variableReader } from '../store/admin/index.ts';
-import { UsageError } from './args.ts';
+import { QueueListener } from '../store/queue/index.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface Engine {
@@ -14,21 +11,25 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-/** Starts a scheduler and/or a worker on the runtime's DB and DAGs; in one process they wake each other. */
-export function startEngine(
-  runtime: Runtime,
-  options: {
-    scheduler: boolean;
-    worker: boolean;
-    concurrency?: number;
-    backfillId?: number;
-    onError?: (error: Error) => void;
-    /** The process's own log lines (a failed callback or alert). */
-    log?: (line: string) => void;
-    /** null keeps logs forever. @default the configuration's (DOWNBEAT_LOG_RETENTION) */
-    logRetentionMs?: number | null;
-  },
-): Engine {
+export interface EngineOptions {
+  readonly scheduler: boolean;
+  readonly worker: boolean;
+  /** @default 4 */
+  readonly concurrency?: number;
+  /** Only this backfill's runs (a `dags backfill` with no scheduler alive). @default everything */
+  readonly backfillId?: number;
+  readonly onError?: (error: Error) => void;
+  /** The process's own log lines (a failed callback or alert). */
+  readonly log?: (line: string) => void;
+  /** null keeps logs forever. @default the configuration's (DOWNBEAT_LOG_RETENTION) */
+  readonly logRetentionMs?: number | null;
+}
+
+/**
+ * Starts a scheduler and/or a worker on the runtime's DB and DAGs; in one process they wake each
+ * other, across processes LISTEN/NOTIFY wakes the worker (PostgreSQL), else it polls.
+ */
+export function startEngine(runtime: Runtime, options: EngineOptions): Engine {
   const dags: ReadonlyMap<string, Dag> = runtime.folder.dags;
   const worker = options.worker
     ? new Worker({
@@ -55,7 +56,6 @@ export function startEngine(
         onWork: () => worker?.wake(),
       })
     : undefined;
-  // Workers of other processes learn of ready work by LISTEN/NOTIFY (PostgreSQL), else by polling.
   const url = runtime.config.databaseUrl;
   const listener =
     worker && runtime.db.dialect === 'postgres' && url
@@ -73,18 +73,4 @@ export function startEngine(
       await listener?.stop();
     },
   };
-}
-
-/** The `--log-retention` flag of the commands that run a scheduler: a duration such as 30d, or off. */
-export const LOG_RETENTION_HELP = `  --log-retention D   delete the log lines of tries that ended longer ago than D (30d, 12h;
-                      at least 1h; off keeps them); runs stay. Default DOWNBEAT_LOG_RETENTION,
-                      else logs are kept forever`;
-
-export function logRetentionOption(raw: string | undefined): { logRetentionMs?: number | null } {
-  if (raw === undefined) return {};
-  try {
-    return { logRetentionMs: retention(raw, '--log-retention') ?? null };
-  } catch (error) {
-    throw new UsageError(toError(error).message);
-  }
 }

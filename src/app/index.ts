@@ -1,0 +1,14 @@
+/**
+ * The wiring that the CLI, tests and benches share: open the metadata DB, load and sync the DAG
+ * folder, start an engine of scheduler and workers, serve the web app, run one DAG run in process.
+ * The CLI parses flags and prints; everything it starts, it starts through here.
+ */
+export { openMetadata } from './metadata.ts';
+export { loadDags, openRuntime } from './runtime.ts';
+export type { Runtime, RuntimeOptions } from './runtime.ts';
+export { startEngine } from './engine.ts';
+export type { Engine, EngineOptions } from './engine.ts';
+export { addUser, metricsText, serve, serveRuntime, WEB_DIST } from './web.ts';
+export type { ServeOptions, WebServer } from './web.ts';
+export { runOnce } from './run-once.ts';
+export type { RunOnceOptions } from './run-once.ts';

@@ -1,0 +1,103 @@
+/**
+ * The web server as processes, tests and benches start it: on a metadata DB and a map of DAGs,
+ * with the built UI, and the first user made when there is none.
+ */
+import type { Dag } from '../dag/index.ts';
+import {
+  connectionAdmin,
+  ensureFirstUser,
+  ensureWebBuild,
+  hashPassword,
+  prometheusMetrics,
+  startWebServer,
+  WEB_DIST,
+  type ConnectionAdmin,
+  type ServerContext,
+} from '../server/index.ts';
+import { createUser } from '../store/admin/index.ts';
+import type { Db } from '../store/db/index.ts';
+import type { Runtime } from './runtime.ts';
+
+export { WEB_DIST };
+
+export interface WebServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface ServeOptions {
+  readonly db: Db;
+  readonly dags: ReadonlyMap<string, Dag>;
+  /** 0 picks a free port. @default 8080 */
+  readonly port?: number;
+  /** Stored connections as the API manages them. @default none, and none may be added */
+  readonly connections?: ConnectionAdmin;
+  /** The built web UI. @default none: the UI routes answer 503, the API serves */
+  readonly webRoot?: string;
+  /** @default ignored */
+  readonly log?: (line: string) => void;
+  readonly metricsCacheMs?: number;
+}
+
+const NO_CONNECTIONS: ConnectionAdmin = {
+  list: () => Promise.resolve([]),
+  add: () => Promise.reject(new Error('this server keeps no connections')),
+  delete: () => Promise.resolve(false),
+};
+
+function contextOf(options: ServeOptions): ServerContext {
+  return {
+    db: options.db,
+    dags: options.dags,
+    connections: options.connections ?? NO_CONNECTIONS,
+    now: Date.now,
+    log: options.log ?? (() => undefined),
+    webRoot: options.webRoot,
+    metricsCacheMs: options.metricsCacheMs,
+  };
+}
+
+/** Serves the API, UI, /metrics and /health on 127.0.0.1 until `close()`. */
+export function serve(options: ServeOptions): Promise<WebServer> {
+  return startWebServer(contextOf(options), { port: options.port });
+}
+
+/** The Prometheus text that /metrics answers, counted afresh (no cache). */
+export function metricsText(options: ServeOptions): Promise<string> {
+  return prometheusMetrics(contextOf(options));
+}
+
+/** Adds a user who logs in with `password`. */
+export async function addUser(db: Db, username: string, password: string, now: number): Promise<void> {
+  await createUser(db, username, await hashPassword(password), now);
+}
+
+/**
+ * The HTTP server of `standalone` and `webserver`: makes the first user when there is none (its
+ * login printed once), builds the web UI when its build is stale, and serves.
+ */
+export async function serveRuntime(
+  runtime: Runtime,
+  options: {
+    readonly port: number;
+    readonly print: (line: string) => void;
+    readonly warn: (line: string) => void;
+  },
+): Promise<WebServer> {
+  await ensureFirstUser(runtime.db, runtime.config.env, options.print, Date.now());
+  let webRoot: string | undefined;
+  try {
+    webRoot = await ensureWebBuild(options.print);
+  } catch (error) {
+    options.warn(`the web UI could not be built (the API still serves): ${(error as Error).message}`);
+  }
+  return serve({
+    db: runtime.db,
+    dags: runtime.folder.dags,
+    port: options.port,
+    connections: connectionAdmin(runtime.db, runtime.config, Date.now),
+    webRoot,
+    log: options.warn,
+    metricsCacheMs: runtime.config.metricsCacheMs,
+  });
+}
