@@ -20,9 +20,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { generateSparkifyData } from '../pipelines/sparkify/generate/index.ts';
 import { LocalObjectStore } from '../src/storage/index.ts';
+import { freshPostgresDatabase, onPostgresServer } from '../src/util/testing.ts';
 import { writeChart } from './svg-chart.ts';
 
 const { values } = parseArgs({
@@ -113,35 +113,21 @@ async function sizeMb(...paths: string[]): Promise<number> {
   return bytes / 2 ** 20;
 }
 
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: values.postgres });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A fresh PostgreSQL database for one load; its URL and how to drop it. */
+/** A fresh PostgreSQL database for one load; its URL, its size on disk, and how to drop it. */
 async function freshDatabase(
-  name: string,
+  prefix: string,
 ): Promise<{ url: string; diskMb: () => Promise<number>; drop: () => Promise<void> }> {
-  await withAdmin(async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${name}`);
-    await c.query(`CREATE DATABASE ${name}`);
-  });
-  const url = new URL(values.postgres);
-  url.pathname = `/${name}`;
+  const database = await freshPostgresDatabase(prefix, values.postgres);
   return {
-    url: url.toString(),
+    url: database.url,
     diskMb: () =>
-      withAdmin(async (c) => {
-        const { rows } = await c.query<{ bytes: string }>('SELECT pg_database_size($1) AS bytes', [name]);
+      onPostgresServer(async (c) => {
+        const { rows } = await c.query<{ bytes: string }>('SELECT pg_database_size($1) AS bytes', [
+          database.name,
+        ]);
         return Number(rows[0]?.bytes) / 2 ** 20;
-      }),
-    drop: () =>
-      withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => undefined)),
+      }, values.postgres),
+    drop: () => database.drop(),
   };
 }
 

@@ -21,7 +21,6 @@ import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { loadConfig } from '../src/config/index.ts';
 import { Connections } from '../src/connections/index.ts';
 import { runIdFor, type TaskContext } from '../src/dag/index.ts';
@@ -32,6 +31,7 @@ import { LocalObjectStore, S3ObjectStore } from '../src/storage/index.ts';
 import { PostgresWarehouse } from '../src/warehouse/index.ts';
 import sparkify from '../pipelines/sparkify/sparkify.dag.ts';
 import { generateSparkifyData } from '../pipelines/sparkify/generate/index.ts';
+import { freshPostgresDatabase, type FreshDatabase } from '../src/util/testing.ts';
 import { eventColumns } from '../pipelines/sparkify/staging-columns.ts';
 import { createTables } from '../pipelines/sparkify/sql.ts';
 
@@ -49,7 +49,6 @@ const { values } = parseArgs({
 });
 const START = new Date('2018-11-01T00:00:00Z');
 const end = new Date(START.getTime() + Number(values.days) * 86_400_000);
-const PG_URL = process.env.DOWNBEAT_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const STAGING_DDL = createTables.find((s) => /staging_events\s*\(/.test(s)) ?? '';
 const COLUMNS = [...eventColumns.map((c) => c.name), '_source_key', '_source_line'];
 const BUCKET = 'sparkify-bench';
@@ -181,16 +180,6 @@ function part(name: string, args: string[]): Record<string, unknown> {
   return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 function psql(url: string, command: string): number {
   const started = performance.now();
   const result = spawnSync('/usr/bin/psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', url, '-c', command], {
@@ -203,14 +192,11 @@ function psql(url: string, command: string): number {
 async function main() {
   const root = await mkdtemp(join(tmpdir(), 'downbeat-bench-staging-'));
   const folder = join(root, 'source');
-  const databases: string[] = [];
+  const databases: FreshDatabase[] = [];
   const database = async () => {
-    const name = `downbeat_bench_staging_${randomBytes(4).toString('hex')}`;
-    await admin(`CREATE DATABASE ${name}`);
-    databases.push(name);
-    const url = new URL(PG_URL);
-    url.pathname = `/${name}`;
-    return url.toString();
+    const fresh = await freshPostgresDatabase('downbeat_bench_staging');
+    databases.push(fresh);
+    return fresh.url;
   };
   // fauxqs in its own process: the objects it holds in memory are not the stager's.
   const server = spawn(
@@ -333,7 +319,7 @@ async function main() {
     };
   } finally {
     server.kill('SIGTERM');
-    for (const name of databases) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    for (const fresh of databases) await fresh.drop();
     await rm(root, { recursive: true, force: true });
   }
 }

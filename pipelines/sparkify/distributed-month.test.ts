@@ -6,17 +6,16 @@
  * user does; the tables are compared as canonical text dumps, since the engines hash differently.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFauxqs } from 'fauxqs';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, downbeat, until as waitUntil } from '../../src/app/testing.ts';
 import type { Warehouse } from '../../src/ports/index.ts';
 import { LocalObjectStore, S3ObjectStore } from '../../src/storage/index.ts';
-import { TEST_POSTGRES_URL, testDb, type TestDb } from '../../src/store/db/testing.ts';
+import { testDb, type TestDb } from '../../src/store/db/testing.ts';
+import { freshPostgresDatabase, type FreshDatabase } from '../../src/util/testing.ts';
 import { openWarehouse } from '../../src/warehouse/index.ts';
 import { generateSparkifyData, type GenerateSummary } from './generate/index.ts';
 import { canonicalDump, dumpDifferences, stopProcess, type CanonicalDump } from './testing.ts';
@@ -40,7 +39,7 @@ let source: string;
 let generated: GenerateSummary;
 let fauxqs: Awaited<ReturnType<typeof startFauxqs>> | undefined;
 let metadata: TestDb | undefined;
-let warehouseDb: { url: string; drop(): Promise<void> } | undefined;
+let warehouseDb: FreshDatabase | undefined;
 const children = new Set<ChildProcess>();
 const open: Warehouse[] = [];
 /** What the distributed processes printed, for failure messages. */
@@ -70,7 +69,7 @@ beforeAll(async () => {
   expect(copied).toBe(generated.files);
 
   metadata = await testDb('postgres');
-  warehouseDb = await createDatabase();
+  warehouseDb = await freshPostgresDatabase('downbeat_warehouse');
 }, 120_000);
 
 afterAll(async () => {
@@ -86,24 +85,6 @@ afterAll(async () => {
 function s3Uri(): string {
   const endpoint = encodeURIComponent(fauxqs?.address ?? '');
   return `s3://${BUCKET}/${PREFIX}?endpoint=${endpoint}&region=us-east-1&path_style=true&access_key_id=test&secret_access_key=test`;
-}
-
-/** A fresh PostgreSQL database for the warehouse, on the same server as the metadata DB's. */
-async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `downbeat_warehouse_${randomBytes(6).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 /** Polls `check` until it holds; the error says what for, with what the processes printed. */

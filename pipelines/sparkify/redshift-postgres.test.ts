@@ -5,17 +5,15 @@
  * is Redshift's DDL, its MERGE through a temporary batch table, the lock table, multi-row INSERTs
  * and retried transactions. The tables must come out exactly as through the PostgreSQL adapter.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
 import { Connections } from '../../src/connections/index.ts';
 import { runInProcess, type TaskRunResult } from '../../src/executor/index.ts';
 import { LocalObjectStore } from '../../src/storage/index.ts';
-import { TEST_POSTGRES_URL } from '../../src/store/db/testing.ts';
+import { freshPostgresDatabase, type FreshDatabase } from '../../src/util/testing.ts';
 import { generateSparkifyData } from './generate/index.ts';
 import sparkify from './sparkify.dag.ts';
 import { checksums } from './testing.ts';
@@ -25,30 +23,17 @@ const HOURS = 30;
 const hourAt = (i: number) => new Date(START + i * 3_600_000);
 
 let root: string;
-const databases: string[] = [];
+const databases: FreshDatabase[] = [];
 const open: Connections[] = [];
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Connections whose warehouse is a fresh PostgreSQL database, reached as `scheme://`. */
 async function connectionsFor(scheme: 'postgres' | 'redshift'): Promise<Connections> {
-  const name = `downbeat_sparkify_${scheme}_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  databases.push(name);
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${name}`;
+  const database = await freshPostgresDatabase(`downbeat_sparkify_${scheme}`);
+  databases.push(database);
   const warehouse =
     scheme === 'postgres'
-      ? url.toString()
-      : `${url.toString().replace(/^postgres(ql)?:/, 'redshift:')}?ssl=false`;
+      ? database.url
+      : `${database.url.replace(/^postgres(ql)?:/, 'redshift:')}?ssl=false`;
   const connections = new Connections(
     loadConfig({
       DOWNBEAT_HOME: join(root, scheme),
@@ -84,7 +69,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(open.map((c) => c.close()));
-  for (const name of databases) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  for (const database of databases.splice(0)) await database.drop();
   await rm(root, { recursive: true, force: true });
 });
 

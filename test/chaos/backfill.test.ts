@@ -22,6 +22,7 @@ import {
 import type { Warehouse } from '../../src/ports/index.ts';
 import { LocalObjectStore } from '../../src/storage/index.ts';
 import { startOwnCluster, type OwnCluster } from '../../src/store/db/own-cluster.ts';
+import { freshPostgresDatabase } from '../../src/util/testing.ts';
 import { openWarehouse } from '../../src/warehouse/index.ts';
 
 const DAYS = 30;
@@ -59,8 +60,9 @@ beforeAll(async () => {
   source = join(root, 'source');
   generated = await generateSparkifyData(new LocalObjectStore(source), DATA);
   cluster = startOwnCluster();
-  metadataUrl = await createDatabase(cluster.url, 'downbeat_metadata');
-  warehouseUrl = await createDatabase(cluster.url, 'downbeat_warehouse');
+  // The cluster is the test's own and goes with it: its databases need no drop.
+  metadataUrl = (await freshPostgresDatabase('downbeat_metadata', cluster.url)).url;
+  warehouseUrl = (await freshPostgresDatabase('downbeat_warehouse', cluster.url)).url;
 });
 
 afterAll(async () => {
@@ -69,19 +71,6 @@ afterAll(async () => {
   cluster?.stop();
   if (root) await rm(root, { recursive: true, force: true });
 });
-
-async function createDatabase(serverUrl: string, name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 /** Runs `downbeat ARGS` to its end. */
 function downbeat(

@@ -3,18 +3,16 @@
  * middle of a day file. The task fails with an error that says what to do, and the staging table
  * and its bookkeeping are exactly as before: nothing half loaded. On DuckDB and on PostgreSQL.
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startFauxqs } from 'fauxqs';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connections } from '../../connections/index.ts';
 import type { TaskContext } from '../../dag/index.ts';
 import { BucketNotFoundError } from '../../errors/index.ts';
 import { testEnvironment, type TestEnvironment } from '../../executor/testing.ts';
 import { stageJson } from '../../operators/index.ts';
-import { TEST_POSTGRES_URL } from '../../store/db/testing.ts';
+import { freshPostgresDatabase } from '../../util/testing.ts';
 
 const SECRET = 'Stage-Secret-Access-Key';
 const DAY = '2018-11-15';
@@ -79,20 +77,8 @@ const kinds: Kind[] = [
   {
     name: 'postgres',
     async open() {
-      const name = `downbeat_s3stage_${randomBytes(6).toString('hex')}`;
-      const admin = async (sql: string) => {
-        const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-        await client.connect();
-        try {
-          await client.query(sql);
-        } finally {
-          await client.end();
-        }
-      };
-      await admin(`CREATE DATABASE ${name}`);
-      const url = new URL(TEST_POSTGRES_URL);
-      url.pathname = `/${name}`;
-      return { uri: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+      const database = await freshPostgresDatabase('downbeat_s3stage');
+      return { uri: database.url, drop: () => database.drop() };
     },
   },
 ];

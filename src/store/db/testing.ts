@@ -1,20 +1,17 @@
 /**
  * Metadata DBs for tests: a SQLite file in a temp folder, or a fresh PostgreSQL database on the
- * test server (DOWNBEAT_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test),
- * dropped afterwards. PostgreSQL being down fails the tests loudly; they are never skipped.
+ * test server (src/util/testing.ts), dropped afterwards.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { freshPostgresDatabase } from '../../util/testing.ts';
 import type { Db, MetadataDialect } from './db.ts';
 import { migrate } from './migrate.ts';
 import { PostgresDb } from './postgres-db.ts';
 import { SqliteDb } from './sqlite-db.ts';
 
-export const TEST_POSTGRES_URL =
-  process.env.DOWNBEAT_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export { TEST_POSTGRES_URL } from '../../util/testing.ts';
 
 export interface TestDb {
   readonly db: Db;
@@ -35,31 +32,15 @@ export async function testDb(dialect: MetadataDialect): Promise<TestDb> {
       drop: async () => (await db.close(), await rm(folder, { recursive: true, force: true })),
     };
   }
-  const name = `downbeat_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  try {
-    await admin.connect();
-  } catch (error) {
-    throw new Error(
-      `PostgreSQL tests cannot run: ${TEST_POSTGRES_URL} is not reachable (${(error as Error).message}). ` +
-        'Start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set DOWNBEAT_TEST_POSTGRES_URL.',
-    );
-  }
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${name}`;
-  const db = new PostgresDb(url.toString());
+  const database = await freshPostgresDatabase('downbeat_test');
+  const db = new PostgresDb(database.url);
   await migrate(db);
   return {
     db,
-    url: url.toString(),
+    url: database.url,
     drop: async () => {
       await db.close();
-      const cleanup = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
+      await database.drop();
     },
   };
 }

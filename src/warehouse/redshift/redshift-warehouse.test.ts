@@ -5,43 +5,23 @@
  * MERGE … WHEN MATCHED AND, which Redshift lacks): passing it says nothing of Redshift's dialect;
  * the SQL Redshift would receive is checked as text in redshift-sql.test.ts.
  */
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { warehouseContract } from '../../ports/warehouse-contract.ts';
-import { TEST_POSTGRES_URL } from '../../store/db/testing.ts';
+import { freshPostgresDatabase, onPostgresServer, type FreshDatabase } from '../../util/testing.ts';
 import { parseRedshiftUri } from './redshift-uri.ts';
 import { RedshiftWarehouse } from './redshift-warehouse.ts';
 
-const databases: string[] = [];
+const databases: FreshDatabase[] = [];
 const open: RedshiftWarehouse[] = [];
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new Error(
-      `PostgreSQL tests cannot run: ${TEST_POSTGRES_URL} is not reachable (${(error as Error).message})`,
-    );
-  }
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** A fresh database, as a `redshift://` URI (TLS off: it is a local PostgreSQL). */
 async function freshDatabase(setup = ''): Promise<string> {
-  const name = `downbeat_rs_${randomBytes(6).toString('hex')}`;
-  await admin(async (c) => {
-    await c.query(`CREATE DATABASE ${name}`);
-    if (setup) await c.query(setup.replaceAll('$db', name));
-  });
-  databases.push(name);
-  const url = new URL(TEST_POSTGRES_URL);
-  return `redshift://${url.username}${url.password ? `:${url.password}` : ''}@${url.host}/${name}?ssl=false`;
+  const database = await freshPostgresDatabase('downbeat_rs');
+  databases.push(database);
+  if (setup) await onPostgresServer((c) => c.query(setup.replaceAll('$db', database.name)));
+  const url = new URL(database.url);
+  return `redshift://${url.username}${url.password ? `:${url.password}` : ''}@${url.host}/${database.name}?ssl=false`;
 }
 
 function openRedshift(uri: string): RedshiftWarehouse {
@@ -54,9 +34,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((w) => w.close()));
 });
 afterAll(async () => {
-  await admin(async (c) => {
-    for (const name of databases) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  });
+  for (const database of databases.splice(0)) await database.drop();
 });
 
 warehouseContract('redshift adapter (on PostgreSQL)', async () => openRedshift(await freshDatabase()));
