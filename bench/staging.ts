@@ -101,6 +101,7 @@ async function partStage(sourceUri: string, warehouseUri: string) {
     tryNumber: 1,
     log: { info: () => undefined, warn: (m) => process.stderr.write(`${m}\n`), error: () => undefined },
     signal: new AbortController().signal,
+    now: () => new Date(),
     connections,
     variables: { get: () => Promise.resolve(undefined) },
   };

@@ -56,6 +56,7 @@ const context = (taskId: string): TaskContext => ({
   tryNumber: 1,
   log: { info: () => undefined, warn: () => undefined, error: () => undefined },
   signal: new AbortController().signal,
+  now: () => new Date(),
   connections: { objectStore: () => Promise.resolve(store), warehouse: () => Promise.resolve(warehouse) },
   variables: { get: () => Promise.resolve(undefined) },
 });

@@ -24,8 +24,8 @@ export const createTablesRedshift = createTables.map((statement) =>
 );
 /**
  * The same tables in DuckDB, without the primary keys of songplays and time. DuckDB keeps a
- * primary key in an index that every insert and delete updates: a day's songplays loaded 2x slower
- * with it, and a rerun's delete of the day 30-100x slower, growing with the table (BENCHMARKS.md).
+ * primary key in an index that every insert and delete updates: a day's songplays load slower with
+ * it, and a rerun's delete of the day far slower, growing with the table (BENCHMARKS.md).
  * The keys stay unique by construction (one row per event, per start time, each in one interval),
  * and Run_data_quality_checks checks them in every interval.
  */

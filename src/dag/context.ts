@@ -42,6 +42,8 @@ export interface TaskContext extends RunInfo {
   readonly signal: AbortSignal;
   readonly connections: ConnectionResolver;
   readonly variables: VariableReader;
+  /** The engine's clock (the worker's; a fake one in tests): what a task measures waits on. */
+  readonly now: () => Date;
 }
 
 /** Airflow's run id shape: `scheduled__2018-11-15T10:00:00.000Z`. One run per (DAG, logical date). */

@@ -91,6 +91,7 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<TryResul
       signal: controller.signal,
       connections: options.connections,
       variables: options.variables,
+      now,
     });
     const outcome = await (deadline ? Promise.race([work, deadline]) : work);
     if (outcome.summary) write('INFO', outcome.summary);

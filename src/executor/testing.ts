@@ -53,6 +53,7 @@ export async function testEnvironment(): Promise<TestEnvironment> {
         tryNumber: 1,
         log: { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) },
         signal: new AbortController().signal,
+        now: () => new Date(),
         connections,
         variables: { get: () => Promise.resolve(undefined) },
       };

@@ -54,7 +54,7 @@ async function stageChanges(
   objects: ResolvedCatalogObjects,
 ): Promise<{ written: number; state: CatalogState }> {
   const key = listingKey(store, objects, stage.table);
-  const recent = recentFingerprint(key, stage.clock.now(), stage.relistAfterMs);
+  const recent = recentFingerprint(key, context.now().getTime(), stage.relistAfterMs);
   if (recent !== undefined) {
     const known = await catalogState(warehouse, stage.table, objects.prefix);
     if (known?.fingerprint === recent) return { written: 0, state: known };
@@ -62,7 +62,7 @@ async function stageChanges(
   const known = await catalogState(warehouse, stage.table, objects.prefix);
   if (known) {
     const first = createHash('sha256');
-    const listedAt = stage.clock.now();
+    const listedAt = context.now().getTime();
     for await (const _batch of listCatalog(store, objects, stage.batchSize, first))
       context.signal.throwIfAborted();
     const digest = first.digest('hex');
@@ -74,7 +74,7 @@ async function stageChanges(
   // Listed (again), batch by batch: each batch's objects not staged at their listed version are
   // staged in one transaction. The state records this listing, the one compared.
   const compared = createHash('sha256');
-  const listedAt = stage.clock.now();
+  const listedAt = context.now().getTime();
   const stagedBefore = (await stagedTotals(warehouse, stage.table, objects.prefix)).objects;
   let listed = 0;
   let changed = 0;

@@ -1,4 +1,3 @@
-import { systemClock, type Clock } from '../../clock/index.ts';
 import { durationMs, type Duration } from '../../dag/index.ts';
 import { quoteIdentifier, type ObjectCopyRequest } from '../../ports/index.ts';
 import type { StagingColumn } from './columns.ts';
@@ -59,12 +58,6 @@ export interface StageJsonOptions {
    * a backfill's hundreds of runs do not each list thousands of objects. @default 0 (always list)
    */
   readonly relistAfter?: Duration;
-  /**
-   * The clock `relistAfter` is measured on. A task's context carries no clock (the engine's time
-   * stamps only the task's log, start and end), so a stage is given one here, as the scheduler and
-   * the worker are; a test passes a FakeClock. @default systemClock
-   */
-  readonly clock?: Clock;
 }
 
 /** A catalog with its suffix resolved. */
@@ -92,7 +85,6 @@ export interface ResolvedStageJson {
   readonly rejectLimit: number;
   readonly batchSize: number;
   readonly relistAfterMs: number;
-  readonly clock: Clock;
   /** Whether a warehouse that reads the source store itself may load the objects. */
   readonly copyAllowed: boolean;
   /** The columns a warehouse's own load fills, each from its field. */
@@ -136,7 +128,6 @@ export function resolveStageJson(options: StageJsonOptions): ResolvedStageJson {
     rejectLimit: options.rejectLimit ?? 0,
     batchSize: options.batchSize ?? 1000,
     relistAfterMs,
-    clock: options.clock ?? systemClock,
     copyAllowed:
       (options.warehouseCopy ?? 'every' in objects) &&
       (options.validate === undefined || options.rejectWhere !== undefined),

@@ -78,7 +78,8 @@ export async function outcomesOf(
 ): Promise<{ run_pk: number; task_id: string; outcome: string | null }[]> {
   if (runPks.length === 0) return [];
   // A lookup of each task instance's try by key, not a join: given a join, PostgreSQL hash-joins
-  // the window's task instances against a scan of every try in history (35-46 ms at 10,000 runs).
+  // the window's task instances against a scan of every try in history, which grows with it
+  // (BENCHMARKS.md, "Scale (issue #6): orchestration volume").
   return db.query(
     `SELECT ti.run_pk, ti.task_id,
        (SELECT t.outcome FROM task_tries t WHERE t.ti_id = ti.id AND t.try_number = ti.try_number) AS outcome
