@@ -21,7 +21,6 @@ export async function endTry(db: Db, end: TryEnd, now: number): Promise<TryEndRe
   return db.transaction(async (tx) => {
     const [ti] = await tx.query<{
       run_pk: number;
-      task_id: string;
       retries: number;
       failures: number;
       retry_delay_ms: number;
@@ -29,7 +28,7 @@ export async function endTry(db: Db, end: TryEnd, now: number): Promise<TryEndRe
       max_retry_delay_ms: number;
       downstream: string;
     }>(
-      `SELECT run_pk, task_id, retries, failures, retry_delay_ms, retry_exponential, max_retry_delay_ms, downstream
+      `SELECT run_pk, retries, failures, retry_delay_ms, retry_exponential, max_retry_delay_ms, downstream
        FROM task_instances WHERE id = $1 AND try_number = $2 AND worker = $3 AND state = 'running'`,
       [end.tiId, end.tryNumber, end.worker],
     );

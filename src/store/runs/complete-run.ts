@@ -1,5 +1,7 @@
-import { runOutcome, type RunState, type TaskState } from '../../lifecycle/index.ts';
-import type { DbSession } from '../db/index.ts';
+import { ACTIVE_TASK_STATES, runOutcome, type RunState, type TaskState } from '../../lifecycle/index.ts';
+import { sqlList, type DbSession } from '../db/index.ts';
+
+const ACTIVE = sqlList(ACTIVE_TASK_STATES);
 
 /**
  * Ends a running run whose task instances have all ended, in the state src/lifecycle/run-outcome.ts
@@ -18,6 +20,12 @@ export async function completeRunIfDone(
   // such ends asking FOR UPDATE then deadlock. NO KEY UPDATE still excludes the other enders.
   if (tx.dialect === 'postgres')
     await tx.query('SELECT id FROM dag_runs WHERE id = $1 FOR NO KEY UPDATE', [runPk]);
+  // Most ends are not the run's last: one task still to run says so without counting them all.
+  const [active] = await tx.query(
+    `SELECT 1 AS active FROM task_instances WHERE run_pk = $1 AND state IN (${ACTIVE}) LIMIT 1`,
+    [runPk],
+  );
+  if (active) return undefined;
   const counts = await tx.query<{ state: TaskState; n: number }>(
     'SELECT state, COUNT(*) AS n FROM task_instances WHERE run_pk = $1 GROUP BY state',
     [runPk],
