@@ -1,4 +1,4 @@
-import { checks, type DataQualityCheck } from '../../src/operators/index.ts';
+import { checks, type DataQualityCheck } from 'downbeat';
 
 const inInterval = (column: string) =>
   `${column} >= CAST($interval_start AS TIMESTAMP) AND ${column} < CAST($interval_end AS TIMESTAMP)`;

@@ -3,8 +3,7 @@
  * the default `sparkify_source` location (never into a source the user configured), backfilled;
  * then a live feed of today's events, so that unpausing the DAG gives hourly runs that succeed.
  */
-import type { CommandIo, PipelineSample } from '../../src/dag/index.ts';
-import type { ObjectStore } from '../../src/ports/index.ts';
+import type { CommandIo, ObjectStore, PipelineSample } from 'downbeat';
 import { generateSparkifyData, writeLiveDays } from './generate/index.ts';
 
 const START = new Date('2018-11-01T00:00:00Z');

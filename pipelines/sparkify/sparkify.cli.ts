@@ -2,7 +2,7 @@
  * What Sparkify adds to `downbeat` (found by the CLI through the `*.cli.ts` name): the `sparkify
  * generate` command, and the sample month `downbeat standalone` loads on its first start.
  */
-import type { PipelineCommand, PipelineSample } from '../../src/dag/index.ts';
+import type { PipelineCommand, PipelineSample } from 'downbeat';
 import { generateCommand } from './generate/index.ts';
 import { sparkifySample } from './sample.ts';
 

@@ -3,8 +3,7 @@
  * object store, load the songplays fact for the hour, upsert the four dimensions, check the result.
  * Task ids and edges are the original Airflow DAG's.
  */
-import { dag } from '../../src/dag/index.ts';
-import { dataQuality, loadDimension, loadFact, noop, sql, stageJson } from '../../src/operators/index.ts';
+import { dag, dataQuality, loadDimension, loadFact, noop, sql, stageJson } from 'downbeat';
 import { sparkifyChecks } from './quality-checks.ts';
 import * as q from './sql.ts';
 import { eventColumns, eventRejectWhere, songColumns, validateEvent } from './staging-columns.ts';

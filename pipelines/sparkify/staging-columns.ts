@@ -1,4 +1,4 @@
-import type { StagingColumn } from '../../src/operators/index.ts';
+import type { StagingColumn } from 'downbeat';
 
 /** log_data events → staging_events (the template's columns, lower-case, plus the event's time). */
 export const eventColumns: readonly StagingColumn[] = [

@@ -1,5 +1,7 @@
 /** Helpers for tests and benches that run `downbeat` as a user does: as a process. */
 import { execFile } from 'node:child_process';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /** The `downbeat` command of this checkout. */
 export const BIN = new URL('../../bin/downbeat.js', import.meta.url).pathname;
@@ -29,4 +31,18 @@ export async function until(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`timed out waiting for ${what}${context() ? `:\n${context()}` : ''}`);
+}
+
+/** This checkout: what `downbeat` resolves to in a folder that linkDownbeat made. */
+export const REPOSITORY = new URL('../../', import.meta.url).pathname;
+
+/**
+ * Makes `import … from 'downbeat'` work for DAG files in `folder` (a temp folder of a test), as
+ * in a user's project that installed it: `folder/node_modules/downbeat` links to this checkout,
+ * and `folder/package.json` says `"type": "module"`.
+ */
+export async function linkDownbeat(folder: string): Promise<void> {
+  await mkdir(join(folder, 'node_modules'), { recursive: true });
+  await symlink(REPOSITORY, join(folder, 'node_modules', 'downbeat'), 'dir');
+  await writeFile(join(folder, 'package.json'), '{"type": "module"}\n');
 }

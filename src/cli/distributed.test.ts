@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDb, type TestDb } from '../store/db/testing.ts';
-import { BIN, downbeat as run, until as waitUntil } from '../app/testing.ts';
+import { BIN, downbeat as run, linkDownbeat, until as waitUntil } from '../app/testing.ts';
 
-const SRC = new URL('../', import.meta.url).pathname;
 let root: string;
 let marks: string;
 let t: TestDb;
@@ -26,13 +25,12 @@ beforeAll(async () => {
   await mkdir(marks);
   const dags = join(root, 'dags');
   await mkdir(dags);
-  await writeFile(join(dags, 'package.json'), '{"type": "module"}');
+  await linkDownbeat(dags);
   // Each try leaves a file named after its run, task and try, then works for a while.
   await writeFile(
     join(dags, 'work.dag.ts'),
     `import { writeFile } from 'node:fs/promises';
-     import { dag } from '${SRC}dag/index.ts';
-     import { sql } from '${SRC}operators/index.ts';
+     import { dag, sql } from 'downbeat';
      const step = (ms) => ({
        kind: 'step',
        describe: () => ({ ms }),

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linkDownbeat } from '../app/testing.ts';
 import { runCli } from './testing.ts';
 
 let root: string;
@@ -12,25 +13,21 @@ function cli(args: string[], env: Record<string, string> = {}) {
   return runCli(args, { DOWNBEAT_HOME: join(root, 'home'), DOWNBEAT_DAGS_FOLDER: dags, ...env });
 }
 
-const SRC = new URL('../../src/', import.meta.url).pathname;
-
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'downbeat-cli-'));
   dags = join(root, 'dags');
   await mkdir(dags);
-  await writeFile(join(dags, 'package.json'), '{"type": "module"}');
+  await linkDownbeat(dags);
   await writeFile(
     join(dags, 'hello.dag.ts'),
-    `import { dag } from '${SRC}dag/index.ts';
-     import { noop, sql } from '${SRC}operators/index.ts';
+    `import { dag, noop, sql } from 'downbeat';
      export default dag({ id: 'hello', schedule: '@daily', startDate: '2018-11-01' }, (d) => {
        d.chain(d.task('start', noop()), d.task('query', sql({ warehouse: 'elsewhere', statements: ['SELECT 1'] })));
      });`,
   );
   await writeFile(
     join(dags, 'broken.dag.ts'),
-    `import { dag } from '${SRC}dag/index.ts';
-     import { noop } from '${SRC}operators/index.ts';
+    `import { dag, noop } from 'downbeat';
      export default dag({ id: 'broken', schedule: 'every hour', startDate: '2018-11-01' }, (d) => { d.task('a', noop()); d.edge('a', 'b'); });`,
   );
 });

@@ -7,9 +7,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, downbeat as run } from '../app/testing.ts';
+import { BIN, downbeat as run, linkDownbeat } from '../app/testing.ts';
 
-const SRC = new URL('../', import.meta.url).pathname;
 let root: string;
 let env: NodeJS.ProcessEnv;
 const children: ChildProcess[] = [];
@@ -18,11 +17,10 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'downbeat-orchestrate-'));
   const dags = join(root, 'dags');
   await mkdir(dags);
-  await writeFile(join(dags, 'package.json'), '{"type": "module"}');
+  await linkDownbeat(dags);
   await writeFile(
     join(dags, 'steps.dag.ts'),
-    `import { dag } from '${SRC}dag/index.ts';
-     import { noop, sql } from '${SRC}operators/index.ts';
+    `import { dag, noop, sql } from 'downbeat';
      export default dag({ id: 'steps', schedule: '@hourly', startDate: '2018-11-01', maxActiveRuns: 3 }, (d) => {
        d.chain(d.task('begin', noop()), d.task('write', sql({ statements: [
          'CREATE TABLE IF NOT EXISTS hours (h TIMESTAMP PRIMARY KEY)',

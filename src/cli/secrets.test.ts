@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_POSTGRES_URL } from '../store/db/testing.ts';
-import { BIN, downbeat, until } from '../app/testing.ts';
+import { BIN, downbeat, linkDownbeat, until } from '../app/testing.ts';
 
-const SRC = new URL('../', import.meta.url).pathname;
 const SECRET = 'hunter2-Zq9';
 let root: string;
 let env: NodeJS.ProcessEnv;
@@ -20,12 +19,12 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'downbeat-secrets-'));
   const dags = join(root, 'dags');
   await mkdir(dags);
-  await writeFile(join(dags, 'package.json'), '{"type": "module"}');
+  await linkDownbeat(dags);
   await writeFile(
     join(dags, 'leaky.dag.ts'),
     // The statement is built at run time (here from the environment), so the secret is in no
     // DAG definition: only in the connection, and in the SQL that fails.
-    `import { dag } from '${SRC}dag/index.ts';
+    `import { dag } from 'downbeat';
      const leak = {
        kind: 'leak',
        describe: () => ({}),

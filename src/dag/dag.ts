@@ -210,6 +210,13 @@ export class DagBuilder {
   }
 }
 
+/**
+ * Marks a Dag with the module that made it, so that one made by another copy of Downbeat's code
+ * (which `instanceof` does not see) can be told apart and named.
+ */
+export const DAG_BRAND = Symbol.for('downbeat.dag');
+export const DAG_COPY = import.meta.url;
+
 /** A validated, immutable DAG. */
 export class Dag {
   readonly id: string;
@@ -232,6 +239,7 @@ export class Dag {
     this.tags = fields.tags;
     this.connectionDefaults = fields.connectionDefaults;
     this.tasks = fields.tasks;
+    Object.defineProperty(this, DAG_BRAND, { value: DAG_COPY });
   }
 
   /**

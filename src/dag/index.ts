@@ -11,7 +11,7 @@
  * - Task instance: one task in one run; each try keeps its own log, times and error.
  * - Connection: named credentials and endpoint, resolved by the engine, never by the task.
  */
-export { dag, Dag, DagBuilder, DagDefinitionError, dagSpec } from './dag.ts';
+export { DAG_BRAND, DAG_COPY, dag, Dag, DagBuilder, DagDefinitionError, dagSpec } from './dag.ts';
 export type {
   DagOptions,
   DagSpec,
@@ -36,5 +36,6 @@ export type {
   VariableReader,
 } from './context.ts';
 export { TaskFailure } from './operator.ts';
+export { MAX_OUTPUT_BYTES, outputJson, TaskOutputError } from './output.ts';
 export type { CheckResult, Operator, TaskOutcome } from './operator.ts';
 export type { CommandIo, PipelineCommand, PipelineSample } from './command.ts';

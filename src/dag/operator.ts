@@ -17,6 +17,11 @@ export interface TaskOutcome {
   readonly checks?: readonly CheckResult[];
   /** One line for a person: what the task did. */
   readonly summary?: string;
+  /**
+   * The task's output: a JSON value (at most 64 KiB as JSON), kept with the try and shown in the
+   * UI; what an `fn` task returned. @default none
+   */
+  readonly output?: unknown;
 }
 
 /**
@@ -31,6 +36,8 @@ export interface Operator {
   execute(context: TaskContext): Promise<TaskOutcome>;
 }
 
+const FAILURE_BRAND = Symbol.for('downbeat.task_failure');
+
 /**
  * A task's failure that carries what was measured before it failed (a data-quality check's
  * actual values, the rejected lines of a source): stored and shown, not just logged.
@@ -44,5 +51,12 @@ export class TaskFailure extends Error {
     this.name = new.target.name;
     this.code = code;
     this.outcome = outcome;
+    Object.defineProperty(this, FAILURE_BRAND, { value: true });
+  }
+
+  /** A TaskFailure of another copy of Downbeat's code keeps its outcome too. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    return this === TaskFailure && typeof value === 'object' && value !== null && FAILURE_BRAND in value;
   }
 }

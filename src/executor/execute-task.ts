@@ -6,7 +6,7 @@ import type {
   TaskOutcome,
   VariableReader,
 } from '../dag/index.ts';
-import { TaskFailure } from '../dag/index.ts';
+import { outputJson, TaskFailure } from '../dag/index.ts';
 import { redact } from '../connections/index.ts';
 import { DownbeatError, errorCode, toError } from '../errors/index.ts';
 
@@ -17,7 +17,10 @@ export interface TryResult {
   readonly state: 'success' | 'failed';
   readonly startedAt: Date;
   readonly endedAt: Date;
-  readonly outcome: TaskOutcome;
+  /** What the operator reported (rows, checks, summary); its output apart, below. */
+  readonly outcome: Omit<TaskOutcome, 'output'>;
+  /** The task's output (checked to be JSON of at most 64 KiB), when it gave one. */
+  readonly output?: unknown;
   readonly error?: { readonly code: string; readonly message: string };
   readonly log: readonly string[];
 }
@@ -93,10 +96,21 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<TryResul
       variables: options.variables,
       now,
     });
-    const outcome = await (deadline ? Promise.race([work, deadline]) : work);
+    const { output, ...outcome } = await (deadline ? Promise.race([work, deadline]) : work);
+    // An output that cannot be kept fails the try here, before it is recorded as a success.
+    if (output !== undefined) write('INFO', `output: ${truncated(outputJson(task.id, output))}`);
     if (outcome.summary) write('INFO', outcome.summary);
     write('INFO', `${task.id} succeeded`);
-    return { taskId: task.id, tryNumber, state: 'success', startedAt, endedAt: now(), outcome, log: lines };
+    return {
+      taskId: task.id,
+      tryNumber,
+      state: 'success',
+      startedAt,
+      endedAt: now(),
+      outcome,
+      ...(output === undefined ? {} : { output }),
+      log: lines,
+    };
   } catch (thrown) {
     // Work that rejects as it is cancelled failed because of the timeout, whatever it says.
     const error = timedOut ?? toError(thrown);
@@ -115,4 +129,9 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<TryResul
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
+}
+
+/** An output in the log: its first line's worth, the rest in the try's output. */
+function truncated(json: string): string {
+  return json.length <= 200 ? json : `${json.slice(0, 200)}… (${json.length} characters)`;
 }

@@ -207,6 +207,12 @@ export class Worker {
       onLog: (line) => live.push(line),
     });
     const rest = await live.close();
-    await end({ state: result.state, outcome: result.outcome, error: result.error, log: rest });
+    await end({
+      state: result.state,
+      outcome: result.outcome,
+      output: result.output,
+      error: result.error,
+      log: rest,
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Dag, type PipelineCommand, type PipelineSample } from '../dag/index.ts';
+import { Dag, DAG_BRAND, DAG_COPY, type PipelineCommand, type PipelineSample } from '../dag/index.ts';
+import { importTypeScript } from './import-typescript.ts';
 
 /** A DAG file that could not be loaded, with its error, so that the others still load. */
 export interface DagLoadError {
@@ -42,9 +42,9 @@ export async function loadDagFolder(folder: string): Promise<DagFolder> {
   for (const path of await findFiles(folder, '.dag.ts')) {
     const file = relative(folder, path);
     try {
-      const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+      const module = (await importTypeScript(path)) as Record<string, unknown>;
       const found = Object.values(module).filter((value): value is Dag => value instanceof Dag);
-      if (found.length === 0) throw new Error('it exports no DAG');
+      if (found.length === 0) throw new Error(foreignDag(module) ?? 'it exports no DAG');
       for (const dag of new Set(found)) {
         const other = files.get(dag.id);
         if (other) throw new Error(`DAG id "${dag.id}" is already defined in ${other}`);
@@ -56,6 +56,20 @@ export async function loadDagFolder(folder: string): Promise<DagFolder> {
     }
   }
   return { dags, files, errors };
+}
+
+/** What to say of a module whose DAG was made by another copy of Downbeat than this one. */
+function foreignDag(module: Record<string, unknown>): string | undefined {
+  for (const value of Object.values(module)) {
+    const copy =
+      typeof value === 'object' && value !== null ? (value as Record<symbol, unknown>)[DAG_BRAND] : undefined;
+    if (typeof copy === 'string')
+      return (
+        `its DAG was made by another copy of downbeat (${copy}) than the one running it ` +
+        `(${DAG_COPY}): import it from 'downbeat', installed once in the project`
+      );
+  }
+  return undefined;
 }
 
 /** Node's message for a `.ts` file read as CommonJS is cryptic; say what to do instead. */
@@ -76,7 +90,7 @@ export async function loadPipelineCommands(
   const errors: DagLoadError[] = [];
   for (const path of await findFiles(folder, '.cli.ts')) {
     try {
-      const module = (await import(pathToFileURL(path).href)) as { default?: unknown; samples?: unknown };
+      const module = (await importTypeScript(path)) as { default?: unknown; samples?: unknown };
       if (!Array.isArray(module.default)) throw new Error('its default export is not an array of commands');
       commands.push(...(module.default as PipelineCommand[]));
       if (Array.isArray(module.samples)) samples.push(...(module.samples as PipelineSample[]));

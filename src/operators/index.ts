@@ -1,4 +1,6 @@
 /** The operators: reusable kinds of task. They reach data only through the context's ports. */
+export { fn } from './fn.ts';
+export type { FnOptions } from './fn.ts';
 export { noop } from './noop.ts';
 export { sql } from './sql.ts';
 export type { SqlOptions } from './sql.ts';

@@ -54,6 +54,7 @@ export function presentTry(row: TryRow): Api.TaskTry {
     duration: seconds(row.started_at, row.ended_at),
     error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
     outcome: row.outcome ? (JSON.parse(row.outcome) as Record<string, unknown>) : null,
+    output: row.output === null ? null : (JSON.parse(row.output) as unknown),
   };
 }
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Api from '../../src/server/api/types.ts';
+import { linkDownbeat } from '../../src/app/testing.ts';
 import { launchChromium } from './browser.ts';
 
 const REPO = new URL('../../', import.meta.url).pathname;
@@ -19,7 +20,7 @@ const AUTH = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
 
 /** A DAG whose one task fails (no retries) until FLAKY_MARKER exists: a late source. */
 const FLAKY_DAG = `import { existsSync } from 'node:fs';
-import { dag, TaskFailure, type Operator } from '${REPO}src/dag/index.ts';
+import { dag, TaskFailure, type Operator } from 'downbeat';
 
 const waitForSource: Operator = {
   kind: 'sensor',
@@ -72,7 +73,7 @@ beforeAll(async () => {
   await mkdir(shots, { recursive: true });
   const dags = join(root, 'dags');
   await mkdir(dags);
-  await writeFile(join(dags, 'package.json'), '{"type":"module"}');
+  await linkDownbeat(dags);
   await writeFile(
     join(dags, 'sparkify.dag.ts'),
     `export { default } from '${REPO}pipelines/sparkify/sparkify.dag.ts';\n`,

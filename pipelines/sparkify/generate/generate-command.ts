@@ -2,8 +2,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CommandIo, PipelineCommand } from '../../../src/dag/index.ts';
-import { ConfigError, toError } from '../../../src/errors/index.ts';
+import { ConfigError, toError, type CommandIo, type PipelineCommand } from 'downbeat';
 import { LocalObjectStore } from '../../../src/storage/index.ts';
 import { generateSparkifyData, type GenerateProgress, type GenerateSummary } from './generate.ts';
 import {

@@ -3,7 +3,7 @@
  * into an object store. Deterministic: the same options and seed give the same bytes. Streaming:
  * memory grows with users and songs, never with events.
  */
-import type { ObjectStore } from '../../../src/ports/index.ts';
+import type { ObjectStore } from 'downbeat';
 import { createCatalog } from './catalog.ts';
 import type { LogWorld } from './day-events.ts';
 import { dayFile, Tally } from './day-file.ts';

@@ -1,5 +1,5 @@
 /** What the generator can be asked for, its defaults, and their validation (in one place). */
-import { DownbeatError } from '../../../src/errors/index.ts';
+import { DownbeatError } from 'downbeat';
 
 export interface GenerateOptions {
   /** First instant of log data (UTC). @default 2018-11-01T00:00:00Z */

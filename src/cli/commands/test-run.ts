@@ -114,5 +114,6 @@ function formatResult(result: TaskRunResult): string {
   for (const check of checks) {
     text += `\n    ${check.passed ? 'ok  ' : 'FAIL'} ${check.name}: expected ${check.expected}, got ${check.actual}`;
   }
+  if (result.output !== undefined) text += `\n    output: ${JSON.stringify(result.output)}`;
   return text;
 }

@@ -118,6 +118,8 @@ export interface TaskTry {
   readonly error: { readonly code: string; readonly message: string } | null;
   /** What the operator reported (rows written, objects staged…); null until it ends. */
   readonly outcome: Record<string, unknown> | null;
+  /** The task's output (what an `fn` returned), JSON; null when it gave none. */
+  readonly output: unknown;
 }
 
 /**

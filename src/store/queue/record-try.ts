@@ -9,6 +9,8 @@ export interface TryEnd {
   readonly worker: string;
   readonly state: 'success' | 'failed';
   readonly outcome: TaskOutcome;
+  /** The task's output, a JSON value (checked by the executor). @default none */
+  readonly output?: unknown;
   readonly error?: { readonly code: string; readonly message: string };
   readonly log: readonly string[];
 }
@@ -16,7 +18,7 @@ export interface TryEnd {
 /** The try's row, the rest of its log, and its data-quality results. */
 export async function recordTry(tx: DbSession, end: TryEnd, now: number): Promise<void> {
   await tx.execute(
-    `UPDATE task_tries SET state = $1, ended_at = $2, error_code = $3, error_message = $4, outcome = $5
+    `UPDATE task_tries SET state = $1, ended_at = $2, error_code = $3, error_message = $4, outcome = $5, output = $8
      WHERE ti_id = $6 AND try_number = $7`,
     [
       end.state,
@@ -26,6 +28,7 @@ export async function recordTry(tx: DbSession, end: TryEnd, now: number): Promis
       JSON.stringify(end.outcome),
       end.tiId,
       end.tryNumber,
+      end.output === undefined ? null : JSON.stringify(end.output),
     ],
   );
   await appendLog(tx, end.tiId, end.tryNumber, end.log);

@@ -45,11 +45,12 @@ export interface TryRow {
   readonly error_code: string | null;
   readonly error_message: string | null;
   readonly outcome: string | null;
+  readonly output: string | null;
 }
 
 export async function triesOf(db: Db, tiId: number): Promise<TryRow[]> {
   return db.query<TryRow>(
-    `SELECT try_number, state, worker, started_at, ended_at, error_code, error_message, outcome
+    `SELECT try_number, state, worker, started_at, ended_at, error_code, error_message, outcome, output
      FROM task_tries WHERE ti_id = $1 ORDER BY try_number`,
     [tiId],
   );

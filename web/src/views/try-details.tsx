@@ -2,7 +2,7 @@ import type { TaskTry } from '../api.ts';
 import { StateBadge } from '../components/state-badge.tsx';
 import { duration, longDate } from '../lib/format.ts';
 
-/** What one try did: when, where, how it ended, its error and what the operator reported. */
+/** What one try did: when, where, how it ended, its error, its output and what the operator reported. */
 export function TryDetails({ attempt }: { attempt: TaskTry }) {
   return (
     <div data-testid="try-details">
@@ -24,6 +24,12 @@ export function TryDetails({ attempt }: { attempt: TaskTry }) {
         <div className="try-error" role="note" data-testid="try-error">
           <strong>{attempt.error.code}</strong>
           <pre>{attempt.error.message}</pre>
+        </div>
+      )}
+      {attempt.output !== null && (
+        <div data-testid="try-output">
+          <h4>Output</h4>
+          <pre className="outcome">{JSON.stringify(attempt.output, null, 2)}</pre>
         </div>
       )}
       {attempt.outcome && (

@@ -1,0 +1,68 @@
+/**
+ * `downbeat`: the authoring API — what a DAG file imports to define a pipeline. It does no I/O:
+ * the engine (the `downbeat` command) loads DAG files and runs them.
+ *
+ *   import { dag, fn, sql } from 'downbeat';
+ *
+ * `downbeat/testing` runs a DAG in a test as `downbeat dags test` does.
+ */
+export {
+  dag,
+  Dag,
+  DagBuilder,
+  DagDefinitionError,
+  durationMs,
+  MAX_OUTPUT_BYTES,
+  renderTemplate,
+  TaskFailure,
+  TaskOutputError,
+} from './dag/index.ts';
+export type {
+  CheckResult,
+  CommandIo,
+  ConnectionResolver,
+  DagOptions,
+  DataInterval,
+  Duration,
+  Operator,
+  PipelineCommand,
+  PipelineSample,
+  RunInfo,
+  RunType,
+  Task,
+  TaskCallback,
+  TaskContext,
+  TaskEvent,
+  TaskLogger,
+  TaskOutcome,
+  TaskSettings,
+  VariableReader,
+} from './dag/index.ts';
+export {
+  checks,
+  dataQuality,
+  fn,
+  loadDimension,
+  loadFact,
+  noop,
+  runParams,
+  sql,
+  sqlTimestamp,
+  stageJson,
+} from './operators/index.ts';
+export type {
+  CatalogObjects,
+  ColumnType,
+  DataQualityCheck,
+  DataQualityOptions,
+  FnOptions,
+  IntervalObjects,
+  LoadDimensionOptions,
+  LoadFactOptions,
+  SqlOptions,
+  StageJsonOptions,
+  StagingColumn,
+} from './operators/index.ts';
+export type { ObjectStore, Warehouse } from './ports/index.ts';
+export { ConfigError, DownbeatError, toError } from './errors/index.ts';
+export type { TaskState, RunState } from './lifecycle/index.ts';
