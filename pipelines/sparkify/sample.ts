@@ -4,7 +4,6 @@
  * then a live feed of today's events, so that unpausing the DAG gives hourly runs that succeed.
  */
 import type { CommandIo, ObjectStore, PipelineSample } from 'downbeat';
-import { generateSparkifyData, writeLiveDays } from './generate/index.ts';
 
 const START = new Date('2018-11-01T00:00:00Z');
 const END = new Date('2018-12-01T00:00:00Z');
@@ -16,6 +15,7 @@ export const sparkifySample: PipelineSample = {
     // The last day file is written last: when it is there, so is the rest.
     if (await store.stat('log_data/2018/11/2018-11-30-events.json')) return { start: START, end: END };
     io.stdout.write(`writing the Sparkify sample month into ${store.location} …\n`);
+    const { generateSparkifyData } = await import('./generate/generate.ts');
     const summary = await generateSparkifyData(store, { start: START, end: END });
     io.stdout.write(`${summary.events} events, ${summary.songs} songs, ${summary.users} users written\n`);
     return { start: START, end: END };
@@ -23,6 +23,7 @@ export const sparkifySample: PipelineSample = {
   /** Yesterday's and today's events up to now (UTC): the runs of the last hours find their day files. */
   async feed(store: ObjectStore, now: Date) {
     const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    const { writeLiveDays } = await import('./generate/generate.ts');
     await writeLiveDays(store, { start: new Date(today - DAY), end: new Date(today + DAY) }, now);
   },
 };

@@ -3,7 +3,7 @@
  * generate` command, and the sample month `downbeat standalone` loads on its first start.
  */
 import type { PipelineCommand, PipelineSample } from 'downbeat';
-import { generateCommand } from './generate/index.ts';
+import { generateCommand } from './generate/generate-command.ts';
 import { sparkifySample } from './sample.ts';
 
 const commands: PipelineCommand[] = [generateCommand];

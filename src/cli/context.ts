@@ -1,26 +1,24 @@
-import { loadDags as loadDagsOf, openRuntime, type Runtime } from '../app/index.ts';
+import type { Runtime } from '../app/index.ts';
 import { loadConfig, type DownbeatConfig } from '../config/index.ts';
 import type { Dag } from '../dag/index.ts';
-import type { DagFolder } from '../loader/index.ts';
+import { loadDagFolder, type DagFolder } from '../loader/index.ts';
 import { UsageError } from './args.ts';
+import { print, type CliIo } from './io.ts';
 
-export interface CliIo {
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  readonly env: Readonly<Record<string, string | undefined>>;
-}
-
-export function print(stream: NodeJS.WritableStream, text = ''): void {
-  stream.write(`${text}\n`);
-}
+export { print, type CliIo } from './io.ts';
 
 /** Loads the DAG folder, reporting files that failed on stderr; the other DAGs still load. */
-export function loadDags(io: CliIo, config: DownbeatConfig = loadConfig(io.env)): Promise<DagFolder> {
-  return loadDagsOf(config, (line) => print(io.stderr, line));
+export async function loadDags(io: CliIo, config: DownbeatConfig = loadConfig(io.env)): Promise<DagFolder> {
+  const folder = await loadDagFolder(config.dagsFolder);
+  for (const error of folder.errors)
+    print(io.stderr, `warning: ${error.file} failed to load: ${error.message}`);
+  return folder;
 }
 
 /** The metadata DB, the DAG folder and connections, for a command: load warnings on stderr. */
-export function runtimeFor(io: CliIo): Promise<Runtime> {
+export async function runtimeFor(io: CliIo): Promise<Runtime> {
+  // Loaded here, not above: a command that needs no runtime (dags list) starts without it.
+  const { openRuntime } = await import('../app/index.ts');
   return openRuntime({ env: io.env, warn: (line) => print(io.stderr, line) });
 }
 

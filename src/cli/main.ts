@@ -3,117 +3,8 @@ import { redact } from '../connections/index.ts';
 import { DownbeatError, toError } from '../errors/index.ts';
 import { loadPipelineCommands } from '../loader/index.ts';
 import { UsageError } from './args.ts';
-import { print, type CliIo } from './context.ts';
-import { dagsList, help as dagsListHelp } from './commands/dags-list.ts';
-import { dagsTest, dagsTestHelp, tasksTest, tasksTestHelp } from './commands/test-run.ts';
-import { dagsBackfill, help as backfillHelp } from './commands/backfill.ts';
-import { dagsPause, dagsTrigger, pauseHelp, triggerHelp } from './commands/dags-control.ts';
-import { dbMigrate, help as migrateHelp } from './commands/db-migrate.ts';
-import { dbClean, help as cleanHelp } from './commands/db-clean.ts';
-import { schedulerCommand, schedulerHelp, workerCommand, workerHelp } from './commands/serve.ts';
-import { help as standaloneHelp, standalone } from './commands/standalone.ts';
-import { help as webserverHelp, webserver } from './commands/webserver.ts';
-import { help as clearHelp, tasksClear } from './commands/tasks-clear.ts';
-import {
-  connectionsAdd,
-  connectionsDelete,
-  connectionsList,
-  help as connectionsHelp,
-} from './commands/connections.ts';
-import {
-  help as variablesHelp,
-  variablesDelete,
-  variablesGet,
-  variablesList,
-  variablesSet,
-} from './commands/variables.ts';
-
-interface Command {
-  readonly name: readonly string[];
-  readonly summary: string;
-  readonly help: string;
-  run(args: readonly string[], io: CliIo): Promise<number>;
-}
-
-const BUILT_IN: readonly Command[] = [
-  {
-    name: ['standalone'],
-    summary: 'scheduler, workers and web server in one process (embedded mode)',
-    help: standaloneHelp,
-    run: standalone,
-  },
-  { name: ['scheduler'], summary: 'run the scheduler', help: schedulerHelp, run: schedulerCommand },
-  {
-    name: ['webserver'],
-    summary: 'serve the web UI, REST API and /metrics',
-    help: webserverHelp,
-    run: webserver,
-  },
-  {
-    name: ['worker'],
-    summary: 'run tasks from the queue (distributed mode)',
-    help: workerHelp,
-    run: workerCommand,
-  },
-  { name: ['db', 'migrate'], summary: 'apply the metadata DB migrations', help: migrateHelp, run: dbMigrate },
-  {
-    name: ['db', 'clean'],
-    summary: 'delete old task logs (and with --runs old finished runs)',
-    help: cleanHelp,
-    run: dbClean,
-  },
-  { name: ['dags', 'trigger'], summary: 'create a manual run', help: triggerHelp, run: dagsTrigger },
-  { name: ['dags', 'pause'], summary: 'stop scheduling a DAG', help: pauseHelp, run: dagsPause(true) },
-  { name: ['dags', 'unpause'], summary: 'schedule a DAG again', help: pauseHelp, run: dagsPause(false) },
-  {
-    name: ['dags', 'backfill'],
-    summary: 'run a DAG for a past range of intervals',
-    help: backfillHelp,
-    run: dagsBackfill,
-  },
-  {
-    name: ['tasks', 'clear'],
-    summary: 'clear task instances so they run again',
-    help: clearHelp,
-    run: tasksClear,
-  },
-  {
-    name: ['connections', 'add'],
-    summary: 'store a connection (encrypted)',
-    help: connectionsHelp,
-    run: connectionsAdd,
-  },
-  {
-    name: ['connections', 'list'],
-    summary: 'list stored connections, passwords masked',
-    help: connectionsHelp,
-    run: connectionsList,
-  },
-  {
-    name: ['connections', 'delete'],
-    summary: 'delete a stored connection',
-    help: connectionsHelp,
-    run: connectionsDelete,
-  },
-  { name: ['variables', 'set'], summary: 'set a variable', help: variablesHelp, run: variablesSet },
-  { name: ['variables', 'get'], summary: 'print a variable', help: variablesHelp, run: variablesGet },
-  { name: ['variables', 'list'], summary: 'list the variables', help: variablesHelp, run: variablesList },
-  { name: ['variables', 'delete'], summary: 'delete a variable', help: variablesHelp, run: variablesDelete },
-  {
-    name: ['dags', 'list'],
-    summary: 'list the DAGs and the DAG files that failed to load',
-    help: dagsListHelp,
-    run: dagsList,
-  },
-  { name: ['dags', 'test'], summary: 'run one DAG run in this process', help: dagsTestHelp, run: dagsTest },
-  {
-    name: ['tasks', 'test'],
-    summary: 'run one task of one DAG run in this process',
-    help: tasksTestHelp,
-    run: tasksTest,
-  },
-];
-
+import { BUILT_IN, type Command } from './commands.ts';
+import { print, type CliIo } from './io.ts';
 function usage(listed: readonly Command[]): string {
   let commands = listed;
   const width = Math.max(...commands.map((c) => c.name.join(' ').length));
@@ -147,7 +38,13 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     const pipelines = await loadPipelineCommands(loadConfig(io.env).dagsFolder);
     for (const error of pipelines.errors)
       print(io.stderr, `warning: ${error.file} failed to load: ${error.message}`);
-    commands = [...BUILT_IN, ...pipelines.commands];
+    commands = [
+      ...BUILT_IN,
+      ...pipelines.commands.map((c): Command => ({
+        ...c,
+        load: () => Promise.resolve({ help: c.help, run: (a, o) => c.run(a, o) }),
+      })),
+    ];
 
     const wantsHelp = argv.includes('--help') || argv.includes('-h');
     const command = commands.find((c) => c.name.every((word, i) => argv[i] === word));
@@ -168,11 +65,12 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
       );
     }
     const args = argv.slice(command.name.length);
+    const loaded = await command.load();
     if (wantsHelp) {
-      print(io.stdout, command.help);
+      print(io.stdout, loaded.help);
       return 0;
     }
-    return await command.run(args, io);
+    return await loaded.run(args, io);
   } catch (thrown) {
     const error = toError(thrown);
     if (error instanceof UsageError) {

@@ -3,9 +3,11 @@ import type { DownbeatConfig } from '../config/index.ts';
 import type { ConnectionResolver } from '../dag/index.ts';
 import { DownbeatError } from '../errors/index.ts';
 import type { ObjectStore, Warehouse } from '../ports/index.ts';
-import { openObjectStore } from '../storage/index.ts';
-import { openWarehouse, parseAwsKeys } from '../warehouse/index.ts';
+import { parseAwsKeys } from './aws-keys.ts';
 import { registerUriSecrets } from './redact.ts';
+
+export { parseAwsKeys } from './aws-keys.ts';
+export type { AwsKeys } from './aws-keys.ts';
 
 export class UnknownConnectionError extends DownbeatError {
   readonly connectionId: string;
@@ -83,15 +85,18 @@ export class Connections implements ConnectionResolver {
   }
 
   objectStore(connectionId: string): Promise<ObjectStore> {
-    return cached(this.#stores, connectionId, () =>
-      openObjectStore(this.#withAwsKeys(this.uri(connectionId))),
-    );
+    // The adapters load when first used: a command that opens none (--help, dags list) is quick.
+    return cached(this.#stores, connectionId, async () => {
+      const { openObjectStore } = await import('../storage/index.ts');
+      return openObjectStore(this.#withAwsKeys(this.uri(connectionId)));
+    });
   }
 
   warehouse(connectionId: string): Promise<Warehouse> {
-    return cached(this.#warehouses, connectionId, () =>
-      openWarehouse(this.uri(connectionId), { connectionUri: (id) => this.#definedUri(id) }),
-    );
+    return cached(this.#warehouses, connectionId, async () => {
+      const { openWarehouse } = await import('../warehouse/index.ts');
+      return openWarehouse(this.uri(connectionId), { connectionUri: (id) => this.#definedUri(id) });
+    });
   }
 
   #withAwsKeys(uri: string): string {

@@ -7,8 +7,7 @@ import { RedshiftWarehouse, type RedshiftOpenOptions } from './redshift/index.ts
 
 export { DuckDbWarehouse } from './duckdb/index.ts';
 export { PostgresWarehouse } from './postgres/index.ts';
-export { parseAwsKeys, RedshiftWarehouse } from './redshift/index.ts';
-export type { AwsKeys } from './redshift/index.ts';
+export { RedshiftWarehouse } from './redshift/index.ts';
 
 export type OpenWarehouseOptions = RedshiftOpenOptions;
 

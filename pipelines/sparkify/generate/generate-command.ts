@@ -3,8 +3,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, toError, type CommandIo, type PipelineCommand } from 'downbeat';
-import { LocalObjectStore } from '../../../src/storage/index.ts';
-import { generateSparkifyData, type GenerateProgress, type GenerateSummary } from './generate.ts';
+import type { GenerateProgress, GenerateSummary } from './generate.ts';
 import {
   GENERATE_DEFAULTS,
   InvalidGenerateOptionError,
@@ -82,6 +81,11 @@ async function runGenerate(args: readonly string[], io: CommandIo): Promise<numb
   const progress = io.stderr.isTTY ? (p: GenerateProgress) => showProgress(io, p, started) : undefined;
   let summary: GenerateSummary;
   try {
+    // Loaded when the command runs: every `downbeat` command lists this one, few run it.
+    const [{ generateSparkifyData }, { LocalObjectStore }] = await Promise.all([
+      import('./generate.ts'),
+      import('../../../src/storage/local/index.ts'),
+    ]);
     summary = await generateSparkifyData(new LocalObjectStore(folder), parsed.options, progress);
   } catch (error) {
     if (progress) io.stderr.write('\n');

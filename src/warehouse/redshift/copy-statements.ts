@@ -6,7 +6,7 @@
  */
 import { quoteIdentifier } from '../../ports/index.ts';
 import { ConfigError } from '../../errors/index.ts';
-import type { AwsKeys } from './redshift-uri.ts';
+import type { AwsKeys } from '../../connections/index.ts';
 
 /** How COPY is allowed to read S3: a role the cluster assumes, or static keys. */
 export type CopyAuthorization = { readonly iamRole: string } | AwsKeys;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseAwsKeys, parseRedshiftUri } from './redshift-uri.ts';
+import { parseAwsKeys } from '../../connections/index.ts';
+import { parseRedshiftUri } from './redshift-uri.ts';
 
 describe('redshift:// connection URIs', () => {
   it('reads the cluster, the role and region for COPY, with TLS verified by default', () => {

@@ -16,7 +16,8 @@ import { withPoolClient } from '../../util/index.ts';
 import { PostgresWarehouse, type PostgresWarehouseOptions } from '../postgres/index.ts';
 import { copyObject, s3Root, type CopySettings } from './copy-object.ts';
 import { insertRows } from './insert-rows.ts';
-import { parseAwsKeys, parseRedshiftUri } from './redshift-uri.ts';
+import { parseAwsKeys } from '../../connections/index.ts';
+import { parseRedshiftUri } from './redshift-uri.ts';
 
 export interface RedshiftWarehouseOptions extends PostgresWarehouseOptions {
   /** Connections that hold the lock table while others do the locked work. @default pool */

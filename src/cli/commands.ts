@@ -1,0 +1,104 @@
+/**
+ * The built-in commands, each loaded only when it runs: `downbeat --help` and a quick command
+ * pay for their own modules, not for every command's (the web server, the drivers, the adapters).
+ */
+import type { CliIo } from './io.ts';
+
+export interface Command {
+  readonly name: readonly string[];
+  readonly summary: string;
+  load(): Promise<{ readonly help: string; run(args: readonly string[], io: CliIo): Promise<number> }>;
+}
+
+const command = (name: string, summary: string, load: Command['load']): Command => ({
+  name: name.split(' '),
+  summary,
+  load,
+});
+
+export const BUILT_IN: readonly Command[] = [
+  command('standalone', 'scheduler, workers and web server in one process (embedded mode)', async () => {
+    const m = await import('./commands/standalone.ts');
+    return { help: m.help, run: m.standalone };
+  }),
+  command('scheduler', 'run the scheduler', async () => {
+    const m = await import('./commands/serve.ts');
+    return { help: m.schedulerHelp, run: m.schedulerCommand };
+  }),
+  command('webserver', 'serve the web UI, REST API and /metrics', async () => {
+    const m = await import('./commands/webserver.ts');
+    return { help: m.help, run: m.webserver };
+  }),
+  command('worker', 'run tasks from the queue (distributed mode)', async () => {
+    const m = await import('./commands/serve.ts');
+    return { help: m.workerHelp, run: m.workerCommand };
+  }),
+  command('db migrate', 'apply the metadata DB migrations', async () => {
+    const m = await import('./commands/db-migrate.ts');
+    return { help: m.help, run: m.dbMigrate };
+  }),
+  command('db clean', 'delete old task logs (and with --runs old finished runs)', async () => {
+    const m = await import('./commands/db-clean.ts');
+    return { help: m.help, run: m.dbClean };
+  }),
+  command('dags trigger', 'create a manual run', async () => {
+    const m = await import('./commands/dags-control.ts');
+    return { help: m.triggerHelp, run: m.dagsTrigger };
+  }),
+  command('dags pause', 'stop scheduling a DAG', async () => {
+    const m = await import('./commands/dags-control.ts');
+    return { help: m.pauseHelp, run: m.dagsPause(true) };
+  }),
+  command('dags unpause', 'schedule a DAG again', async () => {
+    const m = await import('./commands/dags-control.ts');
+    return { help: m.pauseHelp, run: m.dagsPause(false) };
+  }),
+  command('dags backfill', 'run a DAG for a past range of intervals', async () => {
+    const m = await import('./commands/backfill.ts');
+    return { help: m.help, run: m.dagsBackfill };
+  }),
+  command('tasks clear', 'clear task instances so they run again', async () => {
+    const m = await import('./commands/tasks-clear.ts');
+    return { help: m.help, run: m.tasksClear };
+  }),
+  command('connections add', 'store a connection (encrypted)', async () => {
+    const m = await import('./commands/connections.ts');
+    return { help: m.help, run: m.connectionsAdd };
+  }),
+  command('connections list', 'list stored connections, passwords masked', async () => {
+    const m = await import('./commands/connections.ts');
+    return { help: m.help, run: m.connectionsList };
+  }),
+  command('connections delete', 'delete a stored connection', async () => {
+    const m = await import('./commands/connections.ts');
+    return { help: m.help, run: m.connectionsDelete };
+  }),
+  command('variables set', 'set a variable', async () => {
+    const m = await import('./commands/variables.ts');
+    return { help: m.help, run: m.variablesSet };
+  }),
+  command('variables get', 'print a variable', async () => {
+    const m = await import('./commands/variables.ts');
+    return { help: m.help, run: m.variablesGet };
+  }),
+  command('variables list', 'list the variables', async () => {
+    const m = await import('./commands/variables.ts');
+    return { help: m.help, run: m.variablesList };
+  }),
+  command('variables delete', 'delete a variable', async () => {
+    const m = await import('./commands/variables.ts');
+    return { help: m.help, run: m.variablesDelete };
+  }),
+  command('dags list', 'list the DAGs and the DAG files that failed to load', async () => {
+    const m = await import('./commands/dags-list.ts');
+    return { help: m.help, run: m.dagsList };
+  }),
+  command('dags test', 'run one DAG run in this process', async () => {
+    const m = await import('./commands/test-run.ts');
+    return { help: m.dagsTestHelp, run: m.dagsTest };
+  }),
+  command('tasks test', 'run one task of one DAG run in this process', async () => {
+    const m = await import('./commands/test-run.ts');
+    return { help: m.tasksTestHelp, run: m.tasksTest };
+  }),
+];
