@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: the hourly Sparkify pipeline against the same transformation done directly in
  * DuckDB, on a generated month. Each side runs in its own process, so its peak memory is its own.
- * Then orchestration overhead, API latency with 720 and 10,000 runs of history (bench/api.ts), and
- * staging throughput from S3 and PostgreSQL COPY against psql (bench/staging.ts).
+ * Then orchestration overhead, API latency with 720 and 10,000 runs of history (bench/api.ts), the
+ * CLI's start-up (bench/cli-startup.ts), and staging throughput from S3 and PostgreSQL COPY against
+ * psql (bench/staging.ts).
  *
  *   npm run bench                       # 1,000,000 events (33,334 a day), 5,000 songs, 1,000 users
  *   npm run bench -- --events-per-day 3000 --days 7
@@ -83,6 +84,8 @@ try {
   const orchestration = child('./orchestration.ts', []);
   process.stderr.write('API latency and grid time-to-interactive at 720 and 10,000 runs …\n');
   const api = child('./api.ts', []);
+  process.stderr.write('CLI start-up: --help, dags list, dags test of a Sparkify hour …\n');
+  const cli = child('./cli-startup.ts', []);
   process.stderr.write('staging from S3 into DuckDB and PostgreSQL, COPY against psql …\n');
   const staging = child('./staging.ts', [
     '--events-per-day',
@@ -119,6 +122,7 @@ try {
   process.stdout.write(
     `API latency in ms (p50/p99) and grid interactive in Chromium: ${JSON.stringify(api)}\n`,
   );
+  process.stdout.write(`CLI start-up, median of 10 whole processes in ms: ${JSON.stringify(cli)}\n`);
   const mbps = (part: unknown) => (part as { mbPerSecond?: number }).mbPerSecond;
   process.stdout.write(
     `staging ${String(staging.mb)} MB: S3 read ${mbps(staging.s3Read)} MB/s; Stage_events from S3 into DuckDB ` +
@@ -140,6 +144,7 @@ try {
         backfill,
         orchestration,
         api,
+        cli,
         staging,
       },
       null,
