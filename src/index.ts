@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 /**
  * `downbeat`: the authoring API — what a DAG file imports to define a pipeline. It does no I/O:
  * the engine (the `downbeat` command) loads DAG files and runs them.

@@ -17,6 +17,10 @@ const command = (name: string, summary: string, load: Command['load']): Command 
 });
 
 export const BUILT_IN: readonly Command[] = [
+  command('init', 'write a new project of your own: a DAG, its test, package.json', async () => {
+    const m = await import('./commands/init.ts');
+    return { help: m.help, run: m.init };
+  }),
   command('standalone', 'scheduler, workers and web server in one process (embedded mode)', async () => {
     const m = await import('./commands/standalone.ts');
     return { help: m.help, run: m.standalone };

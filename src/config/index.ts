@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { durationMs } from '../dag/index.ts';
@@ -7,7 +8,10 @@ import { ConfigError } from '../errors/index.ts';
 export interface DownbeatConfig {
   /** State folder: warehouse, metadata DB, logs. From DOWNBEAT_HOME. @default './.downbeat' */
   readonly home: string;
-  /** Where `*.dag.ts` files are found. From DOWNBEAT_DAGS_FOLDER. @default the repository's `pipelines/` */
+  /**
+   * Where `*.dag.ts` files are found. From DOWNBEAT_DAGS_FOLDER. @default `./dags` when the current
+   * folder has one, else the repository's `pipelines/`
+   */
   readonly dagsFolder: string;
   /** The metadata DB: a SQLite path or `postgres://…`. From DOWNBEAT_DATABASE_URL. @default `<home>/metadata.sqlite` */
   readonly databaseUrl: string | undefined;
@@ -36,7 +40,7 @@ const REPOSITORY_PIPELINES = fileURLToPath(new URL('../../pipelines/', import.me
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): DownbeatConfig {
   return {
     home: resolve(env.DOWNBEAT_HOME || '.downbeat'),
-    dagsFolder: resolve(env.DOWNBEAT_DAGS_FOLDER || REPOSITORY_PIPELINES),
+    dagsFolder: resolve(env.DOWNBEAT_DAGS_FOLDER || defaultDagsFolder()),
     databaseUrl: env.DOWNBEAT_DATABASE_URL || undefined,
     heartbeatMs: seconds(env, 'DOWNBEAT_HEARTBEAT_SECONDS', 5) * 1000,
     zombieAfterMs: seconds(env, 'DOWNBEAT_ZOMBIE_SECONDS', 60) * 1000,
@@ -44,6 +48,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     logRetentionMs: retention(env.DOWNBEAT_LOG_RETENTION, 'DOWNBEAT_LOG_RETENTION'),
     env,
   };
+}
+
+/** `./dags` when the current folder has one (a project `downbeat init` made), else the repository's pipelines. */
+function defaultDagsFolder(): string {
+  const own = resolve('dags');
+  return existsSync(own) ? own : REPOSITORY_PIPELINES;
 }
 
 function seconds(

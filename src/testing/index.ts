@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 /**
  * `downbeat/testing`: test a pipeline in vitest or node:test as `downbeat dags test` runs it.
  *
