@@ -43,7 +43,14 @@ export { backfillOutcome, runOutcome } from './run-outcome.ts';
 export type { StateCount } from './run-outcome.ts';
 export { RUN_PRIORITY, runsToStart } from './run-admission.ts';
 export type { QueuedRun, RunningCounts } from './run-admission.ts';
-export { dueIntervals, fireTimes, MAX_DUE_PER_LOOP, planBackfill, REPROCESS } from './schedule-walk.ts';
+export {
+  dueIntervals,
+  fireTimes,
+  MAX_DUE_PER_LOOP,
+  nextScheduledRun,
+  planBackfill,
+  REPROCESS,
+} from './schedule-walk.ts';
 export type { PlannedRun, Reprocess } from './schedule-walk.ts';
 export { countsAfterClear, tasksToClear } from './clear.ts';
 export type { ClearOptions } from './clear.ts';

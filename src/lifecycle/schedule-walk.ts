@@ -30,25 +30,34 @@ function firstStart(schedule: CronSchedule, dag: Dag): number {
  */
 export function dueIntervals(dag: Dag, latest: number | undefined, now: number): number[] {
   const schedule = dag.schedule;
-  if (!schedule) return [];
+  const next = nextScheduledRun(dag, latest, now);
+  if (!schedule || next === undefined) return [];
   const isDue = (start: number) => schedule.next(new Date(start)).getTime() <= now;
-  const first = firstStart(schedule, dag);
-  if (latest === undefined && !dag.catchup) {
-    // The latest complete interval: the fire time two before now's next.
-    const current = schedule.atOrBefore(new Date(now)).getTime();
-    const previous = schedule.atOrBefore(new Date(current - 1)).getTime();
-    const start = isDue(current) ? current : previous;
-    return start >= first && isDue(start) ? [start] : [];
-  }
   const due: number[] = [];
-  const from = new Date(latest === undefined ? first : schedule.next(new Date(latest)).getTime());
-  for (const start of fireTimes(schedule, from, new Date(8.64e15))) {
+  for (const start of fireTimes(schedule, new Date(next), new Date(8.64e15))) {
     if (!isDue(start.getTime())) break;
     due.push(start.getTime());
     if (!dag.catchup && due.length > 1) due.shift();
     if (dag.catchup && due.length >= MAX_DUE_PER_LOOP) break;
   }
   return due;
+}
+
+/**
+ * The logical date of the DAG's next scheduled run, due or not: the fire time after its latest
+ * scheduled run; the first time, its first interval with catchup, else the latest complete
+ * interval (not before the first). Undefined for a DAG without a schedule.
+ */
+export function nextScheduledRun(dag: Dag, latest: number | undefined, now: number): number | undefined {
+  const schedule = dag.schedule;
+  if (!schedule) return undefined;
+  if (latest !== undefined) return schedule.next(new Date(latest)).getTime();
+  const first = firstStart(schedule, dag);
+  if (dag.catchup) return first;
+  // The interval that contains now has not ended: the latest complete one is the one before it.
+  const current = schedule.atOrBefore(new Date(now)).getTime();
+  const previous = schedule.atOrBefore(new Date(current - 1)).getTime();
+  return Math.max(previous, first);
 }
 
 /** Which ended runs a backfill runs again: none, the failed ones, or every one. */

@@ -1,2 +1,3 @@
-export { loadDagFolder, loadPipelineCommands } from './load-dag-folder.ts';
+export { loadDagFolder } from './load-dag-folder.ts';
+export { loadPipelineCommands } from './pipeline-commands.ts';
 export type { DagFolder, DagLoadError } from './load-dag-folder.ts';

@@ -1,7 +1,9 @@
-import { readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { Dag, DAG_BRAND, DAG_COPY, type PipelineCommand, type PipelineSample } from '../dag/index.ts';
+import { relative } from 'node:path';
+import { Dag, DAG_BRAND, DAG_COPY } from '../dag/index.ts';
+import { findFiles } from './find-files.ts';
 import { importTypeScript } from './import-typescript.ts';
+import { loadErrorMessage } from './load-error-message.ts';
+import { notAnEsModule } from './module-kind.ts';
 
 /** A DAG file that could not be loaded, with its error, so that the others still load. */
 export interface DagLoadError {
@@ -16,33 +18,21 @@ export interface DagFolder {
   readonly errors: readonly DagLoadError[];
 }
 
-/** Finds files below `folder` whose names end with `suffix`, in path order. */
-async function findFiles(folder: string, suffix: string): Promise<string[]> {
-  let entries: string[];
-  try {
-    entries = await readdir(folder, { recursive: true });
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return [];
-    throw error;
-  }
-  return entries
-    .filter((entry) => entry.endsWith(suffix) && !entry.split('/').includes('node_modules'))
-    .sort()
-    .map((entry) => join(folder, entry));
-}
-
 /**
  * Loads every `*.dag.ts` below the folder. A file may export DAGs under any names (the default
  * export too). A file that throws, exports no DAG, or repeats a DAG id is reported and skipped.
+ * `generation`: loading the folder again (a file changed) imports every file afresh.
  */
-export async function loadDagFolder(folder: string): Promise<DagFolder> {
+export async function loadDagFolder(folder: string, generation?: number): Promise<DagFolder> {
   const dags = new Map<string, Dag>();
   const files = new Map<string, string>();
   const errors: DagLoadError[] = [];
   for (const path of await findFiles(folder, '.dag.ts')) {
     const file = relative(folder, path);
     try {
-      const module = (await importTypeScript(path)) as Record<string, unknown>;
+      const kind = notAnEsModule(path);
+      if (kind) throw new Error(kind);
+      const module = (await importTypeScript(path, generation)) as Record<string, unknown>;
       const found = Object.values(module).filter((value): value is Dag => value instanceof Dag);
       if (found.length === 0) throw new Error(foreignDag(module) ?? 'it exports no DAG');
       for (const dag of new Set(found)) {
@@ -52,7 +42,7 @@ export async function loadDagFolder(folder: string): Promise<DagFolder> {
         files.set(dag.id, file);
       }
     } catch (error) {
-      errors.push({ file, message: explain(error, folder) });
+      errors.push({ file, message: loadErrorMessage(error) });
     }
   }
   return { dags, files, errors };
@@ -70,36 +60,4 @@ function foreignDag(module: Record<string, unknown>): string | undefined {
       );
   }
   return undefined;
-}
-
-/** Node's message for a `.ts` file read as CommonJS is cryptic; say what to do instead. */
-function explain(error: unknown, folder: string): string {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/require\(\) ES Module|ERR_REQUIRE_ESM|Cannot use import statement outside a module/.test(message)) {
-    return `${message} — DAG files are ES modules: add a package.json containing {"type": "module"} to ${folder}`;
-  }
-  return message;
-}
-
-/** Loads the commands (default export) and sample data (`samples`) pipelines add, from every `*.cli.ts`. */
-export async function loadPipelineCommands(
-  folder: string,
-): Promise<{ commands: PipelineCommand[]; samples: PipelineSample[]; errors: DagLoadError[] }> {
-  const commands: PipelineCommand[] = [];
-  const samples: PipelineSample[] = [];
-  const errors: DagLoadError[] = [];
-  for (const path of await findFiles(folder, '.cli.ts')) {
-    try {
-      const module = (await importTypeScript(path)) as { default?: unknown; samples?: unknown };
-      if (!Array.isArray(module.default)) throw new Error('its default export is not an array of commands');
-      commands.push(...(module.default as PipelineCommand[]));
-      if (Array.isArray(module.samples)) samples.push(...(module.samples as PipelineSample[]));
-    } catch (error) {
-      errors.push({
-        file: relative(folder, path),
-        message: error instanceof Error ? error.message : String(error),
-      });
-    }
-  }
-  return { commands, samples, errors };
 }

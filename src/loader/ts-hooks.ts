@@ -44,9 +44,14 @@ export async function resolve(
   try {
     resolved = await next(specifier, context);
   } catch (error) {
-    // TypeScript's own convention: `./helper.js` names the file `./helper.ts`.
+    // TypeScript's own convention: `./helper.js` names the file `./helper.ts`. When there is no
+    // such file either, Node's own error (naming the module and the file importing it) stands.
     if (!/^\.\.?\/.*\.js$/.test(specifier)) throw error;
-    resolved = await next(specifier.replace(/\.js$/, '.ts'), context);
+    try {
+      resolved = await next(specifier.replace(/\.js$/, '.ts'), context);
+    } catch {
+      throw error;
+    }
   }
   const generation = context.parentURL && new URL(context.parentURL).searchParams.get(GENERATION);
   if (generation && isLocalFile(resolved.url)) {

@@ -25,6 +25,7 @@ export function presentRun(run: RunRow): Api.DagRun {
     start_date: iso(run.started_at),
     end_date: iso(run.ended_at),
     duration: seconds(run.started_at, run.ended_at),
+    dag_version: run.dag_version,
   };
 }
 

@@ -56,6 +56,8 @@ export interface DagTask {
 
 export interface DagDetail extends DagSummary {
   readonly start_date: string;
+  /** A hash of the DAG's definition: new whenever its file changes what it defines. */
+  readonly version: string;
   readonly catchup: boolean;
   readonly max_active_runs: number;
   /** In topological order. */
@@ -85,6 +87,8 @@ export interface DagRun {
   readonly end_date: string | null;
   /** Seconds from start to end; null until it ends. */
   readonly duration: number | null;
+  /** The version of its DAG (a hash of its definition) the run was created with. */
+  readonly dag_version: string;
 }
 
 /** POST /dags/{dag_id}/dagRuns */

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { Dag, DagSpec } from '../../dag/index.ts';
+import { nextScheduledRun } from '../../lifecycle/index.ts';
 import { getDagRow, setPaused, type DagRow } from '../../store/runs/index.ts';
 import {
   importErrors,
@@ -91,6 +92,7 @@ async function detail(ctx: ServerContext, row: DagRow): Promise<Api.DagDetail> {
   return {
     ...(await summary(ctx, row)),
     start_date: iso(row.start_date) as string,
+    version: row.version,
     catchup: Boolean(Number(row.catchup)),
     max_active_runs: Number(row.max_active_runs),
     tasks: spec.tasks.map((t) => ({
@@ -108,13 +110,6 @@ async function detail(ctx: ServerContext, row: DagRow): Promise<Api.DagDetail> {
 async function nextRun(ctx: ServerContext, row: DagRow): Promise<string | null> {
   const dag = ctx.dags.get(row.dag_id);
   if (!dag?.schedule || Number(row.is_paused) || !Number(row.is_active)) return null;
-  const schedule = dag.schedule;
-  const latest = await latestScheduledRun(ctx.db, row.dag_id);
-  if (latest !== undefined) return schedule.next(new Date(latest)).toISOString();
-  const first = schedule.isFireTime(dag.startDate) ? dag.startDate : schedule.next(dag.startDate);
-  if (dag.catchup) return first.toISOString();
-  // Without catchup, the first run is the latest complete interval.
-  const current = schedule.atOrBefore(new Date(ctx.now()));
-  const previous = schedule.atOrBefore(new Date(current.getTime() - 1));
-  return (previous > first ? previous : first).toISOString();
+  const next = nextScheduledRun(dag, await latestScheduledRun(ctx.db, row.dag_id), ctx.now());
+  return next === undefined ? null : new Date(next).toISOString();
 }

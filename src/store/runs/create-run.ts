@@ -1,5 +1,6 @@
 import type { Dag, RunInfo } from '../../dag/index.ts';
 import { RUN_PRIORITY } from '../../lifecycle/index.ts';
+import { specAndVersion } from './dag-version.ts';
 import type { Db, DbSession } from '../db/index.ts';
 
 /**
@@ -16,8 +17,8 @@ export async function createRun(
 ): Promise<number | undefined> {
   return db.transaction(async (tx) => {
     const [created] = await tx.query<{ id: number }>(
-      `INSERT INTO dag_runs (dag_id, run_id, run_type, logical_date, interval_start, interval_end, state, conf, backfill_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9)
+      `INSERT INTO dag_runs (dag_id, run_id, run_type, logical_date, interval_start, interval_end, state, conf, backfill_id, created_at, dag_version)
+       VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9, $10)
        ON CONFLICT DO NOTHING RETURNING id`,
       [
         run.dagId,
@@ -29,6 +30,7 @@ export async function createRun(
         JSON.stringify(run.conf),
         backfillId,
         now,
+        specAndVersion(dag).version,
       ],
     );
     if (!created) return undefined;

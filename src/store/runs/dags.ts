@@ -1,6 +1,7 @@
-import { dagSpec, type Dag } from '../../dag/index.ts';
+import type { Dag } from '../../dag/index.ts';
 import type { DagLoadError } from '../../loader/index.ts';
 import type { Db } from '../db/index.ts';
+import { specAndVersion } from './dag-version.ts';
 
 export interface DagRow {
   readonly dag_id: string;
@@ -14,6 +15,8 @@ export interface DagRow {
   readonly is_paused: number;
   readonly is_active: number;
   readonly updated_at: number;
+  /** A hash of `spec`: new whenever the DAG's definition changes. */
+  readonly version: string;
 }
 
 /**
@@ -32,23 +35,26 @@ export async function syncDags(
 ): Promise<void> {
   await db.transaction(async (tx) => {
     for (const dag of folder.dags.values()) {
+      const { spec, version } = specAndVersion(dag);
       const values = [
         dag.id,
         folder.files.get(dag.id) ?? '',
-        JSON.stringify(dagSpec(dag)),
+        spec,
         dag.schedule?.expression ?? null,
         dag.schedule?.timezone ?? 'UTC',
         dag.startDate.getTime(),
         dag.catchup ? 1 : 0,
         dag.maxActiveRuns,
         now,
+        version,
       ];
       await tx.execute(
-        `INSERT INTO dags (dag_id, file, spec, schedule, timezone, start_date, catchup, max_active_runs, is_paused, is_active, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, 1, $9)
+        `INSERT INTO dags (dag_id, file, spec, schedule, timezone, start_date, catchup, max_active_runs, is_paused, is_active, updated_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, 1, $9, $10)
          ON CONFLICT (dag_id) DO UPDATE SET file = excluded.file, spec = excluded.spec, schedule = excluded.schedule,
            timezone = excluded.timezone, start_date = excluded.start_date, catchup = excluded.catchup,
-           max_active_runs = excluded.max_active_runs, is_active = 1, updated_at = excluded.updated_at`,
+           max_active_runs = excluded.max_active_runs, is_active = 1, updated_at = excluded.updated_at,
+           version = excluded.version`,
         values,
       );
     }

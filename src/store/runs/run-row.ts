@@ -17,6 +17,8 @@ export interface RunRow {
   readonly created_at: number;
   readonly started_at: number | null;
   readonly ended_at: number | null;
+  /** The version of its DAG it was created with. */
+  readonly dag_version: string;
 }
 
 export async function getRun(db: Db, dagId: string, logicalDate: number): Promise<RunRow | undefined> {
