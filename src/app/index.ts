@@ -4,8 +4,9 @@
  * The CLI parses flags and prints; everything it starts, it starts through here.
  */
 export { openMetadata } from './metadata.ts';
-export { loadDags, openRuntime } from './runtime.ts';
-export type { Runtime, RuntimeOptions } from './runtime.ts';
+export { openRuntime } from './runtime.ts';
+export type { DagReloadSummary, Runtime, RuntimeOptions } from './runtime.ts';
+export { reloadDagsOnChange } from './dag-reload.ts';
 export { startEngine } from './engine.ts';
 export type { Engine, EngineOptions } from './engine.ts';
 export { addUser, metricsText, serve, serveRuntime, WEB_DIST } from './web.ts';

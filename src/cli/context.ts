@@ -22,6 +22,12 @@ export async function runtimeFor(io: CliIo): Promise<Runtime> {
   return openRuntime({ env: io.env, warn: (line) => print(io.stderr, line) });
 }
 
+/** Loads the DAGs folder again whenever a file in it changes, for as long as the command runs. */
+export async function reloadOnChange(runtime: Runtime, io: CliIo): Promise<{ close(): void }> {
+  const { reloadDagsOnChange } = await import('../app/index.ts');
+  return reloadDagsOnChange(runtime, (line) => print(io.stdout, line));
+}
+
 export function findDag(folder: DagFolder, dagId: string): Dag {
   const dag = folder.dags.get(dagId);
   if (!dag) {

@@ -2,7 +2,7 @@
  * Node module hooks (module.register) for DAG files: TypeScript compiled by esbuild as it loads,
  * for files outside node_modules only, so that `downbeat` and every other package load as their
  * own JavaScript. A DAG folder loaded again (a file changed) is imported under a new generation,
- * `?downbeat-generation=N`: the DAG files and the local files they import are evaluated afresh,
+ * `?downbeat-generation=N`: the DAG files and the files they import by path are evaluated afresh,
  * while packages stay the instances the engine itself uses (the very `Dag` class it checks).
  * Runs in Node's loader thread: it may import nothing of Downbeat's.
  */
@@ -53,8 +53,11 @@ export async function resolve(
       throw error;
     }
   }
+  // A file the DAG names by its path is the DAG's own code, loaded afresh with it; a package (a
+  // bare name, even one linked from outside node_modules) stays the instance already loaded.
+  const byPath = /^(\.{0,2}\/|file:)/.test(specifier);
   const generation = context.parentURL && new URL(context.parentURL).searchParams.get(GENERATION);
-  if (generation && isLocalFile(resolved.url)) {
+  if (generation && byPath && isLocalFile(resolved.url)) {
     const url = new URL(resolved.url);
     url.searchParams.set(GENERATION, generation);
     return { ...resolved, url: url.href };

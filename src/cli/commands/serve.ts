@@ -1,4 +1,4 @@
-import { print, runtimeFor, type CliIo } from '../context.ts';
+import { print, reloadOnChange, runtimeFor, type CliIo } from '../context.ts';
 import { parse, UsageError } from '../args.ts';
 import { startEngine } from '../../app/index.ts';
 import { LOG_RETENTION_HELP, logRetentionOption } from '../log-retention.ts';
@@ -8,13 +8,14 @@ export const schedulerHelp = `Usage: downbeat scheduler [--log-retention D]
 
 Runs the scheduler until SIGINT or SIGTERM: creates due runs, starts queued runs within
 max_active_runs (scheduled before backfill), requeues the tasks of dead workers, and deletes task
-logs older than the log retention, if one is set. Several may run.
+logs older than the log retention, if one is set. Several may run. The DAGs folder is loaded again
+when a file in it changes.
 ${LOG_RETENTION_HELP}`;
 
 export const workerHelp = `Usage: downbeat worker [--concurrency N]
 
 Runs tasks from the metadata DB's queue until SIGINT or SIGTERM, then lets the tasks in flight
-finish. Distributed mode: the metadata DB must be PostgreSQL and no warehouse a DuckDB file
+finish. The DAGs folder is loaded again when a file in it changes. Distributed mode: the metadata DB must be PostgreSQL and no warehouse a DuckDB file
 (DuckDB lets one process open it; run \`downbeat standalone\` instead).
   --concurrency N   tasks at once (default 4)`;
 
@@ -32,7 +33,9 @@ export async function schedulerCommand(args: readonly string[], io: CliIo): Prom
     io.stdout,
     `scheduler running on ${runtime.db.location} (${runtime.folder.dags.size} DAGs); SIGINT or SIGTERM stops it`,
   );
+  const reload = await reloadOnChange(runtime, io);
   await untilStopped();
+  reload.close();
   await engine.stop();
   await runtime.close();
   return 0;
@@ -67,7 +70,9 @@ export async function workerCommand(args: readonly string[], io: CliIo): Promise
     io.stdout,
     `worker ${engine.worker?.id ?? ''} running ${concurrency} at a time on ${runtime.db.location}; SIGTERM drains it`,
   );
+  const reload = await reloadOnChange(runtime, io);
   await untilStopped();
+  reload.close();
   print(io.stdout, 'stopping: waiting for the tasks in flight');
   await engine.stop();
   await runtime.close();

@@ -4,7 +4,7 @@ import { loadPipelineCommands } from '../../loader/index.ts';
 import { backfillProgress } from '../../store/read/index.ts';
 import { createBackfill } from '../../store/runs/index.ts';
 import { parse, UsageError } from '../args.ts';
-import { print, runtimeFor, type CliIo } from '../context.ts';
+import { print, reloadOnChange, runtimeFor, type CliIo } from '../context.ts';
 import { startEngine } from '../../app/index.ts';
 import { LOG_RETENTION_HELP, logRetentionOption } from '../log-retention.ts';
 import { untilStopped } from '../signals.ts';
@@ -16,7 +16,8 @@ Everything in one process, the embedded mode: migrates the metadata DB, then run
 a pool of workers and the web server (UI, REST API, /metrics, /health) until SIGINT or SIGTERM. On its first start, for
 each pipeline with sample data whose source connection nobody configured, it writes the sample and
 backfills it (Sparkify: November 2018, 720 hourly runs), with progress here. New DAGs are paused,
-as in Airflow: backfills and triggered runs still run.
+as in Airflow: backfills and triggered runs still run. The DAGs folder is loaded again when a
+file in it changes (a file that now fails keeps its last good DAGs; a removed DAG stops).
   --port N          HTTP port on 127.0.0.1 (default 8080; 0 picks a free one)
   --concurrency N   tasks at once (default 4)
 ${LOG_RETENTION_HELP}`;
@@ -53,6 +54,7 @@ export async function standalone(args: readonly string[], io: CliIo): Promise<nu
       onError: (e) => print(io.stderr, `scheduler: ${e.message}`),
       log: (line) => print(io.stderr, line),
     });
+    const reload = await reloadOnChange(runtime, io);
     const stopped = untilStopped();
     const report = setInterval(() => {
       void (async () => {
@@ -69,6 +71,7 @@ export async function standalone(args: readonly string[], io: CliIo): Promise<nu
     }, 5000);
     print(io.stdout, `${signalName(await stopped)}: stopping; tasks in flight finish first`);
     clearInterval(report);
+    reload.close();
     stopFeeds();
     await engine.stop();
     return 0;

@@ -1,5 +1,5 @@
 import { parse } from '../args.ts';
-import { print, runtimeFor, type CliIo } from '../context.ts';
+import { print, reloadOnChange, runtimeFor, type CliIo } from '../context.ts';
 import { untilStopped } from '../signals.ts';
 import { portOption, serveHttp } from '../web.ts';
 
@@ -12,7 +12,8 @@ Serves the web UI, the REST API (/api/v1, described at /api/v1/openapi.json), /m
 Everything but /health and /login needs a login: a browser session from /login, HTTP Basic, or a
 bearer token (POST /api/v1/auth/tokens). The first user is DOWNBEAT_ADMIN_USER with
 DOWNBEAT_ADMIN_PASSWORD; when they are unset and there is no user yet, "admin" is created with a
-generated password, printed once. The UI is built into web/dist when its build is stale.
+generated password, printed once. The UI is built into web/dist when its build is stale. The
+DAGs folder is loaded again when a file in it changes.
   --port N   HTTP port (default 8080; 0 picks a free one)`;
 
 export async function webserver(args: readonly string[], io: CliIo): Promise<number> {
@@ -21,8 +22,10 @@ export async function webserver(args: readonly string[], io: CliIo): Promise<num
   const runtime = await runtimeFor(io);
   try {
     const http = await serveHttp(runtime, io, port);
+    const reload = await reloadOnChange(runtime, io);
     print(io.stdout, `Downbeat webserver: ${http.url} (metadata ${runtime.db.location})`);
     await untilStopped();
+    reload.close();
     await http.close();
     return 0;
   } finally {

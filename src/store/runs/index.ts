@@ -4,6 +4,7 @@
  * cleared, and backfills. The rules each step follows are src/lifecycle/'s.
  */
 export { getDagRow, setPaused, syncDags } from './dags.ts';
+export { specAndVersion } from './dag-version.ts';
 export type { DagRow } from './dags.ts';
 export { createRun } from './create-run.ts';
 export { startQueuedRuns } from './start-runs.ts';
