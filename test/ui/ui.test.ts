@@ -32,7 +32,7 @@ const waitForSource: Operator = {
       return Promise.reject(new TaskFailure('source_missing', \`marker file \${marker} is missing\`));
     }
     context.log.info(\`marker file \${marker} found\`);
-    return Promise.resolve({ rowsWritten: { arrivals: 1 } });
+    return Promise.resolve({ rowsWritten: { arrivals: 1 }, output: { arrived: true, marker: 'FLAKY_MARKER' } });
   },
 };
 
@@ -191,6 +191,8 @@ describe('the web UI, as a new user uses it', () => {
       .poll(() => page.getByTestId('task-instance-view').textContent(), { timeout: 60_000 })
       .toContain('success');
     await expect.poll(() => page.getByTestId('log-lines').textContent()).toContain('found');
+    // What the task returned: its output, kept with the try.
+    await expect.poll(() => page.getByTestId('try-output').textContent()).toContain('"arrived": true');
     await shot('08-task-after-clear');
     const runs = await api<Api.Page<Api.DagRun>>('/api/v1/dags/flaky/dagRuns');
     expect(runs.items.map((r) => r.state)).toEqual(['success']);
