@@ -122,3 +122,25 @@ describe('templates and intervals', () => {
     expect(() => durationMs('soon')).toThrow(/cannot read duration "soon"/);
   });
 });
+
+describe('trigger rules', () => {
+  const op: Operator = { kind: 'noop', describe: () => ({}), execute: () => Promise.resolve({}) };
+  it('keeps a task’s rule, all_success by default', () => {
+    const d = dag({ id: 'rules', schedule: null, startDate: '2018-11-01' }, (b) => {
+      b.task('a', op);
+      b.task('b', op, { upstream: ['a'], triggerRule: 'all_done' });
+    });
+    expect(d.tasks.get('a')?.settings.triggerRule).toBe('all_success');
+    expect(d.tasks.get('b')?.settings.triggerRule).toBe('all_done');
+  });
+
+  it('refuses an unknown rule, naming the DAG, the task and the value', () => {
+    expect(() =>
+      dag({ id: 'bad_rules', schedule: null, startDate: '2018-11-01' }, (b) => {
+        b.task('a', op, { triggerRule: 'sometimes' as never });
+      }),
+    ).toThrow(
+      /DAG "bad_rules" is invalid: task "a" triggerRule "sometimes" is not a trigger rule \(all_success, all_failed/,
+    );
+  });
+});

@@ -4,6 +4,7 @@ import type { Operator } from './operator.ts';
 import { CronSchedule, type DataInterval } from './schedule.ts';
 import { findCycle } from './graph.ts';
 import { runIdFor, type RunInfo, type RunType } from './context.ts';
+import { isTriggerRule, TRIGGER_RULES, type TriggerRule } from './trigger-rules.ts';
 
 /** Settings every task of a DAG shares unless a task overrides them (Airflow's `default_args`). */
 export interface TaskSettings {
@@ -17,6 +18,8 @@ export interface TaskSettings {
   readonly maxRetryDelay?: Duration;
   /** Run only when this task succeeded in the previous run. @default false */
   readonly dependsOnPast?: boolean;
+  /** When the task may start, given how its upstream tasks ended (Airflow's). @default 'all_success' */
+  readonly triggerRule?: TriggerRule;
   /** The work is cancelled after this long. @default none */
   readonly timeout?: Duration;
   /** Send an alert on each retry, not only when the task fails for good. @default false */
@@ -54,6 +57,7 @@ export interface ResolvedTaskSettings {
   readonly retryExponentialBackoff: boolean;
   readonly maxRetryDelayMs: number;
   readonly dependsOnPast: boolean;
+  readonly triggerRule: TriggerRule;
   readonly timeoutMs: number | null;
   readonly alertOnRetry: boolean;
   readonly alertConnection: string;
@@ -197,8 +201,15 @@ export class DagBuilder {
     if (!Number.isInteger(retries) || retries < 0) {
       this.#problems.push(`task "${taskId}" retries must be a whole number ≥ 0, got ${retries}`);
     }
+    const triggerRule = settings.triggerRule ?? 'all_success';
+    if (!isTriggerRule(triggerRule)) {
+      this.#problems.push(
+        `task "${taskId}" triggerRule "${String(triggerRule)}" is not a trigger rule (${TRIGGER_RULES.join(', ')})`,
+      );
+    }
     return {
       retries,
+      triggerRule: isTriggerRule(triggerRule) ? triggerRule : 'all_success',
       retryDelayMs: ms(settings.retryDelay, 300_000, 'retryDelay') ?? 300_000,
       retryExponentialBackoff: settings.retryExponentialBackoff ?? false,
       maxRetryDelayMs: ms(settings.maxRetryDelay, 3_600_000, 'maxRetryDelay') ?? 3_600_000,

@@ -23,6 +23,8 @@ export type {
   TaskSettings,
 } from './dag.ts';
 export { CronSchedule } from './schedule.ts';
+export { isTriggerRule, TRIGGER_RULES } from './trigger-rules.ts';
+export type { TriggerRule } from './trigger-rules.ts';
 export type { DataInterval } from './schedule.ts';
 export { durationMs } from './duration.ts';
 export type { Duration } from './duration.ts';

@@ -1,5 +1,5 @@
 import type { ConnectionResolver, Dag, RunInfo, VariableReader } from '../dag/index.ts';
-import { afterTry, graphOf, settle, type TaskState } from '../lifecycle/index.ts';
+import { afterTry, graphOf, outcomeOfStates, settle, type TaskState } from '../lifecycle/index.ts';
 import { runCallback } from './callbacks.ts';
 import { executeTask, type TryResult } from './execute-task.ts';
 
@@ -82,4 +82,17 @@ export async function runInProcess(options: RunInProcessOptions): Promise<TaskRu
     await Promise.race(running.values());
   }
   return dag.topologicalOrder().flatMap((id) => results.get(id) ?? []);
+}
+
+/**
+ * The state the run ended in, as the scheduler decides it (src/lifecycle/run-outcome.ts): failed
+ * when a leaf task failed or is upstream_failed. `only`: the tasks a `tasks test` ran.
+ */
+export function runStateOf(
+  dag: Dag,
+  results: readonly TaskRunResult[],
+  only?: readonly string[],
+): 'success' | 'failed' {
+  const states = new Map<string, TaskState>(results.map((r) => [r.taskId, r.state]));
+  return outcomeOfStates(graphOf(dag, only), states) ?? 'failed';
 }

@@ -122,7 +122,7 @@ describe('settle: a run decided from its task states', () => {
   it('with `only`, keeps just those tasks and the edges between them (tasks test)', () => {
     const only = graphOf(diamond, ['b', 'd']);
     expect([...only.keys()]).toEqual(['b', 'd']);
-    expect(only.get('d')).toEqual({ upstream: ['b'], downstream: [] });
+    expect(only.get('d')).toEqual({ upstream: ['b'], downstream: [], triggerRule: 'all_success' });
     expect(
       settle(
         only,
@@ -132,5 +132,47 @@ describe('settle: a run decided from its task states', () => {
         ]),
       ).ready,
     ).toEqual(['b']);
+  });
+});
+
+describe('every trigger rule, as Airflow decides it', () => {
+  // total 2 upstream tasks; the counts as they stand, and what the task becomes.
+  const c = (done: number, success: number, skipped: number, failed: number) =>
+    counts({ total: 2, done, success, skipped, failed });
+  it.each([
+    ['all_success', c(1, 1, 0, 0), 'wait'],
+    ['all_failed', c(2, 0, 0, 1), 'ready'], // one failed, one upstream_failed
+    ['all_failed', c(1, 0, 0, 1), 'wait'],
+    ['all_failed', c(1, 1, 0, 0), 'skipped'],
+    ['all_done', c(1, 0, 0, 1), 'wait'],
+    ['all_done', c(2, 0, 1, 1), 'ready'],
+    ['all_skipped', c(2, 0, 2, 0), 'ready'],
+    ['all_skipped', c(1, 0, 1, 0), 'wait'],
+    ['all_skipped', c(1, 1, 0, 0), 'skipped'],
+    ['one_success', c(1, 1, 0, 0), 'ready'],
+    ['one_success', c(1, 0, 0, 1), 'wait'],
+    ['one_success', c(2, 0, 2, 0), 'skipped'],
+    ['one_success', c(2, 0, 1, 1), 'upstream_failed'],
+    ['one_failed', c(1, 0, 0, 1), 'ready'],
+    ['one_failed', c(1, 0, 0, 0), 'ready'], // upstream_failed counts as a failure
+    ['one_failed', c(1, 1, 0, 0), 'wait'],
+    ['one_failed', c(2, 1, 1, 0), 'skipped'],
+    ['one_done', c(1, 0, 0, 1), 'ready'],
+    ['one_done', c(2, 0, 1, 0), 'skipped'], // skipped and upstream_failed are not done work
+    ['none_failed', c(2, 1, 1, 0), 'ready'],
+    ['none_failed', c(1, 0, 0, 0), 'upstream_failed'],
+    ['none_failed_min_one_success', c(2, 0, 2, 0), 'skipped'],
+    ['none_failed_min_one_success', c(2, 1, 1, 0), 'ready'],
+    ['none_skipped', c(2, 1, 0, 1), 'ready'],
+    ['none_skipped', c(1, 0, 1, 0), 'skipped'],
+    ['none_skipped', c(1, 1, 0, 0), 'wait'],
+    ['always', c(0, 0, 0, 0), 'ready'],
+  ] as const)('%s with %o → %s', (rule, given, expected) => {
+    expect(readiness(given, rule)).toBe(expected);
+  });
+
+  it('makes a task without upstream ready, whatever its rule', () => {
+    for (const rule of ['one_success', 'all_failed', 'all_skipped', 'one_failed'] as const)
+      expect(readiness(counts({ total: 0 }), rule)).toBe('ready');
   });
 });

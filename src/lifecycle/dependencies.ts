@@ -4,6 +4,7 @@
  * task waits, is ready, or ends at once as upstream_failed or skipped. An ended-at-once task counts
  * as ended for its own downstream tasks in turn, so failures and skips spread down the graph.
  */
+import type { TriggerRule } from '../dag/index.ts';
 import type { TaskState, TerminalTaskState } from './states.ts';
 import type { TaskGraph } from './task-graph.ts';
 
@@ -24,24 +25,51 @@ export function upstreamFailedOf(counts: UpstreamCounts): number {
 
 export type Readiness = 'wait' | 'ready' | 'upstream_failed' | 'skipped';
 
-/** Each trigger rule as a function of the upstream counts. */
-export const TRIGGER_RULES = {
-  /** Every upstream task succeeded; any failure fails it (upstream_failed), any skip skips it. */
-  all_success: (c: UpstreamCounts): Readiness =>
-    c.failed + upstreamFailedOf(c) > 0
+/**
+ * Each trigger rule as a function of its task's upstream counts, as Airflow's TriggerRuleDep
+ * decides: first whether the task ends at once (upstream_failed or skipped), then whether it may
+ * run now. A task without upstream tasks is ready under every rule.
+ */
+export const TRIGGER_RULE_TABLE: Readonly<Record<TriggerRule, (c: UpstreamCounts) => Readiness>> = {
+  all_success: (c) =>
+    failures(c) > 0
       ? 'upstream_failed'
       : c.skipped > 0
         ? 'skipped'
         : c.success === c.total
           ? 'ready'
           : 'wait',
-} as const satisfies Record<string, (counts: UpstreamCounts) => Readiness>;
+  all_failed: (c) => (c.success + c.skipped > 0 ? 'skipped' : failures(c) === c.total ? 'ready' : 'wait'),
+  all_done: (c) => (ended(c) ? 'ready' : 'wait'),
+  all_skipped: (c) => (c.success + failures(c) > 0 ? 'skipped' : c.skipped === c.total ? 'ready' : 'wait'),
+  one_success: (c) =>
+    c.success > 0 ? 'ready' : !ended(c) ? 'wait' : c.done === c.skipped ? 'skipped' : 'upstream_failed',
+  one_failed: (c) => (failures(c) > 0 ? 'ready' : ended(c) ? 'skipped' : 'wait'),
+  one_done: (c) => (c.success + c.failed > 0 ? 'ready' : ended(c) ? 'skipped' : 'wait'),
+  none_failed: (c) =>
+    failures(c) > 0 ? 'upstream_failed' : c.success + c.skipped === c.total ? 'ready' : 'wait',
+  none_failed_min_one_success: (c) =>
+    failures(c) > 0
+      ? 'upstream_failed'
+      : c.skipped === c.total
+        ? 'skipped'
+        : c.success + c.skipped === c.total
+          ? 'ready'
+          : 'wait',
+  none_skipped: (c) => (c.skipped > 0 ? 'skipped' : ended(c) ? 'ready' : 'wait'),
+  always: () => 'ready',
+};
 
-export type TriggerRule = keyof typeof TRIGGER_RULES;
+/** Upstream tasks that failed, or are upstream_failed. */
+const failures = (c: UpstreamCounts) => c.failed + upstreamFailedOf(c);
+/** Every upstream task has ended. */
+const ended = (c: UpstreamCounts) => c.done >= c.total;
+
 export const DEFAULT_TRIGGER_RULE: TriggerRule = 'all_success';
 
 export function readiness(counts: UpstreamCounts, rule: TriggerRule = DEFAULT_TRIGGER_RULE): Readiness {
-  return TRIGGER_RULES[rule](counts);
+  if (counts.total === 0) return 'ready';
+  return TRIGGER_RULE_TABLE[rule](counts);
 }
 
 /** No upstream task has ended yet. */
@@ -155,6 +183,7 @@ export function settle(graph: TaskGraph, states: ReadonlyMap<string, TaskState>)
         taskId: id,
         counts: upstreamCounts(graph, now, id),
         downstream: graph.get(id)?.downstream ?? [],
+        triggerRule: graph.get(id)?.triggerRule,
       }));
     const { ready, ended } = decide(waiting);
     if (ended.length === 0) return { ready, upstreamFailed, skipped };

@@ -24,7 +24,7 @@ export {
   noneEnded,
   readiness,
   settle,
-  TRIGGER_RULES,
+  TRIGGER_RULE_TABLE,
   upstreamCounts,
   upstreamDeltas,
   upstreamFailedOf,
@@ -34,13 +34,12 @@ export type {
   Readiness,
   Settlement,
   TaskEnd,
-  TriggerRule,
   UpstreamCounts,
   UpstreamDelta,
   WaitingTask,
 } from './dependencies.ts';
-export { backfillOutcome, runOutcome } from './run-outcome.ts';
-export type { StateCount } from './run-outcome.ts';
+export { backfillOutcome, outcomeOfStates, runOutcome } from './run-outcome.ts';
+export type { StateCount, TaskStateCount } from './run-outcome.ts';
 export { RUN_PRIORITY, runsToStart } from './run-admission.ts';
 export type { QueuedRun, RunningCounts } from './run-admission.ts';
 export {

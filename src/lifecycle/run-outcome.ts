@@ -8,6 +8,7 @@ import {
   type RunState,
   type TaskState,
 } from './states.ts';
+import type { TaskGraph } from './task-graph.ts';
 
 /** How many of a run's task instances are in a state. */
 export interface StateCount<S extends string> {
@@ -15,15 +16,38 @@ export interface StateCount<S extends string> {
   readonly count: number;
 }
 
+/** A run's task instances in a state, as leaves (no downstream task) or not. */
+export interface TaskStateCount extends StateCount<TaskState> {
+  readonly leaf: boolean;
+}
+
 /**
- * The state a running run ends in once none of its task instances is still to run: success when
- * every one succeeded or was skipped, else failed; undefined while any is still to run.
+ * The state a running run ends in once none of its task instances is still to run, as Airflow
+ * decides: failed when a leaf task (one with no downstream) failed or is upstream_failed, else
+ * success — a failure that a downstream task ran after anyway (all_done, one_failed…) does not
+ * fail the run. Undefined while any task instance is still to run.
  */
-export function runOutcome(tasks: readonly StateCount<TaskState>[]): 'success' | 'failed' | undefined {
+export function runOutcome(tasks: readonly TaskStateCount[]): 'success' | 'failed' | undefined {
   const present = tasks.filter((t) => t.count > 0);
   if (present.some((t) => !isTerminalTaskState(t.state))) return undefined;
-  const ok = present.every((t) => (FINISHED_OK_TASK_STATES as readonly string[]).includes(t.state));
-  return ok ? 'success' : 'failed';
+  const failedLeaf = present.some(
+    (t) => t.leaf && !(FINISHED_OK_TASK_STATES as readonly string[]).includes(t.state),
+  );
+  return failedLeaf ? 'failed' : 'success';
+}
+
+/** runOutcome of one run's task states, its leaves from the run's graph. */
+export function outcomeOfStates(
+  graph: TaskGraph,
+  states: ReadonlyMap<string, TaskState>,
+): 'success' | 'failed' | undefined {
+  return runOutcome(
+    [...states].map(([id, state]) => ({
+      state,
+      count: 1,
+      leaf: (graph.get(id)?.downstream.length ?? 0) === 0,
+    })),
+  );
 }
 
 /**

@@ -7,18 +7,18 @@ describe('runOutcome', () => {
     for (const state of ['scheduled', 'queued', 'running', 'up_for_retry'] as const)
       expect(
         runOutcome([
-          { state: 'success', count: 3 },
-          { state, count: 1 },
+          { state: 'success', count: 3, leaf: true },
+          { state, count: 1, leaf: true },
         ]),
       ).toBeUndefined();
   });
 
   it('succeeds when every task succeeded or was skipped', () => {
-    expect(runOutcome([{ state: 'success', count: 3 }])).toBe('success');
+    expect(runOutcome([{ state: 'success', count: 3, leaf: true }])).toBe('success');
     expect(
       runOutcome([
-        { state: 'success', count: 2 },
-        { state: 'skipped', count: 2 },
+        { state: 'success', count: 2, leaf: true },
+        { state: 'skipped', count: 2, leaf: true },
       ]),
     ).toBe('success');
   });
@@ -26,14 +26,30 @@ describe('runOutcome', () => {
   it('fails when any task failed or is upstream_failed', () => {
     expect(
       runOutcome([
-        { state: 'success', count: 3 },
-        { state: 'failed', count: 1 },
+        { state: 'success', count: 3, leaf: true },
+        { state: 'failed', count: 1, leaf: true },
       ]),
     ).toBe('failed');
     expect(
       runOutcome([
-        { state: 'success', count: 1 },
-        { state: 'upstream_failed', count: 1 },
+        { state: 'success', count: 1, leaf: true },
+        { state: 'upstream_failed', count: 1, leaf: true },
+      ]),
+    ).toBe('failed');
+  });
+
+  it("follows the leaves, as Airflow does: a failure that a downstream task ran after anyway is not the run's", () => {
+    expect(
+      runOutcome([
+        { state: 'failed', count: 1, leaf: false },
+        { state: 'success', count: 2, leaf: true },
+      ]),
+    ).toBe('success');
+    expect(
+      runOutcome([
+        { state: 'success', count: 2, leaf: false },
+        { state: 'skipped', count: 1, leaf: true },
+        { state: 'upstream_failed', count: 1, leaf: true },
       ]),
     ).toBe('failed');
   });
@@ -41,8 +57,8 @@ describe('runOutcome', () => {
   it('ignores states with no task instances', () => {
     expect(
       runOutcome([
-        { state: 'success', count: 2 },
-        { state: 'running', count: 0 },
+        { state: 'success', count: 2, leaf: true },
+        { state: 'running', count: 0, leaf: true },
       ]),
     ).toBe('success');
   });

@@ -1,9 +1,11 @@
-import type { Dag } from '../dag/index.ts';
+import type { Dag, TriggerRule } from '../dag/index.ts';
 
 /** One task's edges within a run. */
 export interface GraphTask {
   readonly upstream: readonly string[];
   readonly downstream: readonly string[];
+  /** @default 'all_success' */
+  readonly triggerRule?: TriggerRule;
 }
 
 /**
@@ -22,6 +24,7 @@ export function graphOf(dag: Dag, only?: Iterable<string>): TaskGraph {
     graph.set(id, {
       upstream: [...task.upstream].filter((u) => kept.has(u)),
       downstream: [...task.downstream].filter((d) => kept.has(d)),
+      triggerRule: task.settings.triggerRule,
     });
   }
   return graph;

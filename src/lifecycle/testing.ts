@@ -3,9 +3,9 @@
  * engine must end in: src/lifecycle/ alone (`simulateRun` below), the in-process runner of `dags
  * test`, and the SQLite and PostgreSQL queues each run the table and compare.
  */
-import { dag, type Dag, type Operator } from '../dag/index.ts';
+import { dag, type Dag, type Operator, type TriggerRule } from '../dag/index.ts';
 import { afterTry } from './retry-policy.ts';
-import { runOutcome } from './run-outcome.ts';
+import { outcomeOfStates } from './run-outcome.ts';
 import { settle } from './dependencies.ts';
 import type { TaskState } from './states.ts';
 import { graphOf } from './task-graph.ts';
@@ -69,6 +69,49 @@ const retrying = (op: Op) =>
     { id: 'retrying', schedule: '@hourly', startDate: START, defaultArgs: { retries: 1, retryDelay: '1m' } },
     (d) => d.chain(...['first', 'second', 'third'].map((id) => d.task(id, op(id)))),
   );
+
+/** A fork whose join has a trigger rule: top → [left, right] → join(rule). */
+const fork = (rule: TriggerRule) => (op: Op) =>
+  dag({ id: `fork_${rule}`, schedule: '@hourly', startDate: START }, (d) =>
+    d.chain(
+      d.task('top', op('top')),
+      [d.task('left', op('left')), d.task('right', op('right'))],
+      d.task('join', op('join'), { triggerRule: rule }),
+    ),
+  );
+/** A cleanup after a chain that may fail, and a task below the cleanup. */
+const cleanup = (op: Op) =>
+  dag({ id: 'cleanup', schedule: '@hourly', startDate: START }, (d) =>
+    d.chain(
+      d.task('work', op('work')),
+      d.task('more', op('more')),
+      d.task('cleanup', op('cleanup'), { triggerRule: 'all_done' }),
+      d.task('report', op('report')),
+    ),
+  );
+
+/** A trigger-rule case on a fork: the work of left and right, and what the join and run become. */
+const forkCase = (
+  rule: TriggerRule,
+  work: Readonly<Record<string, Work>>,
+  join: TaskState,
+  run: 'success' | 'failed',
+  sides: { left?: TaskState; right?: TaskState; top?: TaskState } = {},
+): LifecycleCase => ({
+  name: `${rule}: ${JSON.stringify(work)} → the join is ${join}`,
+  build: fork(rule),
+  dag: fork(rule)(() => NOOP),
+  work,
+  expected: {
+    tasks: {
+      top: sides.top ?? 'success',
+      left: sides.left ?? (work.left === 'failed' ? 'failed' : 'success'),
+      right: sides.right ?? (work.right === 'failed' ? 'failed' : 'success'),
+      join,
+    },
+    run,
+  },
+});
 
 const ok = (ids: readonly string[]) => Object.fromEntries(ids.map((id) => [id, 'success' as const]));
 
@@ -168,6 +211,45 @@ export const LIFECYCLE_CASES: readonly LifecycleCase[] = [
       run: 'failed',
     },
   },
+  forkCase('all_success', { left: 'failed' }, 'upstream_failed', 'failed'),
+  forkCase('all_failed', { left: 'failed', right: 'failed' }, 'success', 'success'),
+  forkCase('all_failed', { left: 'failed' }, 'skipped', 'success'),
+  forkCase('all_done', { left: 'failed' }, 'success', 'success'),
+  forkCase('one_success', { left: 'failed' }, 'success', 'success'),
+  forkCase('one_success', { left: 'failed', right: 'failed' }, 'upstream_failed', 'failed'),
+  forkCase('one_failed', { right: 'failed' }, 'success', 'success'),
+  forkCase('one_failed', {}, 'skipped', 'success'),
+  forkCase('one_done', { left: 'failed' }, 'success', 'success'),
+  forkCase('none_failed', {}, 'success', 'success'),
+  forkCase('none_failed', { right: 'failed' }, 'upstream_failed', 'failed'),
+  forkCase('none_failed_min_one_success', { left: 'failed' }, 'upstream_failed', 'failed'),
+  forkCase('none_skipped', { left: 'failed' }, 'success', 'success'),
+  forkCase('all_skipped', {}, 'skipped', 'success'),
+  forkCase('always', { top: 'failed' }, 'success', 'success', {
+    top: 'failed',
+    left: 'upstream_failed',
+    right: 'upstream_failed',
+  }),
+  forkCase('one_success', { top: 'failed' }, 'upstream_failed', 'failed', {
+    top: 'failed',
+    left: 'upstream_failed',
+    right: 'upstream_failed',
+  }),
+  forkCase('all_done', { top: 'failed' }, 'success', 'success', {
+    top: 'failed',
+    left: 'upstream_failed',
+    right: 'upstream_failed',
+  }),
+  {
+    name: 'a cleanup (all_done) after a failure runs, and the task below it too',
+    build: cleanup,
+    dag: cleanup(() => NOOP),
+    work: { work: 'failed' },
+    expected: {
+      tasks: { work: 'failed', more: 'upstream_failed', cleanup: 'success', report: 'success' },
+      run: 'success',
+    },
+  },
 ];
 
 /**
@@ -200,9 +282,7 @@ export function simulateRun(
       break;
     }
   }
-  const counts = new Map<TaskState, number>();
-  for (const state of states.values()) counts.set(state, (counts.get(state) ?? 0) + 1);
-  const run = runOutcome([...counts].map(([state, count]) => ({ state, count })));
+  const run = outcomeOfStates(graph, states);
   if (run === undefined) throw new Error(`case "${c.name}" did not end: ${JSON.stringify([...states])}`);
   return { tasks: Object.fromEntries(states), run };
 }

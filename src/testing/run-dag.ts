@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/index.ts';
 import { Connections, envName } from '../connections/index.ts';
 import type { Dag } from '../dag/index.ts';
-import { runInProcess, type TaskRunResult } from '../executor/index.ts';
+import { runInProcess, runStateOf, type TaskRunResult } from '../executor/index.ts';
 import type { TaskState } from '../lifecycle/index.ts';
 
 export interface RunDagOptions {
@@ -41,7 +41,7 @@ export interface TaskResult {
 type TaskRunResultOutcome = Extract<TaskRunResult, { outcome: unknown }>['outcome'];
 
 export interface DagRunResult {
-  /** success when every task succeeded or was skipped. */
+  /** As the scheduler decides it: failed when a leaf task (no downstream) failed or is upstream_failed. */
   readonly state: 'success' | 'failed';
   readonly tasks: Readonly<Record<string, TaskResult>>;
 }
@@ -57,8 +57,7 @@ export async function runDag(
 ): Promise<DagRunResult> {
   const results = await runWith(dag, logicalDate, options, undefined);
   const tasks = Object.fromEntries(results.map((r) => [r.taskId, taskResult(r)]));
-  const ok = results.every((r) => r.state === 'success' || r.state === 'skipped');
-  return { state: ok ? 'success' : 'failed', tasks };
+  return { state: runStateOf(dag, results), tasks };
 }
 
 /** Runs one task of a DAG run, whatever the state of its upstream tasks (`downbeat tasks test`). */

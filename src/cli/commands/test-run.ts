@@ -1,6 +1,6 @@
 import { runOnce } from '../../app/index.ts';
 import { loadConfig } from '../../config/index.ts';
-import type { TaskRunResult } from '../../executor/index.ts';
+import { runStateOf, type TaskRunResult } from '../../executor/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { findDag, loadDags, print, type CliIo } from '../context.ts';
 
@@ -8,7 +8,8 @@ export const dagsTestHelp = `Usage: downbeat dags test DAG_ID LOGICAL_DATE [--co
 
 Runs one DAG run inside this process, like \`airflow dags test\`: every task once, in dependency
 order, independent tasks at the same time, no retries and no retry delays. Running the same
-logical date again replaces that run's data. Exit status 0 only when every task succeeded.
+logical date again replaces that run's data. Exit status 0 only when the run succeeded, as the
+scheduler decides it: no leaf task (one with no downstream) failed or is upstream_failed.
 
   LOGICAL_DATE   the start of the data interval: 2018-11-15T10:00:00Z, or 2018-11-15 for 00:00 UTC;
                  a date between fire times runs the interval that contains it
@@ -77,16 +78,18 @@ async function testRun(io: CliIo, request: TestRunRequest): Promise<number> {
     onTaskEnd: (result) => print(io.stdout, formatResult(result)),
     onLog: request.verbose ? (taskId, line) => print(io.stderr, `[${taskId}] ${line}`) : undefined,
   });
-  const failed = results.filter((r) => r.state !== 'success');
+  const failed = results.filter((r) => r.state === 'failed' || r.state === 'upstream_failed');
+  const state = runStateOf(dag, results, request.taskId ? [request.taskId] : undefined);
+  const succeeded = results.filter((r) => r.state === 'success').length;
   print(
     io.stdout,
-    `${failed.length === 0 ? 'success' : 'failed'}: ${results.length - failed.length} of ${results.length} task(s) succeeded in ${Date.now() - started} ms`,
+    `${state}: ${succeeded} of ${results.length} task(s) succeeded in ${Date.now() - started} ms`,
   );
   for (const result of failed) {
     if (result.state === 'failed' && result.error)
       print(io.stderr, `\n${result.taskId} failed [${result.error.code}]: ${result.error.message}`);
   }
-  return failed.length === 0 ? 0 : 1;
+  return state === 'success' ? 0 : 1;
 }
 
 export function parseConf(text: string | undefined): Record<string, unknown> {

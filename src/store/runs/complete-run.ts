@@ -26,11 +26,14 @@ export async function completeRunIfDone(
     [runPk],
   );
   if (active) return undefined;
-  const counts = await tx.query<{ state: TaskState; n: number }>(
-    'SELECT state, COUNT(*) AS n FROM task_instances WHERE run_pk = $1 GROUP BY state',
+  const counts = await tx.query<{ state: TaskState; leaf: number | boolean; n: number }>(
+    `SELECT state, CASE WHEN downstream = '[]' THEN 1 ELSE 0 END AS leaf, COUNT(*) AS n
+     FROM task_instances WHERE run_pk = $1 GROUP BY state, CASE WHEN downstream = '[]' THEN 1 ELSE 0 END`,
     [runPk],
   );
-  const outcome = runOutcome(counts.map((c) => ({ state: c.state, count: Number(c.n) })));
+  const outcome = runOutcome(
+    counts.map((c) => ({ state: c.state, leaf: Number(c.leaf) === 1, count: Number(c.n) })),
+  );
   if (outcome === undefined) return undefined;
   const [ended] = await tx.query<{ state: RunState }>(
     "UPDATE dag_runs SET state = $2, ended_at = $3 WHERE id = $1 AND state = 'running' RETURNING state",

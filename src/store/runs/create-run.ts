@@ -47,11 +47,11 @@ async function insertTaskInstances(tx: DbSession, dag: Dag, runPk: number, prior
     const slice = tasks.slice(start, start + 1000);
     await tx.execute(
       `INSERT INTO task_instances (run_pk, dag_id, task_id, state, try_number, retries, failures, retry_delay_ms,
-         retry_exponential, max_retry_delay_ms, timeout_ms, priority, upstream_total, upstream_done, downstream)
+         retry_exponential, max_retry_delay_ms, timeout_ms, priority, upstream_total, upstream_done, downstream, trigger_rule)
        VALUES ${slice
          .map((_, i) => {
-           const p = (k: number) => `$${i * 8 + k + 4}`;
-           return `($1, $2, ${p(0)}, 'scheduled', 0, ${p(1)}, 0, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, $3, ${p(6)}, 0, ${p(7)})`;
+           const p = (k: number) => `$${i * 9 + k + 4}`;
+           return `($1, $2, ${p(0)}, 'scheduled', 0, ${p(1)}, 0, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, $3, ${p(6)}, 0, ${p(7)}, ${p(8)})`;
          })
          .join(', ')}`,
       [
@@ -69,6 +69,7 @@ async function insertTaskInstances(tx: DbSession, dag: Dag, runPk: number, prior
             s.timeoutMs,
             task.upstream.size,
             JSON.stringify([...task.downstream]),
+            s.triggerRule,
           ];
         }),
       ],

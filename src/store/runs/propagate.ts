@@ -3,8 +3,10 @@
  * written down inside the transaction that ended them. Each task instance keeps counts of its
  * upstream tasks by how they ended; the rules that read them are src/lifecycle/dependencies.ts.
  */
+import { isTriggerRule } from '../../dag/index.ts';
 import {
   decide,
+  DEFAULT_TRIGGER_RULE,
   upstreamDeltas,
   type TaskEnd,
   type UpstreamDelta,
@@ -28,10 +30,11 @@ interface CountedRow {
   upstream_skipped: number;
   upstream_failed: number;
   downstream: string;
+  trigger_rule: string;
 }
 
 const COUNTED =
-  'task_id, state, upstream_total, upstream_done, upstream_success, upstream_skipped, upstream_failed, downstream';
+  'task_id, state, upstream_total, upstream_done, upstream_success, upstream_skipped, upstream_failed, downstream, trigger_rule';
 
 /**
  * Counts the ends of these tasks of run `runPk` in their downstream tasks' rows and decides the
@@ -89,6 +92,7 @@ function waitingOf(row: CountedRow): WaitingTask {
       failed: Number(row.upstream_failed),
     },
     downstream: JSON.parse(row.downstream) as string[],
+    triggerRule: isTriggerRule(row.trigger_rule) ? row.trigger_rule : DEFAULT_TRIGGER_RULE,
   };
 }
 
