@@ -102,6 +102,7 @@ async function partStage(sourceUri: string, warehouseUri: string) {
     log: { info: () => undefined, warn: (m) => process.stderr.write(`${m}\n`), error: () => undefined },
     signal: new AbortController().signal,
     now: () => new Date(),
+    output: () => undefined,
     connections,
     variables: { get: () => Promise.resolve(undefined) },
   };

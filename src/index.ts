@@ -37,9 +37,11 @@ export type {
   TaskLogger,
   TaskOutcome,
   TaskSettings,
+  TriggerRule,
   VariableReader,
 } from './dag/index.ts';
 export {
+  branch,
   checks,
   dataQuality,
   fn,
@@ -47,6 +49,7 @@ export {
   loadFact,
   noop,
   runParams,
+  shortCircuit,
   sql,
   sqlTimestamp,
   stageJson,

@@ -57,6 +57,7 @@ const context = (taskId: string): TaskContext => ({
   log: { info: () => undefined, warn: () => undefined, error: () => undefined },
   signal: new AbortController().signal,
   now: () => new Date(),
+  output: () => undefined,
   connections: { objectStore: () => Promise.resolve(store), warehouse: () => Promise.resolve(warehouse) },
   variables: { get: () => Promise.resolve(undefined) },
 });

@@ -44,6 +44,12 @@ export interface TaskContext extends RunInfo {
   readonly variables: VariableReader;
   /** The engine's clock (the worker's; a fake one in tests): what a task measures waits on. */
   readonly now: () => Date;
+  /**
+   * The output of one of this task's upstream tasks in this run: what an `fn` returned, or what
+   * another operator reported (rows written, checks…); undefined when it gave none (skipped, say).
+   * Reading a task that is not upstream of this one throws, naming both.
+   */
+  output(taskId: string): unknown;
 }
 
 /** Airflow's run id shape: `scheduled__2018-11-15T10:00:00.000Z`. One run per (DAG, logical date). */

@@ -22,6 +22,13 @@ export interface TaskOutcome {
    * UI; what an `fn` task returned. @default none
    */
   readonly output?: unknown;
+  /**
+   * A branch's choice: only these of its direct downstream tasks run; the others are skipped, and
+   * their skips spread by the trigger rules below them. @default all of them run
+   */
+  readonly follow?: readonly string[];
+  /** A short circuit: every task below this one is skipped, whatever its trigger rule. @default false */
+  readonly shortCircuit?: boolean;
 }
 
 /**

@@ -9,6 +9,7 @@ import type {
 import { outputJson, TaskFailure } from '../dag/index.ts';
 import { redact } from '../connections/index.ts';
 import { DownbeatError, errorCode, toError } from '../errors/index.ts';
+import { notDownstream } from '../lifecycle/index.ts';
 
 /** What one try of a task did: stored with the try, printed by `dags test`. */
 export interface TryResult {
@@ -31,6 +32,26 @@ export class TaskTimeoutError extends DownbeatError {
   }
 }
 
+/** A task read the output of a task that is not upstream of it: what it reads is not ready yet. */
+export class OutputNotUpstreamError extends DownbeatError {
+  constructor(taskId: string, read: string, upstream: readonly string[]) {
+    super(
+      'output_not_upstream',
+      `task ${taskId} reads the output of task ${read}, which is not upstream of it (upstream: ${upstream.join(', ') || 'none'})`,
+    );
+  }
+}
+
+/** A branch chose a task that is not one of its direct downstream tasks. */
+export class BranchChoiceError extends DownbeatError {
+  constructor(taskId: string, chosen: readonly string[], downstream: readonly string[]) {
+    super(
+      'branch_not_downstream',
+      `branch ${taskId} chose ${chosen.map((c) => `"${c}"`).join(', ')}, not among its downstream tasks (${downstream.join(', ') || 'none'})`,
+    );
+  }
+}
+
 export interface ExecuteTaskOptions {
   readonly run: RunInfo;
   readonly task: Task;
@@ -39,6 +60,8 @@ export interface ExecuteTaskOptions {
   readonly variables: VariableReader;
   /** Each log line as it is written, besides being kept in the result. */
   readonly onLog?: (line: string) => void;
+  /** The outputs of the task's upstream tasks in this run (what context.output reads). @default none */
+  readonly upstreamOutputs?: ReadonlyMap<string, unknown>;
   /** Cancels the try from outside (a run cancelled, a worker stopping). */
   readonly signal?: AbortSignal;
   readonly now?: () => Date;
@@ -95,8 +118,14 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<TryResul
       connections: options.connections,
       variables: options.variables,
       now,
+      output: (taskId) => {
+        if (!task.upstream.has(taskId)) throw new OutputNotUpstreamError(task.id, taskId, [...task.upstream]);
+        return options.upstreamOutputs?.get(taskId);
+      },
     });
     const { output, ...outcome } = await (deadline ? Promise.race([work, deadline]) : work);
+    const strays = notDownstream(task.downstream, outcome.follow ?? []);
+    if (strays.length > 0) throw new BranchChoiceError(task.id, strays, [...task.downstream]);
     // An output that cannot be kept fails the try here, before it is recorded as a success.
     if (output !== undefined) write('INFO', `output: ${truncated(outputJson(task.id, output))}`);
     if (outcome.summary) write('INFO', outcome.summary);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TaskFailure, type ConnectionResolver, type Operator } from '../dag/index.ts';
-import { LIFECYCLE_CASES, tryOutcome, type LifecycleCase } from '../lifecycle/testing.ts';
+import { LIFECYCLE_CASES, outcomeOf, tryOutcome, type LifecycleCase } from '../lifecycle/testing.ts';
 import { runInProcess, runStateOf } from './run-in-process.ts';
 
 const connections: ConnectionResolver = {
@@ -15,7 +15,7 @@ function working(c: LifecycleCase) {
     describe: () => ({}),
     execute: (context) =>
       tryOutcome(c.work[taskId], context.tryNumber) === 'success'
-        ? Promise.resolve({})
+        ? Promise.resolve(outcomeOf(c.work[taskId]))
         : Promise.reject(new TaskFailure('case', `${taskId} fails in this case`)),
   }));
 }

@@ -1,5 +1,5 @@
 import type { ConnectionResolver, Dag, RunInfo, VariableReader } from '../dag/index.ts';
-import { afterTry, graphOf, outcomeOfStates, settle, type TaskState } from '../lifecycle/index.ts';
+import { afterTry, graphOf, outcomeOfStates, settle, skippedBy, type TaskState } from '../lifecycle/index.ts';
 import { runCallback } from './callbacks.ts';
 import { executeTask, type TryResult } from './execute-task.ts';
 
@@ -39,6 +39,8 @@ export async function runInProcess(options: RunInProcessOptions): Promise<TaskRu
   const results = new Map<string, TaskRunResult>();
   const limit = options.concurrency ?? 8;
   const running = new Map<string, Promise<void>>();
+  /** What each task that succeeded gave its downstream tasks: its output, else its outcome. */
+  const outputs = new Map<string, unknown>();
 
   const finish = (result: TaskRunResult) => {
     states.set(result.taskId, result.state);
@@ -66,6 +68,7 @@ export async function runInProcess(options: RunInProcessOptions): Promise<TaskRu
         tryNumber: 1,
         connections: options.connections,
         variables: options.variables ?? { get: () => Promise.resolve(undefined) },
+        upstreamOutputs: outputs,
         onLog: (line) => options.onLog?.(id, line),
       }).then(async (result) => {
         const verdict = afterTry(result.state, NO_RETRIES, 0, Date.now());
@@ -74,6 +77,12 @@ export async function runInProcess(options: RunInProcessOptions): Promise<TaskRu
         await runCallback(task, event, (line) => options.onLog?.(id, line));
         running.delete(id);
         finish({ ...result, state });
+        if (state === 'success') {
+          outputs.set(id, result.output ?? result.outcome);
+          // A branch or short circuit skips tasks below it before the trigger rules decide the rest.
+          for (const skipped of skippedBy(graph, id, result.outcome))
+            if (states.get(skipped) === 'scheduled') finish({ taskId: skipped, state: 'skipped' });
+        }
         decide();
       });
       running.set(id, done);

@@ -54,6 +54,7 @@ export async function testEnvironment(): Promise<TestEnvironment> {
         log: { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) },
         signal: new AbortController().signal,
         now: () => new Date(),
+        output: () => undefined,
         connections,
         variables: { get: () => Promise.resolve(undefined) },
       };

@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../clock/index.ts';
 import { beat, forget } from '../store/admin/index.ts';
 import { claimTasks, endTry, heartbeat, type ClaimedTask, type TryEndResult } from '../store/queue/index.ts';
 import type { Db } from '../store/db/index.ts';
+import { upstreamOutputs } from '../store/read/index.ts';
 import { LiveLog } from './live-log.ts';
 import { executeTask } from './execute-task.ts';
 
@@ -197,7 +198,21 @@ export class Worker {
       conf: JSON.parse(task.conf) as Record<string, unknown>,
     };
     const live = new LiveLog(this.#options.db, task.tiId, task.tryNumber);
+    // What context.output reads, loaded before the task starts: its upstream tasks' outputs. Not
+    // to be had (the metadata DB went away), the try fails and is retried as any failure is.
+    let outputs = new Map<string, unknown>();
+    if (definition.upstream.size > 0) {
+      try {
+        outputs = await upstreamOutputs(this.#options.db, task.runPk, [...definition.upstream]);
+      } catch (error) {
+        await live.close();
+        const message = `the outputs of its upstream tasks could not be read: ${(error as Error).message}`;
+        await end({ state: 'failed', outcome: {}, error: { code: 'outputs_unavailable', message }, log: [] });
+        return;
+      }
+    }
     const result = await executeTask({
+      upstreamOutputs: outputs,
       run,
       task: definition,
       tryNumber: task.tryNumber,

@@ -52,4 +52,5 @@ export {
 } from './schedule-walk.ts';
 export type { PlannedRun, Reprocess } from './schedule-walk.ts';
 export { countsAfterClear, tasksToClear } from './clear.ts';
+export { notDownstream, skippedBy } from './branching.ts';
 export type { ClearOptions } from './clear.ts';

@@ -3,15 +3,19 @@
  * engine must end in: src/lifecycle/ alone (`simulateRun` below), the in-process runner of `dags
  * test`, and the SQLite and PostgreSQL queues each run the table and compare.
  */
-import { dag, type Dag, type Operator, type TriggerRule } from '../dag/index.ts';
+import { dag, type Dag, type Operator, type TaskOutcome, type TriggerRule } from '../dag/index.ts';
+import { skippedBy } from './branching.ts';
 import { afterTry } from './retry-policy.ts';
 import { outcomeOfStates } from './run-outcome.ts';
 import { settle } from './dependencies.ts';
 import type { TaskState } from './states.ts';
 import { graphOf } from './task-graph.ts';
 
-/** What a task's work does at each try: succeeds, fails, or fails once and then succeeds. */
-export type Work = 'success' | 'failed' | 'flaky';
+/**
+ * What a task's work does at each try: succeeds, fails, fails once and then succeeds, branches
+ * (succeeds following these downstream tasks), or short-circuits (succeeds, skipping all below).
+ */
+export type Work = 'success' | 'failed' | 'flaky' | 'short_circuit' | { readonly follow: readonly string[] };
 
 export interface LifecycleCase {
   readonly name: string;
@@ -30,11 +34,18 @@ export interface LifecycleCase {
   readonly withoutRetries?: LifecycleCase['expected'];
 }
 
-/** The outcome of try `tryNumber` (1 for the first) of work `work`. */
+/** How try `tryNumber` (1 for the first) of work `work` ends, and what it reports. */
 export function tryOutcome(work: Work | undefined, tryNumber: number): 'success' | 'failed' {
   if (work === 'failed') return 'failed';
   if (work === 'flaky') return tryNumber === 1 ? 'failed' : 'success';
   return 'success';
+}
+
+/** What a successful try of `work` reports: a branch's choice, or a short circuit. */
+export function outcomeOf(work: Work | undefined): Pick<TaskOutcome, 'follow' | 'shortCircuit'> {
+  if (work === 'short_circuit') return { shortCircuit: true };
+  if (typeof work === 'object') return { follow: work.follow };
+  return {};
 }
 
 /** An operator that does nothing; the engines under test are told each try's outcome apart. */
@@ -240,6 +251,19 @@ export const LIFECYCLE_CASES: readonly LifecycleCase[] = [
     left: 'upstream_failed',
     right: 'upstream_failed',
   }),
+  forkCase('none_failed_min_one_success', { top: { follow: ['left'] } }, 'success', 'success', {
+    right: 'skipped',
+  }),
+  forkCase('all_success', { top: { follow: ['left'] } }, 'skipped', 'success', { right: 'skipped' }),
+  forkCase('none_failed_min_one_success', { top: { follow: [] } }, 'skipped', 'success', {
+    left: 'skipped',
+    right: 'skipped',
+  }),
+  forkCase('one_success', { top: { follow: ['right'] }, right: 'failed' }, 'upstream_failed', 'failed', {
+    left: 'skipped',
+  }),
+  // A short circuit skips every task below it whatever its rule (not `always`: that one runs at once).
+  forkCase('all_done', { top: 'short_circuit' }, 'skipped', 'success', { left: 'skipped', right: 'skipped' }),
   {
     name: 'a cleanup (all_done) after a failure runs, and the task below it too',
     build: cleanup,
@@ -279,6 +303,9 @@ export function simulateRun(
         continue;
       }
       states.set(next, verdict.state);
+      if (verdict.state === 'success')
+        for (const id of skippedBy(graph, next, outcomeOf(c.work[next])))
+          if (states.get(id) === 'scheduled') states.set(id, 'skipped');
       break;
     }
   }

@@ -1,4 +1,5 @@
 /** The operators: reusable kinds of task. They reach data only through the context's ports. */
+export { branch, shortCircuit } from './branch.ts';
 export { fn } from './fn.ts';
 export type { FnOptions } from './fn.ts';
 export { noop } from './noop.ts';

@@ -153,6 +153,39 @@ describe.each(['sqlite', 'postgres'] as const)('scheduler and workers on %s', (d
     ]);
   });
 
+  it("gives a task its upstream task's output, and skips the branch not followed", async () => {
+    const seen: unknown[] = [];
+    const d = dag({ id: 'flow', schedule: null, startDate: '2018-11-01' }, (b) => {
+      b.chain(
+        b.task('pick', {
+          kind: 'branch',
+          describe: () => ({}),
+          execute: () => Promise.resolve({ follow: ['use'], output: 21 }),
+        }),
+        [
+          b.task('use', {
+            kind: 'use',
+            describe: () => ({}),
+            execute: (c) => (seen.push(c.output('pick')), Promise.resolve({})),
+          }),
+          b.task('other', op),
+        ],
+      );
+    });
+    const dags = new Map([['flow', d]]);
+    await syncDags(t.db, { dags, files: new Map(), errors: [] }, clock.now());
+    const { scheduler } = engine(dags);
+    await createRun(t.db, d, d.runFor(new Date(clock.now()), 'manual'), clock.now());
+    await scheduler.tick();
+    await until(async () => (await runStates(t.db))[0] === 'success', 'the run to succeed');
+    expect(seen).toEqual([21]);
+    expect(await t.db.query('SELECT task_id, state FROM task_instances ORDER BY task_id')).toEqual([
+      { task_id: 'other', state: 'skipped' },
+      { task_id: 'pick', state: 'success' },
+      { task_id: 'use', state: 'success' },
+    ]);
+  });
+
   it('retries a failing task after its delay on the clock, then succeeds', async () => {
     let calls = 0;
     const flaky: Operator = {

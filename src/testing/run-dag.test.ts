@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dag, fn, sql, TaskFailure } from '../index.ts';
+import { branch, dag, fn, shortCircuit, sql, TaskFailure } from '../index.ts';
 import { runDag, runTask } from './index.ts';
 
 let root: string;
@@ -115,5 +115,122 @@ describe('runTask (downbeat/testing)', () => {
 
   it('refuses a logical date that is not a date', async () => {
     await expect(runDag(numbers, 'yesterday')).rejects.toThrow(/logical date "yesterday" is not a date/);
+  });
+});
+
+describe('control flow in a run (downbeat/testing)', () => {
+  it("gives a task its upstream tasks' outputs, and refuses one that is not upstream, naming both", async () => {
+    const d = dag({ id: 'outputs', schedule: null, startDate: '2018-11-01' }, (b) => {
+      b.task(
+        'count',
+        fn(() => ({ rows: 3 })),
+      );
+      b.task('make', sql({ statements: ['SELECT 1'] }));
+      b.task(
+        'use',
+        fn((c) => ({ doubled: (c.output('count') as { rows: number }).rows * 2, made: c.output('make') })),
+        {
+          upstream: ['count', 'make'],
+        },
+      );
+      b.task(
+        'peek',
+        fn((c) => c.output('use')),
+        { upstream: ['count'] },
+      );
+    });
+    const run = await runDag(d, '2018-11-15', {
+      connections: { warehouse: `duckdb://${join(root, 'outputs.duckdb')}` },
+    });
+    expect(run.tasks.use?.output).toEqual({
+      doubled: 6,
+      made: { summary: '1 statement(s), 0 row(s) changed' },
+    });
+    expect(run.tasks.peek).toMatchObject({ state: 'failed', error: { code: 'output_not_upstream' } });
+    expect(run.tasks.peek?.error?.message).toBe(
+      'task peek reads the output of task use, which is not upstream of it (upstream: count)',
+    );
+  });
+
+  it('follows a branch, skips what it did not choose, and fails one that chose a task not below it', async () => {
+    const d = dag({ id: 'branching', schedule: null, startDate: '2018-11-01' }, (b) => {
+      b.chain(
+        b.task(
+          'choose',
+          branch((c) => (c.conf.full ? 'full_refresh' : 'increment')),
+        ),
+        [
+          b.task(
+            'full_refresh',
+            fn(() => 'full'),
+          ),
+          b.task(
+            'increment',
+            fn(() => 'increment'),
+          ),
+        ],
+        b.task(
+          'report',
+          fn(() => 'done'),
+          { triggerRule: 'none_failed_min_one_success' },
+        ),
+      );
+    });
+    const incremental = await runDag(d, '2018-11-15');
+    expect(Object.fromEntries(Object.entries(incremental.tasks).map(([id, t]) => [id, t.state]))).toEqual({
+      choose: 'success',
+      full_refresh: 'skipped',
+      increment: 'success',
+      report: 'success',
+    });
+    expect(incremental.tasks.choose?.output).toEqual(['increment']);
+    expect((await runDag(d, '2018-11-15', { conf: { full: true } })).tasks.increment?.state).toBe('skipped');
+
+    const astray = dag({ id: 'astray', schedule: null, startDate: '2018-11-01' }, (b) => {
+      b.chain(
+        b.task(
+          'choose',
+          branch(() => 'nowhere'),
+        ),
+        b.task(
+          'below',
+          fn(() => 1),
+        ),
+      );
+    });
+    const run = await runDag(astray, '2018-11-15');
+    expect(run.tasks.choose).toMatchObject({ state: 'failed', error: { code: 'branch_not_downstream' } });
+    expect(run.tasks.choose?.error?.message).toBe(
+      'branch choose chose "nowhere", not among its downstream tasks (below)',
+    );
+  });
+
+  it('short-circuits: a falsy condition skips every task below, whatever its trigger rule', async () => {
+    const d = dag({ id: 'short', schedule: null, startDate: '2018-11-01' }, (b) => {
+      b.chain(
+        b.task(
+          'check',
+          shortCircuit((c) => c.conf.go),
+        ),
+        b.task(
+          'work',
+          fn(() => 1),
+        ),
+        b.task(
+          'cleanup',
+          fn(() => 2),
+          { triggerRule: 'all_done' },
+        ),
+      );
+    });
+    const stopped = await runDag(d, '2018-11-15');
+    expect([stopped.state, stopped.tasks.work?.state, stopped.tasks.cleanup?.state]).toEqual([
+      'success',
+      'skipped',
+      'skipped',
+    ]);
+    expect(stopped.tasks.check?.output).toBe(false);
+    const going = await runDag(d, '2018-11-15', { conf: { go: 1 } });
+    expect([going.tasks.work?.state, going.tasks.cleanup?.state]).toEqual(['success', 'success']);
   });
 });

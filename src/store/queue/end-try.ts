@@ -3,9 +3,15 @@
  * instance's next state (src/lifecycle/retry-policy.ts), its downstream tasks made ready or
  * upstream_failed (src/lifecycle/dependencies.ts), and the run's end when it was the last.
  */
-import { afterTry, type RunState } from '../../lifecycle/index.ts';
-import type { Db } from '../db/index.ts';
-import { completeRunIfDone, countEnds } from '../runs/index.ts';
+import {
+  afterTry,
+  graphFromDownstream,
+  skippedBy,
+  type RunState,
+  type TaskEnd,
+} from '../../lifecycle/index.ts';
+import type { Db, DbSession } from '../db/index.ts';
+import { completeRunIfDone, countEnds, runGraph, skipTasks } from '../runs/index.ts';
 import { recordTry, type TryEnd } from './record-try.ts';
 
 export type TryEndResult =
@@ -21,6 +27,7 @@ export async function endTry(db: Db, end: TryEnd, now: number): Promise<TryEndRe
   return db.transaction(async (tx) => {
     const [ti] = await tx.query<{
       run_pk: number;
+      task_id: string;
       retries: number;
       failures: number;
       retry_delay_ms: number;
@@ -28,7 +35,7 @@ export async function endTry(db: Db, end: TryEnd, now: number): Promise<TryEndRe
       max_retry_delay_ms: number;
       downstream: string;
     }>(
-      `SELECT run_pk, retries, failures, retry_delay_ms, retry_exponential, max_retry_delay_ms, downstream
+      `SELECT run_pk, task_id, retries, failures, retry_delay_ms, retry_exponential, max_retry_delay_ms, downstream
        FROM task_instances WHERE id = $1 AND try_number = $2 AND worker = $3 AND state = 'running'`,
       [end.tiId, end.tryNumber, end.worker],
     );
@@ -62,7 +69,12 @@ export async function endTry(db: Db, end: TryEnd, now: number): Promise<TryEndRe
           end.tiId,
         ]);
         const downstream = JSON.parse(ti.downstream) as string[];
-        const changed = await countEnds(tx, ti.run_pk, [{ state: verdict.state, downstream }], now);
+        const skipped =
+          verdict.state === 'success'
+            ? await skipChosenOut(tx, ti.run_pk, ti.task_id, downstream, end, now)
+            : [];
+        const ends = [{ state: verdict.state, downstream }, ...skipped];
+        const changed = await countEnds(tx, ti.run_pk, ends, now);
         const runState = await completeRunIfDone(tx, ti.run_pk, now);
         return verdict.state === 'success'
           ? { state: 'success', ready: changed.ready, runState }
@@ -70,4 +82,20 @@ export async function endTry(db: Db, end: TryEnd, now: number): Promise<TryEndRe
       }
     }
   });
+}
+
+/** What a branch did not follow, or everything below a short circuit, skipped at once. */
+async function skipChosenOut(
+  tx: DbSession,
+  runPk: number,
+  taskId: string,
+  downstream: readonly string[],
+  end: TryEnd,
+  now: number,
+): Promise<TaskEnd[]> {
+  if (!end.outcome.follow && !end.outcome.shortCircuit) return [];
+  const graph = end.outcome.shortCircuit
+    ? await runGraph(tx, runPk)
+    : graphFromDownstream([{ taskId, downstream }]);
+  return skipTasks(tx, runPk, skippedBy(graph, taskId, end.outcome), now);
 }

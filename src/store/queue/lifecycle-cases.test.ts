@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIFECYCLE_CASES, tryOutcome, type LifecycleCase } from '../../lifecycle/testing.ts';
+import { LIFECYCLE_CASES, outcomeOf, tryOutcome, type LifecycleCase } from '../../lifecycle/testing.ts';
 import type { Db } from '../db/index.ts';
 import { testDb, type TestDb } from '../db/testing.ts';
 import { createRun, startQueuedRuns, syncDags } from '../runs/index.ts';
@@ -24,7 +24,8 @@ async function runThroughQueue(db: Db, c: LifecycleCase, logicalDate: Date) {
     }
     for (const task of claimed) {
       const state = tryOutcome(c.work[task.taskId], task.tryNumber);
-      await endTry(db, { ...task, worker: 'case-worker', state, outcome: {}, log: [] }, now);
+      const outcome = state === 'success' ? outcomeOf(c.work[task.taskId]) : {};
+      await endTry(db, { ...task, worker: 'case-worker', state, outcome, log: [] }, now);
     }
     now += 1;
   }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDb, type TestDb } from '../db/testing.ts';
-import { triesOf } from '../read/index.ts';
+import { triesOf, upstreamOutputs } from '../read/index.ts';
 import { createRun, startQueuedRuns, syncDags } from '../runs/index.ts';
 import { claimTasks, endTry } from './index.ts';
 
@@ -33,5 +33,9 @@ describe.each(['sqlite', 'postgres'] as const)("a try's output on %s", (dialect)
     if (!second) throw new Error('nothing to claim');
     await endTry(t.db, { ...second, worker: 'w', state: 'success', outcome: {}, log: [] }, 5);
     expect((await triesOf(t.db, second.tiId))[0]?.output).toBeNull();
+
+    // What the downstream tasks read: the output, else the outcome, of a task that succeeded.
+    const read = await upstreamOutputs(t.db, first.runPk, [first.taskId, second.taskId, 'bottom']);
+    expect(Object.fromEntries(read)).toEqual({ [first.taskId]: output, [second.taskId]: {} });
   });
 });

@@ -5,7 +5,14 @@
  */
 export { countRuns, findRun, latestScheduledRun, listRuns, recentRunStates, runWindow } from './runs.ts';
 export type { RunFilter } from './runs.ts';
-export { findTaskInstance, logLines, outcomesOf, taskInstancesOf, triesOf } from './task-instances.ts';
+export {
+  findTaskInstance,
+  logLines,
+  outcomesOf,
+  taskInstancesOf,
+  triesOf,
+  upstreamOutputs,
+} from './task-instances.ts';
 export type { TaskInstanceRow, TryRow } from './task-instances.ts';
 export { checkCountsOf, checksOfRun } from './checks.ts';
 export type { CheckRow } from './checks.ts';

@@ -89,3 +89,22 @@ export async function outcomesOf(
     runPks,
   );
 }
+
+/**
+ * What each of these tasks of run `runPk` gives its downstream tasks (context.output): the output
+ * of its latest try that succeeded, or that try's outcome when it gave no output.
+ */
+export async function upstreamOutputs(
+  db: Db,
+  runPk: number,
+  taskIds: readonly string[],
+): Promise<Map<string, unknown>> {
+  if (taskIds.length === 0) return new Map();
+  const rows = await db.query<{ task_id: string; output: string | null; outcome: string | null }>(
+    `SELECT ti.task_id, t.output, t.outcome FROM task_instances ti
+     JOIN task_tries t ON t.ti_id = ti.id AND t.try_number = ti.try_number
+     WHERE ti.run_pk = $1 AND ti.state = 'success' AND ti.task_id IN (${placeholders(taskIds.length, 2)})`,
+    [runPk, ...taskIds],
+  );
+  return new Map(rows.map((r) => [r.task_id, JSON.parse(r.output ?? r.outcome ?? 'null') as unknown]));
+}

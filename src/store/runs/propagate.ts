@@ -7,6 +7,8 @@ import { isTriggerRule } from '../../dag/index.ts';
 import {
   decide,
   DEFAULT_TRIGGER_RULE,
+  graphFromDownstream,
+  type TaskGraph,
   upstreamDeltas,
   type TaskEnd,
   type UpstreamDelta,
@@ -156,4 +158,35 @@ async function apply(
     next.push(...rows.map((r) => ({ state, downstream: JSON.parse(r.downstream) as string[] })));
   }
   return next;
+}
+
+/**
+ * Skips these waiting tasks of run `runPk` at once (what a branch or a short circuit did not
+ * choose); returns their ends, for countEnds to count below them.
+ */
+export async function skipTasks(
+  tx: DbSession,
+  runPk: number,
+  taskIds: readonly string[],
+  now: number,
+): Promise<TaskEnd[]> {
+  if (taskIds.length === 0) return [];
+  const rows = await tx.query<{ task_id: string; downstream: string }>(
+    `UPDATE task_instances SET state = 'skipped', ended_at = $2
+     WHERE run_pk = $1 AND state = 'scheduled' AND task_id IN (${placeholders(taskIds.length, 3)})
+     RETURNING task_id, downstream`,
+    [runPk, now, ...taskIds],
+  );
+  return rows.map((r) => ({ state: 'skipped', downstream: JSON.parse(r.downstream) as string[] }));
+}
+
+/** The graph of run `runPk`, from its task instances. */
+export async function runGraph(tx: DbSession, runPk: number): Promise<TaskGraph> {
+  const rows = await tx.query<{ task_id: string; downstream: string }>(
+    'SELECT task_id, downstream FROM task_instances WHERE run_pk = $1',
+    [runPk],
+  );
+  return graphFromDownstream(
+    rows.map((r) => ({ taskId: r.task_id, downstream: JSON.parse(r.downstream) as string[] })),
+  );
 }
