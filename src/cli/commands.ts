@@ -101,6 +101,10 @@ export const BUILT_IN: readonly Command[] = [
     const m = await import('./commands/test-run.ts');
     return { help: m.dagsTestHelp, run: m.dagsTest };
   }),
+  command('tasks states-for-dag-run', "print each task instance's state in a run", async () => {
+    const m = await import('./commands/task-states.ts');
+    return { help: m.help, run: m.tasksStatesForDagRun };
+  }),
   command('tasks test', 'run one task of one DAG run in this process', async () => {
     const m = await import('./commands/test-run.ts');
     return { help: m.tasksTestHelp, run: m.tasksTest };

@@ -4,7 +4,7 @@ import { runStateOf, type TaskRunResult } from '../../executor/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { findDag, loadDags, print, type CliIo } from '../context.ts';
 
-export const dagsTestHelp = `Usage: downbeat dags test DAG_ID LOGICAL_DATE [--conf JSON] [--verbose]
+export const dagsTestHelp = `Usage: downbeat dags test DAG_ID LOGICAL_DATE [--conf JSON] [--verbose] [--json]
 
 Runs one DAG run inside this process, like \`airflow dags test\`: every task once, in dependency
 order, independent tasks at the same time, no retries and no retry delays. Running the same
@@ -15,6 +15,8 @@ scheduler decides it: no leaf task (one with no downstream) failed or is upstrea
                  a date between fire times runs the interval that contains it
   --conf JSON    the run's conf, a JSON object (default {})
   --verbose      print every task's log as it is written
+  --json         print one JSON object on stdout, {"state", "tasks": {"<task_id>": {"state",
+                 "output"}}}, and the lines above on stderr
 
 Connections come from DOWNBEAT_CONN_<ID> (e.g. DOWNBEAT_CONN_SPARKIFY_SOURCE=file:///data,
 DOWNBEAT_CONN_WAREHOUSE=duckdb:///path/warehouse.duckdb); unset, defaults under DOWNBEAT_HOME.`;
@@ -25,11 +27,21 @@ Runs one task of one DAG run inside this process, whatever the state of its upst
 with no retries. Exit status 0 only when it succeeded. LOGICAL_DATE as for \`dags test\`.`;
 
 export async function dagsTest(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { conf: { type: 'string' }, verbose: { type: 'boolean' } });
+  const { values, positionals } = parse(args, {
+    conf: { type: 'string' },
+    verbose: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
   const [dagId, date, ...extra] = positionals;
   if (!dagId || !date || extra.length > 0)
     throw new UsageError(`expected DAG_ID LOGICAL_DATE\n\n${dagsTestHelp}`);
-  return testRun(io, { dagId, date, conf: values.conf, verbose: values.verbose ?? false });
+  return testRun(io, {
+    dagId,
+    date,
+    conf: values.conf,
+    verbose: values.verbose ?? false,
+    json: values.json ?? false,
+  });
 }
 
 export async function tasksTest(args: readonly string[], io: CliIo): Promise<number> {
@@ -37,7 +49,14 @@ export async function tasksTest(args: readonly string[], io: CliIo): Promise<num
   const [dagId, taskId, date, ...extra] = positionals;
   if (!dagId || !taskId || !date || extra.length > 0)
     throw new UsageError(`expected DAG_ID TASK_ID LOGICAL_DATE\n\n${tasksTestHelp}`);
-  return testRun(io, { dagId, taskId, date, conf: values.conf, verbose: values.verbose ?? false });
+  return testRun(io, {
+    dagId,
+    taskId,
+    date,
+    conf: values.conf,
+    verbose: values.verbose ?? false,
+    json: false,
+  });
 }
 
 interface TestRunRequest {
@@ -46,9 +65,12 @@ interface TestRunRequest {
   readonly date: string;
   readonly conf: string | undefined;
   readonly verbose: boolean;
+  /** One JSON object on stdout; the human lines go to stderr. */
+  readonly json: boolean;
 }
 
 async function testRun(io: CliIo, request: TestRunRequest): Promise<number> {
+  const human = request.json ? io.stderr : io.stdout;
   const logicalDate = parseDate(request.date, 'LOGICAL_DATE');
   const conf = parseConf(request.conf);
   const config = loadConfig(io.env);
@@ -66,7 +88,7 @@ async function testRun(io: CliIo, request: TestRunRequest): Promise<number> {
     );
   }
   print(
-    io.stdout,
+    human,
     `${dag.id}  ${run.runId}  interval [${run.dataInterval.start.toISOString()}, ${run.dataInterval.end.toISOString()})`,
   );
   const started = Date.now();
@@ -75,19 +97,22 @@ async function testRun(io: CliIo, request: TestRunRequest): Promise<number> {
     dag,
     run,
     only: request.taskId ? [request.taskId] : undefined,
-    onTaskEnd: (result) => print(io.stdout, formatResult(result)),
+    onTaskEnd: (result) => print(human, formatResult(result)),
     onLog: request.verbose ? (taskId, line) => print(io.stderr, `[${taskId}] ${line}`) : undefined,
   });
   const failed = results.filter((r) => r.state === 'failed' || r.state === 'upstream_failed');
   const state = runStateOf(dag, results, request.taskId ? [request.taskId] : undefined);
   const succeeded = results.filter((r) => r.state === 'success').length;
-  print(
-    io.stdout,
-    `${state}: ${succeeded} of ${results.length} task(s) succeeded in ${Date.now() - started} ms`,
-  );
+  print(human, `${state}: ${succeeded} of ${results.length} task(s) succeeded in ${Date.now() - started} ms`);
   for (const result of failed) {
     if (result.state === 'failed' && result.error)
       print(io.stderr, `\n${result.taskId} failed [${result.error.code}]: ${result.error.message}`);
+  }
+  if (request.json) {
+    const tasks = Object.fromEntries(
+      results.map((r) => [r.taskId, { state: r.state, output: 'output' in r ? (r.output ?? null) : null }]),
+    );
+    io.stdout.write(`${JSON.stringify({ state, tasks })}\n`);
   }
   return state === 'success' ? 0 : 1;
 }
