@@ -15,10 +15,10 @@ beforeAll(async () => {
   await writeFile(
     join(dags, 'flow.dag.ts'),
     `import { dag, fn } from 'downbeat';
-     export default dag({ id: 'flow', schedule: '@daily', startDate: '2024-01-01' }, (d) => {
+     export default dag({ id: 'flow', schedule: '@daily', startDate: '2024-01-01', params: { factor: { type: 'integer', default: 2 } } }, (d) => {
        d.chain(
          d.task('count', fn(() => ({ rows: 3 }))),
-         [d.task('double', fn((c) => (c.output('count') as { rows: number }).rows * 2)), d.task('quiet', fn(() => undefined))],
+         [d.task('double', fn((c) => (c.output('count') as { rows: number }).rows * (c.params.factor as number))), d.task('quiet', fn(() => undefined))],
          d.task('alert', fn(() => 'alerted'), { triggerRule: 'one_failed' }),
        );
      });`,
@@ -43,6 +43,25 @@ describe('output for scripts', () => {
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^double\s+success/m);
     expect(result.stderr).toContain('success: 3 of 4 task(s) succeeded');
+  });
+
+  it("refuses a conf its DAG's params do not take, naming the field (exit 2), and uses one they do", async () => {
+    const bad = await downbeat(['dags', 'test', 'flow', '2024-01-02', '--conf', '{"factor": "x"}'], env);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--conf: DAG "flow" param "factor": must be a whole number, got "x"');
+    const good = await downbeat(
+      ['dags', 'test', 'flow', '2024-01-02', '--json', '--conf', '{"factor": 5}'],
+      env,
+    );
+    expect((JSON.parse(good.stdout) as { tasks: { double: { output: number } } }).tasks.double.output).toBe(
+      15,
+    );
+    const trigger = await downbeat(
+      ['dags', 'trigger', 'flow', '--logical-date', '2024-02-01', '--conf', '{"factor": 1.5}'],
+      env,
+    );
+    expect(trigger.status).toBe(2);
+    expect(trigger.stderr).toContain('param "factor": must be a whole number, got 1.5');
   });
 
   it("tasks states-for-dag-run prints each task instance's state, and --json", async () => {

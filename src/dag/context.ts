@@ -50,6 +50,8 @@ export interface TaskContext extends RunInfo {
    * Reading a task that is not upstream of this one throws, naming both.
    */
   output(taskId: string): unknown;
+  /** The DAG's params for this run: its conf's values, else their defaults (DagOptions.params). */
+  readonly params: Readonly<Record<string, unknown>>;
 }
 
 /** Airflow's run id shape: `scheduled__2018-11-15T10:00:00.000Z`. One run per (DAG, logical date). */

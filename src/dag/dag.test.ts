@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { dag, DagDefinitionError, durationMs, renderTemplate, utcDaysIn, type Operator } from './index.ts';
+import {
+  dag,
+  DagDefinitionError,
+  durationMs,
+  paramsOf,
+  renderTemplate,
+  resolveConf,
+  utcDaysIn,
+  type Operator,
+} from './index.ts';
 
 const op: Operator = { kind: 'test', describe: () => ({}), execute: () => Promise.resolve({}) };
 
@@ -142,5 +151,35 @@ describe('trigger rules', () => {
     ).toThrow(
       /DAG "bad_rules" is invalid: task "a" triggerRule "sometimes" is not a trigger rule \(all_success, all_failed/,
     );
+  });
+});
+
+describe('params', () => {
+  const op: Operator = { kind: 'noop', describe: () => ({}), execute: () => Promise.resolve({}) };
+  it('refuse a required param without a default on a scheduled DAG, a bad default, an enum without values', () => {
+    expect(() =>
+      dag(
+        {
+          id: 'p',
+          schedule: '@daily',
+          startDate: '2018-11-01',
+          params: {
+            target: { type: 'string', required: true },
+            rows: { type: 'integer', default: 1.5 },
+            mode: { type: 'enum' },
+          },
+        },
+        (d) => void d.task('t', op),
+      ),
+    ).toThrow(
+      /param "target" is required and has no default, so a scheduled run could not have it; param "rows": its default must be a whole number, got 1.5; param "mode": an enum needs its values/,
+    );
+  });
+
+  it('give the run its params: conf values, else defaults', () => {
+    const params = { rows: { type: 'integer', default: 10 }, note: { type: 'string' } } as const;
+    expect(resolveConf('p', params, { rows: 3, other: true })).toEqual({ rows: 3, other: true });
+    expect(resolveConf('p', params, {})).toEqual({ rows: 10 });
+    expect(paramsOf(params, { rows: 3 })).toEqual({ rows: 3, note: null });
   });
 });

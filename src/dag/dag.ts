@@ -4,6 +4,7 @@ import type { Operator } from './operator.ts';
 import { CronSchedule, type DataInterval } from './schedule.ts';
 import { findCycle } from './graph.ts';
 import { runIdFor, type RunInfo, type RunType } from './context.ts';
+import { paramProblems, type ParamSpecs } from './params.ts';
 import { isTriggerRule, TRIGGER_RULES, type TriggerRule } from './trigger-rules.ts';
 
 /** Settings every task of a DAG shares unless a task overrides them (Airflow's `default_args`). */
@@ -91,6 +92,8 @@ export interface DagOptions {
    * replaced). A configured connection always wins.
    */
   readonly connectionDefaults?: Readonly<Record<string, string>>;
+  /** Typed values a run takes from its trigger's conf, with defaults (context.params). @default none */
+  readonly params?: ParamSpecs;
 }
 
 export interface Task {
@@ -238,6 +241,7 @@ export class Dag {
   readonly maxActiveRuns: number;
   readonly tags: readonly string[];
   readonly connectionDefaults: Readonly<Record<string, string>>;
+  readonly params: ParamSpecs;
   readonly tasks: ReadonlyMap<string, Task>;
 
   constructor(fields: Omit<Dag, 'intervalFor' | 'runFor' | 'topologicalOrder'>) {
@@ -249,6 +253,7 @@ export class Dag {
     this.maxActiveRuns = fields.maxActiveRuns;
     this.tags = fields.tags;
     this.connectionDefaults = fields.connectionDefaults;
+    this.params = fields.params;
     this.tasks = fields.tasks;
     Object.defineProperty(this, DAG_BRAND, { value: DAG_COPY });
   }
@@ -319,6 +324,7 @@ export function dag(options: DagOptions, build: (builder: DagBuilder) => void): 
     problems.push(`maxActiveRuns must be a whole number ≥ 1, got ${maxActiveRuns}`);
   }
 
+  problems.push(...paramProblems(options.params ?? {}, options.schedule !== null));
   const builder = new DagBuilder(options.defaultArgs ?? {}, problems);
   try {
     build(builder);
@@ -340,6 +346,7 @@ export function dag(options: DagOptions, build: (builder: DagBuilder) => void): 
     maxActiveRuns,
     tags: options.tags ?? [],
     connectionDefaults: options.connectionDefaults ?? {},
+    params: options.params ?? {},
     tasks,
   });
 }
@@ -354,6 +361,7 @@ export interface DagSpec {
   readonly catchup: boolean;
   readonly maxActiveRuns: number;
   readonly tags: readonly string[];
+  readonly params: ParamSpecs;
   readonly tasks: readonly {
     readonly id: string;
     readonly kind: string;
@@ -373,6 +381,7 @@ export function dagSpec(dag: Dag): DagSpec {
     catchup: dag.catchup,
     maxActiveRuns: dag.maxActiveRuns,
     tags: dag.tags,
+    params: dag.params,
     tasks: dag.topologicalOrder().map((id) => {
       const task = dag.tasks.get(id) as Task;
       return {

@@ -24,6 +24,8 @@ export type {
 } from './dag.ts';
 export { CronSchedule } from './schedule.ts';
 export { isTriggerRule, TRIGGER_RULES } from './trigger-rules.ts';
+export { ParamError, paramsOf, resolveConf } from './params.ts';
+export type { ParamSpec, ParamSpecs, ParamType } from './params.ts';
 export type { TriggerRule } from './trigger-rules.ts';
 export type { DataInterval } from './schedule.ts';
 export { durationMs } from './duration.ts';

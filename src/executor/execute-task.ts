@@ -60,6 +60,8 @@ export interface ExecuteTaskOptions {
   readonly variables: VariableReader;
   /** Each log line as it is written, besides being kept in the result. */
   readonly onLog?: (line: string) => void;
+  /** The run's params, defaults filled in (what context.params holds). @default none */
+  readonly params?: Readonly<Record<string, unknown>>;
   /** The outputs of the task's upstream tasks in this run (what context.output reads). @default none */
   readonly upstreamOutputs?: ReadonlyMap<string, unknown>;
   /** Cancels the try from outside (a run cancelled, a worker stopping). */
@@ -118,6 +120,7 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<TryResul
       connections: options.connections,
       variables: options.variables,
       now,
+      params: options.params ?? {},
       output: (taskId) => {
         if (!task.upstream.has(taskId)) throw new OutputNotUpstreamError(task.id, taskId, [...task.upstream]);
         return options.upstreamOutputs?.get(taskId);

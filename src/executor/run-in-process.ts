@@ -1,4 +1,4 @@
-import type { ConnectionResolver, Dag, RunInfo, VariableReader } from '../dag/index.ts';
+import { paramsOf, type ConnectionResolver, type Dag, type RunInfo, type VariableReader } from '../dag/index.ts';
 import { afterTry, graphOf, outcomeOfStates, settle, skippedBy, type TaskState } from '../lifecycle/index.ts';
 import { runCallback } from './callbacks.ts';
 import { executeTask, type TryResult } from './execute-task.ts';
@@ -69,6 +69,7 @@ export async function runInProcess(options: RunInProcessOptions): Promise<TaskRu
         connections: options.connections,
         variables: options.variables ?? { get: () => Promise.resolve(undefined) },
         upstreamOutputs: outputs,
+        params: paramsOf(dag.params, options.run.conf),
         onLog: (line) => options.onLog?.(id, line),
       }).then(async (result) => {
         const verdict = afterTry(result.state, NO_RETRIES, 0, Date.now());

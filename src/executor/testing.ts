@@ -55,6 +55,7 @@ export async function testEnvironment(): Promise<TestEnvironment> {
         signal: new AbortController().signal,
         now: () => new Date(),
         output: () => undefined,
+        params: {},
         connections,
         variables: { get: () => Promise.resolve(undefined) },
       };

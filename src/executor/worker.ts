@@ -1,5 +1,13 @@
 import { hostname } from 'node:os';
-import type { ConnectionResolver, Dag, RunInfo, Task, TaskEvent, VariableReader } from '../dag/index.ts';
+import {
+  paramsOf,
+  type ConnectionResolver,
+  type Dag,
+  type RunInfo,
+  type Task,
+  type TaskEvent,
+  type VariableReader,
+} from '../dag/index.ts';
 import { sendAlert } from './alerts.ts';
 import { runCallback } from './callbacks.ts';
 import { systemClock, type Clock } from '../clock/index.ts';
@@ -213,6 +221,7 @@ export class Worker {
     }
     const result = await executeTask({
       upstreamOutputs: outputs,
+      params: paramsOf(dag.params, run.conf),
       run,
       task: definition,
       tryNumber: task.tryNumber,

@@ -128,7 +128,7 @@ describe.each(['sqlite', 'postgres'] as const)('REST API on %s', (dialect) => {
   describe('DAGs', () => {
     it('lists DAGs, shows one with its graph, pauses and unpauses it', async () => {
       const list = await json<Api.Page<Api.DagSummary>>(await s.api('/api/v1/dags'));
-      expect(list.items.map((d) => d.dag_id)).toEqual(['demo', 'later', 'slow']);
+      expect(list.items.map((d) => d.dag_id)).toEqual(['demo', 'later', 'slow', 'with_params']);
       expect(list.items[0]).toMatchObject({ schedule: '@hourly', file: 'demo.dag.ts' });
       const detail = await json<Api.DagDetail>(await s.api('/api/v1/dags/demo'));
       expect(detail.tasks.map((t) => t.task_id)).toEqual(['begin', 'stage', 'load', 'check', 'end']);

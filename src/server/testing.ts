@@ -94,6 +94,23 @@ export const slowDag: Dag = dag({ id: 'slow', schedule: '@daily', startDate: '21
   });
 });
 
+/** A DAG with params, triggered only: its runs' conf is checked against them. */
+export const paramsDag: Dag = dag(
+  {
+    id: 'with_params',
+    schedule: null,
+    startDate: '2018-11-01',
+    params: {
+      rows: { type: 'integer', default: 10, description: 'rows to load' },
+      mode: { type: 'enum', values: ['full', 'increment'], required: true },
+      dry_run: { type: 'boolean', default: false },
+    },
+  },
+  (d) => {
+    d.task('only', noop());
+  },
+);
+
 export interface TestServer {
   readonly url: string;
   readonly db: Db;
@@ -111,6 +128,7 @@ export async function testServer(
     [demoDag.id, demoDag],
     [laterDag.id, laterDag],
     [slowDag.id, slowDag],
+    [paramsDag.id, paramsDag],
   ]);
   await syncDags(
     t.db,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/index.ts';
 import { Connections, envName } from '../connections/index.ts';
-import type { Dag } from '../dag/index.ts';
+import { resolveConf, type Dag } from '../dag/index.ts';
 import { runInProcess, runStateOf, type TaskRunResult } from '../executor/index.ts';
 import type { TaskState } from '../lifecycle/index.ts';
 
@@ -90,7 +90,7 @@ async function runWith(
   try {
     return await runInProcess({
       dag,
-      run: dag.runFor(date, 'manual', options.conf ?? {}),
+      run: dag.runFor(date, 'manual', resolveConf(dag.id, dag.params, options.conf ?? {})),
       connections,
       variables: { get: (key) => Promise.resolve(variables[key]) },
       only,

@@ -36,7 +36,16 @@ const waitForSource: Operator = {
   },
 };
 
-export default dag({ id: 'flaky', schedule: '@daily', startDate: '2018-11-01', defaultArgs: { retries: 0 } }, (d) => {
+export default dag({
+  id: 'flaky',
+  schedule: '@daily',
+  startDate: '2018-11-01',
+  defaultArgs: { retries: 0 },
+  params: {
+    source: { type: 'enum', values: ['late', 'on_time'], default: 'late', description: 'when the source arrives' },
+    batch: { type: 'integer', default: 100 },
+  },
+}, (d) => {
   d.task('wait_for_source', waitForSource);
 });
 `;
@@ -168,6 +177,9 @@ describe('the web UI, as a new user uses it', () => {
     const flaky = page.locator('[data-testid="dag-row"][data-dag-id="flaky"]');
     await flaky.getByRole('button', { name: 'Trigger flaky' }).click();
     await flaky.getByTestId('trigger-date').fill('2018-11-05T00:00');
+    // The DAG's params as a form, their defaults filled in.
+    await expect.poll(() => flaky.getByTestId('param-source').inputValue()).toBe('late');
+    await flaky.getByTestId('param-batch').fill('250');
     await shot('06-trigger');
     await flaky.getByTestId('trigger-submit').click();
     await flaky.getByTestId('trigger-created').waitFor();
@@ -196,6 +208,7 @@ describe('the web UI, as a new user uses it', () => {
     await shot('08-task-after-clear');
     const runs = await api<Api.Page<Api.DagRun>>('/api/v1/dags/flaky/dagRuns');
     expect(runs.items.map((r) => r.state)).toEqual(['success']);
+    expect(runs.items[0]?.conf).toEqual({ source: 'late', batch: 250 });
   }, 180_000);
 
   it('previews a backfill, starts it, and shows its progress to the end', async () => {

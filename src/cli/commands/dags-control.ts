@@ -1,7 +1,7 @@
 import { createRun, getRun, setPaused } from '../../store/runs/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { findDag, print, runtimeFor, type CliIo } from '../context.ts';
-import { parseConf } from './test-run.ts';
+import { checkedConf, parseConf } from './test-run.ts';
 
 export const triggerHelp = `Usage: downbeat dags trigger DAG_ID [--logical-date DATE] [--conf JSON]
 
@@ -33,7 +33,7 @@ export async function dagsTrigger(args: readonly string[], io: CliIo): Promise<n
       values['logical-date'] || !dag.schedule
         ? date
         : dag.intervalFor(new Date(interval.start.getTime() - 1)).start;
-    const run = dag.runFor(target, 'manual', conf);
+    const run = dag.runFor(target, 'manual', checkedConf(dag, conf));
     const created = await createRun(runtime.db, dag, run, now);
     if (created === undefined) {
       const existing = await getRun(runtime.db, dag.id, run.logicalDate.getTime());

@@ -1,5 +1,6 @@
 import { runOnce } from '../../app/index.ts';
 import { loadConfig } from '../../config/index.ts';
+import { ParamError, resolveConf, type Dag } from '../../dag/index.ts';
 import { runStateOf, type TaskRunResult } from '../../executor/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { findDag, loadDags, print, type CliIo } from '../context.ts';
@@ -80,7 +81,7 @@ async function testRun(io: CliIo, request: TestRunRequest): Promise<number> {
       `DAG "${dag.id}" has no task "${request.taskId}" (tasks: ${[...dag.tasks.keys()].join(', ')})`,
     );
   }
-  const run = dag.runFor(logicalDate, 'manual', conf);
+  const run = dag.runFor(logicalDate, 'manual', checkedConf(dag, conf));
   if (run.logicalDate.getTime() !== logicalDate.getTime()) {
     print(
       io.stderr,
@@ -115,6 +116,16 @@ async function testRun(io: CliIo, request: TestRunRequest): Promise<number> {
     io.stdout.write(`${JSON.stringify({ state, tasks })}\n`);
   }
   return state === 'success' ? 0 : 1;
+}
+
+/** A conf checked against its DAG's params, defaults filled in: a usage error naming the field. */
+export function checkedConf(dag: Dag, conf: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return resolveConf(dag.id, dag.params, conf);
+  } catch (error) {
+    if (error instanceof ParamError) throw new UsageError(`--conf: ${error.message}`);
+    throw error;
+  }
 }
 
 export function parseConf(text: string | undefined): Record<string, unknown> {

@@ -54,8 +54,20 @@ export interface DagTask {
   readonly config: unknown;
 }
 
+/** A DAG's param: what a trigger's conf may give (and must, when required without a default). */
+export interface DagParam {
+  readonly type: 'string' | 'number' | 'integer' | 'boolean' | 'enum';
+  readonly default: string | number | boolean | null;
+  readonly description: string | null;
+  readonly required: boolean;
+  /** An enum's values; null for the other types. */
+  readonly values: readonly string[] | null;
+}
+
 export interface DagDetail extends DagSummary {
   readonly start_date: string;
+  /** The params a trigger's conf is checked against, by name. */
+  readonly params: Readonly<Record<string, DagParam>>;
   /** A hash of the DAG's definition: new whenever its file changes what it defines. */
   readonly version: string;
   readonly catchup: boolean;

@@ -92,6 +92,18 @@ async function detail(ctx: ServerContext, row: DagRow): Promise<Api.DagDetail> {
   return {
     ...(await summary(ctx, row)),
     start_date: iso(row.start_date) as string,
+    params: Object.fromEntries(
+      Object.entries(spec.params ?? {}).map(([name, p]) => [
+        name,
+        {
+          type: p.type,
+          default: p.default ?? null,
+          description: p.description ?? null,
+          required: p.required ?? false,
+          values: p.values ?? null,
+        },
+      ]),
+    ),
     version: row.version,
     catchup: Boolean(Number(row.catchup)),
     max_active_runs: Number(row.max_active_runs),

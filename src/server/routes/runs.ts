@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { DagSpec } from '../../dag/index.ts';
+import { ParamError, resolveConf, type Dag, type DagSpec } from '../../dag/index.ts';
 import { clearInTransaction, clearTasks, createRun, getRun, type RunRow } from '../../store/runs/index.ts';
 import { findRun, listRuns } from '../../store/read/index.ts';
 import type * as Api from '../api/types.ts';
@@ -48,8 +48,8 @@ export function runRoutes(ctx: ServerContext): Hono<AppEnv> {
     const body = await jsonBody(c.req);
     onlyFields(body, ['logical_date', 'conf']);
     const date = isoDate(body.logical_date, 'logical_date');
-    const conf = optionalObject(body, 'conf') ?? {};
     const dag = loadedDag(ctx, row.dag_id);
+    const conf = checkedConf(dag, optionalObject(body, 'conf') ?? {});
     const run = dag.runFor(date, 'manual', conf);
     const created = await createRun(ctx.db, dag, run, ctx.now());
     if (created === undefined) {
@@ -128,3 +128,13 @@ async function clear(
 }
 
 class DryRun extends Error {}
+
+/** A trigger's conf checked against its DAG's params (defaults filled in): 400 naming the field. */
+function checkedConf(dag: Dag, conf: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return resolveConf(dag.id, dag.params, conf);
+  } catch (error) {
+    if (error instanceof ParamError) throw badRequest(error.message, `conf.${error.field}`);
+    throw error;
+  }
+}

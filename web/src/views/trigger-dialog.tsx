@@ -1,26 +1,39 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { api, errorMessage, type DagRun } from '../api.ts';
+import { api, errorMessage, type DagParam, type DagRun } from '../api.ts';
 import { fromInputValue, toInputValue } from '../lib/format.ts';
 import { Link, path } from '../lib/router.tsx';
+import { confOf, initialValues, ParamFields, type ParamValue } from './param-fields.tsx';
 
 interface Props {
   readonly dagId: string;
   readonly onTriggered: () => void;
 }
 
-/** The trigger button and its dialog: a logical date (UTC, default now), then a new manual run. */
+/**
+ * The trigger button and its dialog: a logical date (UTC, default now) and the DAG's params as a
+ * form (their defaults filled in), then a new manual run.
+ */
 export function TriggerDialog({ dagId, onTriggered }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [date, setDate] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<DagRun | null>(null);
   const [busy, setBusy] = useState(false);
+  const [params, setParams] = useState<Readonly<Record<string, DagParam>>>({});
+  const [values, setValues] = useState<Record<string, ParamValue>>({});
 
   const open = () => {
     setDate(toInputValue(new Date()));
     setError(null);
     setCreated(null);
     dialog.current?.showModal();
+    api
+      .dag(dagId)
+      .then((detail) => {
+        setParams(detail.params);
+        setValues(initialValues(detail.params));
+      })
+      .catch((failure: unknown) => setError(errorMessage(failure)));
   };
 
   const submit = async (event: FormEvent) => {
@@ -33,7 +46,7 @@ export function TriggerDialog({ dagId, onTriggered }: Props) {
     setBusy(true);
     setError(null);
     try {
-      setCreated(await api.trigger(dagId, { logical_date: logicalDate }));
+      setCreated(await api.trigger(dagId, { logical_date: logicalDate, conf: confOf(params, values) }));
       onTriggered();
     } catch (failure) {
       setError(errorMessage(failure));
@@ -64,6 +77,12 @@ export function TriggerDialog({ dagId, onTriggered }: Props) {
             onChange={(event) => setDate(event.target.value)}
             data-testid="trigger-date"
             required
+          />
+          <ParamFields
+            dagId={dagId}
+            params={params}
+            values={values}
+            onChange={(name, value) => setValues((current) => ({ ...current, [name]: value }))}
           />
           {error && (
             <p className="error" role="alert" data-testid="trigger-error">
