@@ -61,6 +61,14 @@ export const BUILT_IN: readonly Command[] = [
     const m = await import('./commands/backfill.ts');
     return { help: m.help, run: m.dagsBackfill };
   }),
+  command('tasks mark', 'mark a task instance success or failed by hand', async () => {
+    const m = await import('./commands/mark.ts');
+    return { help: m.tasksMarkHelp, run: m.tasksMark };
+  }),
+  command('dags mark', 'mark a run success or failed by hand', async () => {
+    const m = await import('./commands/mark.ts');
+    return { help: m.dagsMarkHelp, run: m.dagsMark };
+  }),
   command('tasks clear', 'clear task instances so they run again', async () => {
     const m = await import('./commands/tasks-clear.ts');
     return { help: m.help, run: m.tasksClear };

@@ -4,18 +4,20 @@
  */
 import { upstreamCounts, type UpstreamCounts } from './dependencies.ts';
 import type { TaskState } from './states.ts';
-import { below, type TaskGraph } from './task-graph.ts';
+import { above, below, type TaskGraph } from './task-graph.ts';
 
 export interface ClearOptions {
   /** Also every task below the chosen ones. @default false */
   readonly downstream?: boolean;
+  /** Also every task above the chosen ones. @default false */
+  readonly upstream?: boolean;
   /** Only those that did not succeed. @default false */
   readonly onlyFailed?: boolean;
 }
 
 /**
  * The task ids to clear: those named (every task when none are), with `downstream` every task
- * below them, with `onlyFailed` only those not in success. A running task is never cleared: its
+ * below them, with `upstream` every task above them, with `onlyFailed` only those not in success. A running task is never cleared: its
  * try goes on.
  */
 export function tasksToClear(
@@ -24,8 +26,10 @@ export function tasksToClear(
   named: readonly string[] | undefined,
   options: ClearOptions = {},
 ): string[] {
-  const chosen = new Set(named ?? graph.keys());
-  if (options.downstream) for (const id of below(graph, chosen)) chosen.add(id);
+  const start = new Set(named ?? graph.keys());
+  const chosen = new Set(start);
+  if (options.downstream) for (const id of below(graph, start)) chosen.add(id);
+  if (options.upstream) for (const id of above(graph, start)) chosen.add(id);
   return [...graph.keys()].filter((id) => {
     if (!chosen.has(id)) return false;
     const state = states.get(id);

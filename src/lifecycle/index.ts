@@ -14,7 +14,7 @@
 export * from './states.ts';
 export { afterLostTry, afterTry, retryDelay } from './retry-policy.ts';
 export type { RetrySettings, TryVerdict } from './retry-policy.ts';
-export { below, graphFromDownstream, graphOf } from './task-graph.ts';
+export { above, below, graphFromDownstream, graphOf } from './task-graph.ts';
 export type { GraphTask, TaskGraph } from './task-graph.ts';
 export {
   addDelta,
@@ -53,4 +53,6 @@ export {
 export type { PlannedRun, Reprocess } from './schedule-walk.ts';
 export { countsAfterClear, tasksToClear } from './clear.ts';
 export { notDownstream, skippedBy } from './branching.ts';
+export { markRun, markTask } from './mark.ts';
+export type { MarkState } from './mark.ts';
 export type { ClearOptions } from './clear.ts';

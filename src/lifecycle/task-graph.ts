@@ -50,6 +50,19 @@ export function graphFromDownstream(
   );
 }
 
+/** The tasks above `from`, as `below` finds those below. */
+export function above(graph: TaskGraph, from: Iterable<string>): Set<string> {
+  const reached = new Set<string>();
+  const stack = [...from].flatMap((id) => graph.get(id)?.upstream ?? []);
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (reached.has(id)) continue;
+    reached.add(id);
+    stack.push(...(graph.get(id)?.upstream ?? []));
+  }
+  return reached;
+}
+
 /** The tasks below `from` (not `from` itself unless a cycle leads back, which a DAG has none of). */
 export function below(graph: TaskGraph, from: Iterable<string>): Set<string> {
   const reached = new Set<string>();

@@ -12,6 +12,7 @@ import { backfillRoutes } from './routes/backfills.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { dagRoutes } from './routes/dags.ts';
 import { gridRoutes } from './routes/grid.ts';
+import { markRoutes } from './routes/marks.ts';
 import { runRoutes } from './routes/runs.ts';
 import { taskInstanceRoutes } from './routes/task-instances.ts';
 import { serveUi } from './static-ui.ts';
@@ -70,6 +71,7 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
   for (const routes of [
     dagRoutes,
     runRoutes,
+    markRoutes,
     taskInstanceRoutes,
     gridRoutes,
     backfillRoutes,

@@ -26,6 +26,8 @@ export function presentRun(run: RunRow): Api.DagRun {
     end_date: iso(run.ended_at),
     duration: seconds(run.started_at, run.ended_at),
     dag_version: run.dag_version,
+    marked_by: run.marked_by ?? null,
+    marked_at: iso(run.marked_at ?? null),
   };
 }
 
@@ -42,6 +44,8 @@ export function presentTaskInstance(run: RunRow, ti: TaskInstanceRow, operator: 
     start_date: iso(ti.started_at),
     end_date: iso(ti.ended_at),
     duration: seconds(ti.started_at, ti.ended_at),
+    marked_by: ti.marked_by ?? null,
+    marked_at: iso(ti.marked_at ?? null),
   };
 }
 

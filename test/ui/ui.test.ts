@@ -209,6 +209,30 @@ describe('the web UI, as a new user uses it', () => {
     const runs = await api<Api.Page<Api.DagRun>>('/api/v1/dags/flaky/dagRuns');
     expect(runs.items.map((r) => r.state)).toEqual(['success']);
     expect(runs.items[0]?.conf).toEqual({ source: 'late', batch: 250 });
+
+    // Mark it failed by hand, then see what a clear with its past and future runs would take.
+    await page.getByTestId('mark-task-failed').click();
+    await page.getByTestId('mark-task-failed-confirm').click();
+    await expect.poll(() => page.getByTestId('task-instance-view').textContent()).toContain('failed');
+    expect(await page.getByTestId('marked-by').textContent()).toContain(USER);
+    await page.getByTestId('clear-future').check();
+    await page.getByTestId('clear-past').check();
+    await page.getByTestId('clear-task').click();
+    await page.getByTestId('clear-preview').waitFor();
+    expect(await page.getByTestId('clear-preview').textContent()).toContain('wait_for_source');
+    await shot('08b-marked-failed-clear-preview');
+    await page.getByTestId('mark-task-success').click();
+    await page.getByTestId('mark-task-success-confirm').click();
+    await expect
+      .poll(
+        async () =>
+          (
+            await api<Api.TaskInstance>(
+              `/api/v1/dags/flaky/dagRuns/${encodeURIComponent(runs.items[0]?.dag_run_id ?? '')}/taskInstances/wait_for_source`,
+            )
+          ).state,
+      )
+      .toBe('success');
   }, 180_000);
 
   it('previews a backfill, starts it, and shows its progress to the end', async () => {

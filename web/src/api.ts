@@ -15,6 +15,8 @@ import type {
   Grid,
   ImportError,
   LogChunk,
+  MarkRunBody,
+  MarkTaskBody,
   Page,
   RunChecks,
   RunStats,
@@ -90,6 +92,7 @@ async function request<T>(method: string, path: string, body?: unknown, signal?:
 
 const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, signal);
 const post = <T>(path: string, body?: unknown) => request<T>('POST', path, body);
+const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, body);
 
 function query(params: Record<string, string | number | undefined | null>): string {
   const search = new URLSearchParams();
@@ -130,6 +133,10 @@ export const api = {
   checks: (dagId: string, runId: string, signal?: AbortSignal) =>
     get<RunChecks>(`${runPath(dagId, runId)}/checks`, signal),
   clearRun: (dagId: string, runId: string) => post<ClearResult>(`${runPath(dagId, runId)}/clear`, {}),
+  markRun: (dagId: string, runId: string, state: MarkRunBody['state']) =>
+    patch<DagRun>(runPath(dagId, runId), { state } satisfies MarkRunBody),
+  markTask: (dagId: string, runId: string, taskId: string, state: MarkTaskBody['new_state']) =>
+    patch<TaskInstance>(tiPath(dagId, runId, taskId), { new_state: state } satisfies MarkTaskBody),
 
   taskInstance: (dagId: string, runId: string, taskId: string, signal?: AbortSignal) =>
     get<TaskInstance>(tiPath(dagId, runId, taskId), signal),

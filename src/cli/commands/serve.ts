@@ -1,3 +1,4 @@
+import { envName } from '../../connections/index.ts';
 import { print, reloadOnChange, runtimeFor, type CliIo } from '../context.ts';
 import { parse, UsageError } from '../args.ts';
 import { startEngine } from '../../app/index.ts';
@@ -55,8 +56,7 @@ export async function workerCommand(args: readonly string[], io: CliIo): Promise
         if (typeof id === 'string' && connections.uri(id).startsWith('duckdb:')) {
           throw new UsageError(
             `DAG ${dag.id} task ${task.id} uses the DuckDB warehouse ${connections.uri(id)}: DuckDB lets one process open it, ` +
-              'so it cannot be shared by workers. Use `downbeat standalone`, or set DOWNBEAT_CONN_' +
-              `${id.toUpperCase()} to a PostgreSQL or Redshift warehouse.`,
+              `so it cannot be shared by workers. Use \`downbeat standalone\`, or set ${envName(id)} to a PostgreSQL or Redshift warehouse.`,
           );
         }
       }
@@ -65,7 +65,12 @@ export async function workerCommand(args: readonly string[], io: CliIo): Promise
     await runtime.close();
     throw error;
   }
-  const engine = startEngine(runtime, { scheduler: false, worker: true, concurrency });
+  const engine = startEngine(runtime, {
+    scheduler: false,
+    worker: true,
+    concurrency,
+    log: (line) => print(io.stderr, line),
+  });
   print(
     io.stdout,
     `worker ${engine.worker?.id ?? ''} running ${concurrency} at a time on ${runtime.db.location}; SIGTERM drains it`,

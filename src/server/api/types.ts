@@ -101,6 +101,9 @@ export interface DagRun {
   readonly duration: number | null;
   /** The version of its DAG (a hash of its definition) the run was created with. */
   readonly dag_version: string;
+  /** Who last marked the run success or failed by hand, and when; null when nobody did. */
+  readonly marked_by: string | null;
+  readonly marked_at: string | null;
 }
 
 /** POST /dags/{dag_id}/dagRuns */
@@ -121,6 +124,9 @@ export interface TaskInstance {
   readonly start_date: string | null;
   readonly end_date: string | null;
   readonly duration: number | null;
+  /** Who last marked it success or failed by hand, and when; null when nobody did. */
+  readonly marked_by: string | null;
+  readonly marked_at: string | null;
 }
 
 export interface TaskTry {
@@ -155,10 +161,31 @@ export interface ClearBody {
   /** Omitted: every task of the run. */
   readonly task_ids?: readonly string[];
   readonly include_downstream?: boolean;
+  readonly include_upstream?: boolean;
+  /** The same tasks in the DAG's later runs too. */
+  readonly include_future?: boolean;
+  /** The same tasks in the DAG's earlier runs too. */
+  readonly include_past?: boolean;
+  readonly only_failed?: boolean;
+  /** List what would be cleared, and clear nothing. */
   readonly dry_run?: boolean;
 }
 export interface ClearResult {
-  readonly task_instances: readonly { readonly task_id: string; readonly state: TaskState }[];
+  readonly task_instances: readonly {
+    readonly dag_run_id: string;
+    readonly task_id: string;
+    readonly state: TaskState;
+  }[];
+}
+
+/** PATCH …/dagRuns/{run_id}/taskInstances/{task_id} (Airflow's). */
+export interface MarkTaskBody {
+  readonly new_state: 'success' | 'failed';
+}
+
+/** PATCH …/dagRuns/{run_id} (Airflow's). */
+export interface MarkRunBody {
+  readonly state: 'success' | 'failed';
 }
 
 // ---- Grid -------------------------------------------------------------------------------------

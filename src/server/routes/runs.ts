@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { ParamError, resolveConf, type Dag, type DagSpec } from '../../dag/index.ts';
-import { clearInTransaction, clearTasks, createRun, getRun, type RunRow } from '../../store/runs/index.ts';
+import { clearAcrossRuns, createRun, getRun, type ClearAcross, type RunRow } from '../../store/runs/index.ts';
 import { findRun, listRuns } from '../../store/read/index.ts';
 import type * as Api from '../api/types.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
@@ -81,7 +81,16 @@ export function runRoutes(ctx: ServerContext): Hono<AppEnv> {
   app.post('/dags/:dag_id/clearTaskInstances', async (c) => {
     const dag = await dagRow(ctx, c.req.param('dag_id'));
     const body = await jsonBody(c.req);
-    onlyFields(body, ['dag_run_id', 'task_ids', 'include_downstream', 'dry_run']);
+    onlyFields(body, [
+      'dag_run_id',
+      'task_ids',
+      'include_downstream',
+      'include_upstream',
+      'include_future',
+      'include_past',
+      'only_failed',
+      'dry_run',
+    ]);
     const run = await runOf(ctx, dag.dag_id, requiredString(body, 'dag_run_id'));
     const taskIds = optionalStringList(body, 'task_ids');
     const known = new Set((JSON.parse(dag.spec) as DagSpec).tasks.map((t) => t.id));
@@ -89,6 +98,10 @@ export function runRoutes(ctx: ServerContext): Hono<AppEnv> {
     return c.json(
       await clear(ctx, run, taskIds, {
         downstream: optionalBoolean(body, 'include_downstream') ?? false,
+        upstream: optionalBoolean(body, 'include_upstream') ?? false,
+        future: optionalBoolean(body, 'include_future') ?? false,
+        past: optionalBoolean(body, 'include_past') ?? false,
+        onlyFailed: optionalBoolean(body, 'only_failed') ?? false,
         dryRun: optionalBoolean(body, 'dry_run') ?? false,
       }),
     );
@@ -108,23 +121,23 @@ async function clear(
   ctx: ServerContext,
   run: RunRow,
   taskIds: readonly string[] | undefined,
-  options: { downstream?: boolean; onlyFailed?: boolean; dryRun: boolean },
+  options: ClearAcross & { dryRun: boolean },
 ): Promise<Api.ClearResult> {
-  if (options.dryRun) {
-    // What would be cleared, without clearing: the same rule, in a transaction rolled back.
-    let would: string[] = [];
-    await ctx.db
-      .transaction(async (tx) => {
-        would = await clearInTransaction(tx, run.id, taskIds, options);
-        throw new DryRun();
-      })
-      .catch((error: unknown) => {
-        if (!(error instanceof DryRun)) throw error;
-      });
-    return { task_instances: would.map((task_id) => ({ task_id, state: 'scheduled' })) };
-  }
-  const cleared = await clearTasks(ctx.db, run.id, taskIds, options);
-  return { task_instances: cleared.map((task_id) => ({ task_id, state: 'scheduled' })) };
+  let cleared: Awaited<ReturnType<typeof clearAcrossRuns>> = [];
+  // A dry run: the same rule in a transaction rolled back, so it lists what would be cleared.
+  await ctx.db
+    .transaction(async (tx) => {
+      cleared = await clearAcrossRuns(tx, run.id, taskIds, options);
+      if (options.dryRun) throw new DryRun();
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof DryRun)) throw error;
+    });
+  return {
+    task_instances: cleared.flatMap((r) =>
+      r.cleared.map((task_id) => ({ dag_run_id: r.runId, task_id, state: 'scheduled' as const })),
+    ),
+  };
 }
 
 class DryRun extends Error {}

@@ -16,7 +16,7 @@ export interface RunFilter {
 }
 
 const RUN_COLUMNS =
-  'id, dag_id, run_id, run_type, logical_date, interval_start, interval_end, state, conf, backfill_id, created_at, started_at, ended_at, dag_version';
+  'id, dag_id, run_id, run_type, logical_date, interval_start, interval_end, state, conf, backfill_id, created_at, started_at, ended_at, dag_version, marked_by, marked_at';
 
 function runWhere(dagId: string, filter: RunFilter): { where: string; params: (string | number)[] } {
   const params: (string | number)[] = [dagId];

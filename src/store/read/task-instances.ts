@@ -11,9 +11,13 @@ export interface TaskInstanceRow {
   readonly worker: string | null;
   readonly started_at: number | null;
   readonly ended_at: number | null;
+  /** Who last marked it by hand, and when; null when nobody did. */
+  readonly marked_by: string | null;
+  readonly marked_at: number | null;
 }
 
-const TI_COLUMNS = 'id, run_pk, task_id, state, try_number, retries, worker, started_at, ended_at';
+const TI_COLUMNS =
+  'id, run_pk, task_id, state, try_number, retries, worker, started_at, ended_at, marked_by, marked_at';
 
 /** The task instances of these runs (a window of the grid, or one run). */
 export async function taskInstancesOf(db: Db, runPks: readonly number[]): Promise<TaskInstanceRow[]> {

@@ -1,11 +1,6 @@
-import {
-  countsAfterClear,
-  graphFromDownstream,
-  tasksToClear,
-  type ClearOptions,
-  type TaskState,
-} from '../../lifecycle/index.ts';
+import { tasksToClear, type ClearOptions } from '../../lifecycle/index.ts';
 import type { Db, DbSession } from '../db/index.ts';
+import { readRunTasks, reopenBackfill, writeStates } from './run-tasks.ts';
 
 /**
  * Clears task instances of a run so they run again (Airflow's "clear"): which ones is
@@ -27,61 +22,48 @@ export async function clearInTransaction(
   taskIds: readonly string[] | undefined,
   options: ClearOptions = {},
 ): Promise<string[]> {
-  // The run's backfill row first, as finishBackfills locks it first: the two never cross.
-  if (tx.dialect === 'postgres')
-    await tx.query(
-      'SELECT b.id FROM backfills b JOIN dag_runs r ON r.backfill_id = b.id WHERE r.id = $1 FOR UPDATE OF b',
-      [runPk],
-    );
-  const rows = await tx.query<{
-    task_id: string;
-    state: TaskState;
-    downstream: string;
-    upstream_done: number;
-    upstream_success: number;
-    upstream_skipped: number;
-    upstream_failed: number;
-  }>(
-    `SELECT task_id, state, downstream, upstream_done, upstream_success, upstream_skipped, upstream_failed
-     FROM task_instances WHERE run_pk = $1`,
-    [runPk],
-  );
-  const graph = graphFromDownstream(
-    rows.map((r) => ({ taskId: r.task_id, downstream: JSON.parse(r.downstream) as string[] })),
-  );
-  const states = new Map(rows.map((r) => [r.task_id, r.state]));
-  const cleared = tasksToClear(graph, states, taskIds, options);
+  const run = await readRunTasks(tx, runPk);
+  const cleared = tasksToClear(run.graph, run.states, taskIds, options);
   if (cleared.length === 0) return [];
-  for (const id of cleared) {
-    await tx.execute(
-      `UPDATE task_instances SET state = 'scheduled', failures = 0, ready_at = NULL, worker = NULL, heartbeat_at = NULL,
-         started_at = NULL, ended_at = NULL WHERE run_pk = $1 AND task_id = $2`,
-      [runPk, id],
-    );
-  }
-  // Every task's upstream counts from the states after clearing, where they changed.
-  const counts = countsAfterClear(graph, states, cleared);
-  for (const row of rows) {
-    const c = counts.get(row.task_id);
-    if (!c) continue;
-    const same =
-      Number(row.upstream_done) === c.done &&
-      Number(row.upstream_success) === c.success &&
-      Number(row.upstream_skipped) === c.skipped &&
-      Number(row.upstream_failed) === c.failed;
-    if (same) continue;
-    await tx.execute(
-      `UPDATE task_instances SET upstream_done = $3, upstream_success = $4, upstream_skipped = $5, upstream_failed = $6
-       WHERE run_pk = $1 AND task_id = $2`,
-      [runPk, row.task_id, c.done, c.success, c.skipped, c.failed],
-    );
-  }
+  await writeStates(tx, runPk, run, new Map(cleared.map((id) => [id, 'scheduled' as const])), 0);
   await tx.execute("UPDATE dag_runs SET state = 'queued', ended_at = NULL WHERE id = $1", [runPk]);
-  // A finished backfill whose run is cleared is running again, until that run ends.
-  await tx.execute(
-    `UPDATE backfills SET state = 'running', ended_at = NULL
-     WHERE state IN ('success', 'failed') AND id = (SELECT backfill_id FROM dag_runs WHERE id = $1)`,
+  await reopenBackfill(tx, runPk);
+  return cleared;
+}
+
+export interface ClearAcross extends ClearOptions {
+  /** Also the same tasks in the DAG's later runs. @default false */
+  readonly future?: boolean;
+  /** Also the same tasks in the DAG's earlier runs. @default false */
+  readonly past?: boolean;
+}
+
+/**
+ * Clears in run `runPk` and, with `future` and `past`, the same tasks in the DAG's later and
+ * earlier runs (Airflow's clear options), in the caller's transaction. Returns what it cleared,
+ * run by run, oldest first; runs with nothing to clear are left out.
+ */
+export async function clearAcrossRuns(
+  tx: DbSession,
+  runPk: number,
+  taskIds: readonly string[] | undefined,
+  options: ClearAcross,
+): Promise<{ runPk: number; runId: string; cleared: string[] }[]> {
+  const [run] = await tx.query<{ dag_id: string; logical_date: number }>(
+    'SELECT dag_id, logical_date FROM dag_runs WHERE id = $1',
     [runPk],
   );
-  return cleared;
+  if (!run) return [];
+  const runs = await tx.query<{ id: number; run_id: string }>(
+    `SELECT id, run_id FROM dag_runs WHERE dag_id = $1 AND (id = $2
+       ${options.future ? 'OR logical_date > $3' : ''} ${options.past ? 'OR logical_date < $3' : ''})
+     ORDER BY logical_date`,
+    options.future || options.past ? [run.dag_id, runPk, Number(run.logical_date)] : [run.dag_id, runPk],
+  );
+  const result: { runPk: number; runId: string; cleared: string[] }[] = [];
+  for (const r of runs) {
+    const cleared = await clearInTransaction(tx, Number(r.id), taskIds, options);
+    if (cleared.length > 0) result.push({ runPk: Number(r.id), runId: r.run_id, cleared });
+  }
+  return result;
 }

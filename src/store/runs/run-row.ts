@@ -19,6 +19,9 @@ export interface RunRow {
   readonly ended_at: number | null;
   /** The version of its DAG it was created with. */
   readonly dag_version: string;
+  /** Who last marked the run by hand, and when; null when nobody did. */
+  readonly marked_by: string | null;
+  readonly marked_at: number | null;
 }
 
 export async function getRun(db: Db, dagId: string, logicalDate: number): Promise<RunRow | undefined> {

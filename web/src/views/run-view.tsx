@@ -8,6 +8,7 @@ import { Link, path } from '../lib/router.tsx';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 import { ChecksTable } from './checks-table.tsx';
+import { MarkButtons } from './mark-buttons.tsx';
 
 /** One run: its facts, its task instances, clear it all, and its data-quality results. */
 export function RunView({ dagId, runId }: { dagId: string; runId: string }) {
@@ -23,6 +24,19 @@ export function RunView({ dagId, runId }: { dagId: string; runId: string }) {
     try {
       const result = await api.clearRun(dagId, runId);
       setMessage(`Cleared ${result.task_instances.length} task instances.`);
+      run.reload();
+      tis.reload();
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  };
+
+  const mark = async (state: 'success' | 'failed') => {
+    setError(null);
+    setMessage(null);
+    try {
+      await api.markRun(dagId, runId, state);
+      setMessage(`Marked the run ${state}.`);
       run.reload();
       tis.reload();
     } catch (failure) {
@@ -65,6 +79,7 @@ export function RunView({ dagId, runId }: { dagId: string; runId: string }) {
           onConfirm={clear}
           testId="clear-run"
         />
+        <MarkButtons what="this run" onMark={mark} testId="mark-run" />
         <Link to={`${path('dags', dagId, 'graph')}?run=${encodeURIComponent(runId)}`}>Graph of this run</Link>
         {message && (
           <span className="ok" role="status">

@@ -1,13 +1,14 @@
 import { useState } from 'react';
-import { api, errorMessage } from '../api.ts';
-import { ConfirmButton } from '../components/confirm-button.tsx';
+import { api, errorMessage, type ClearResult } from '../api.ts';
 import { ErrorBanner, Loading } from '../components/error-banner.tsx';
 import { StateBadge } from '../components/state-badge.tsx';
 import { duration, longDate } from '../lib/format.ts';
 import { Link, navigate, path, useLocation } from '../lib/router.tsx';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
+import { ClearPanel } from './clear-panel.tsx';
 import { LogViewer } from './log-viewer.tsx';
+import { MarkButtons } from './mark-buttons.tsx';
 import { TryDetails } from './try-details.tsx';
 
 interface Props {
@@ -16,13 +17,12 @@ interface Props {
   readonly taskId: string;
 }
 
-/** One task instance: details, its tries (each with error and log), and clear. */
+/** One task instance: details, its tries (each with error and log), clear and mark. */
 export function TaskInstanceView({ dagId, runId, taskId }: Props) {
   useTitle(`${taskId} · ${runId}`);
   const { query } = useLocation();
   const ti = usePoll((signal) => api.taskInstance(dagId, runId, taskId, signal), [dagId, runId, taskId]);
   const tries = usePoll((signal) => api.tries(dagId, runId, taskId, signal), [dagId, runId, taskId]);
-  const [downstream, setDownstream] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -31,19 +31,24 @@ export function TaskInstanceView({ dagId, runId, taskId }: Props) {
   const chosen = list.find((t) => t.try_number === wanted) ?? list.at(-1);
   const here = path('dags', dagId, 'runs', runId, 'tasks', taskId);
 
-  const clear = async () => {
+  const cleared = (result: ClearResult) => {
+    setError(null);
+    const inThisRun = result.task_instances.filter((t) => t.dag_run_id === runId).map((t) => t.task_id);
+    const others = result.task_instances.length - inThisRun.length;
+    setMessage(
+      `Cleared ${inThisRun.join(', ') || 'nothing here'}${others > 0 ? ` and ${others} in other runs` : ''}.`,
+    );
+    navigate(here, { replace: true });
+    ti.reload();
+    tries.reload();
+  };
+  const mark = async (state: 'success' | 'failed') => {
     setError(null);
     setMessage(null);
     try {
-      const result = await api.clearTasks(dagId, {
-        dag_run_id: runId,
-        task_ids: [taskId],
-        include_downstream: downstream,
-      });
-      setMessage(`Cleared ${result.task_instances.map((t) => t.task_id).join(', ') || 'nothing'}.`);
-      navigate(here, { replace: true });
+      await api.markTask(dagId, runId, taskId, state);
+      setMessage(`Marked ${taskId} ${state}.`);
       ti.reload();
-      tries.reload();
     } catch (failure) {
       setError(errorMessage(failure));
     }
@@ -77,24 +82,25 @@ export function TaskInstanceView({ dagId, runId, taskId }: Props) {
           <dd>{longDate(t.end_date)}</dd>
           <dt>Duration</dt>
           <dd>{duration(t.duration)}</dd>
+          {t.marked_by && (
+            <>
+              <dt>Marked</dt>
+              <dd data-testid="marked-by">
+                by {t.marked_by}, {longDate(t.marked_at)}
+              </dd>
+            </>
+          )}
         </dl>
       )}
       <div className="toolbar">
-        <label className="inline">
-          <input
-            type="checkbox"
-            checked={downstream}
-            onChange={(event) => setDownstream(event.target.checked)}
-            data-testid="clear-downstream"
-          />{' '}
-          with downstream tasks
-        </label>
-        <ConfirmButton
-          label="Clear"
-          question={`Clear ${taskId}${downstream ? ' and its downstream tasks' : ''}?`}
-          onConfirm={clear}
-          testId="clear-task"
+        <ClearPanel
+          dagId={dagId}
+          runId={runId}
+          taskId={taskId}
+          onCleared={cleared}
+          onError={(m) => setError(m)}
         />
+        <MarkButtons what={`task ${taskId}`} onMark={mark} testId="mark-task" />
         {message && (
           <span className="ok" role="status" data-testid="clear-message">
             {message}
