@@ -103,6 +103,7 @@ async function partStage(sourceUri: string, warehouseUri: string) {
     signal: new AbortController().signal,
     now: () => new Date(),
     output: () => undefined,
+    params: {},
     connections,
     variables: { get: () => Promise.resolve(undefined) },
   };

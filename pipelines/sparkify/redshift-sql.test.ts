@@ -58,6 +58,7 @@ const context = (taskId: string): TaskContext => ({
   signal: new AbortController().signal,
   now: () => new Date(),
   output: () => undefined,
+  params: {},
   connections: { objectStore: () => Promise.resolve(store), warehouse: () => Promise.resolve(warehouse) },
   variables: { get: () => Promise.resolve(undefined) },
 });

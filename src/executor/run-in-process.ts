@@ -1,4 +1,10 @@
-import { paramsOf, type ConnectionResolver, type Dag, type RunInfo, type VariableReader } from '../dag/index.ts';
+import {
+  paramsOf,
+  type ConnectionResolver,
+  type Dag,
+  type RunInfo,
+  type VariableReader,
+} from '../dag/index.ts';
 import { afterTry, graphOf, outcomeOfStates, settle, skippedBy, type TaskState } from '../lifecycle/index.ts';
 import { runCallback } from './callbacks.ts';
 import { executeTask, type TryResult } from './execute-task.ts';
