@@ -17,8 +17,13 @@ export interface TaskSettings {
   readonly retryExponentialBackoff?: boolean;
   /** @default '1h' */
   readonly maxRetryDelay?: Duration;
-  /** Run only when this task succeeded in the previous run. @default false */
+  /**
+   * Run only once this task succeeded or was skipped in the DAG's previous run (Airflow's
+   * depends_on_past); the first run, and `dags test`, are exempt. @default false
+   */
   readonly dependsOnPast?: boolean;
+  /** With dependsOnPast, also this task's downstream tasks in the previous run. @default false */
+  readonly waitForDownstream?: boolean;
   /** When the task may start, given how its upstream tasks ended (Airflow's). @default 'all_success' */
   readonly triggerRule?: TriggerRule;
   /** The work is cancelled after this long. @default none */
@@ -58,6 +63,7 @@ export interface ResolvedTaskSettings {
   readonly retryExponentialBackoff: boolean;
   readonly maxRetryDelayMs: number;
   readonly dependsOnPast: boolean;
+  readonly waitForDownstream: boolean;
   readonly triggerRule: TriggerRule;
   readonly timeoutMs: number | null;
   readonly alertOnRetry: boolean;
@@ -216,7 +222,9 @@ export class DagBuilder {
       retryDelayMs: ms(settings.retryDelay, 300_000, 'retryDelay') ?? 300_000,
       retryExponentialBackoff: settings.retryExponentialBackoff ?? false,
       maxRetryDelayMs: ms(settings.maxRetryDelay, 3_600_000, 'maxRetryDelay') ?? 3_600_000,
-      dependsOnPast: settings.dependsOnPast ?? false,
+      // Waiting for the past's downstream implies waiting for the past (as in Airflow).
+      dependsOnPast: (settings.dependsOnPast ?? false) || (settings.waitForDownstream ?? false),
+      waitForDownstream: settings.waitForDownstream ?? false,
       timeoutMs: ms(settings.timeout, null, 'timeout'),
       alertOnRetry: settings.alertOnRetry ?? false,
       alertConnection: settings.alertConnection ?? 'alert_webhook',

@@ -122,6 +122,8 @@ export interface WaitingTask {
   readonly downstream: readonly string[];
   /** @default 'all_success' */
   readonly triggerRule?: TriggerRule;
+  /** It depends on the past (depends_on_past): its previous run's instance must have ended well. */
+  readonly past?: { readonly waitForDownstream: boolean };
 }
 
 export interface Decisions {
@@ -192,4 +194,22 @@ export function settle(graph: TaskGraph, states: ReadonlyMap<string, TaskState>)
       (end.state === 'skipped' ? skipped : upstreamFailed).push(end.taskId);
     }
   }
+}
+
+/** The same task in the DAG's previous run, as depends_on_past reads it. */
+export interface PreviousTask {
+  readonly state: TaskState;
+  /** The states of its downstream tasks in that run (for wait_for_downstream). */
+  readonly downstream: readonly TaskState[];
+}
+
+/**
+ * Whether a task that depends on the past may run: its previous run's instance (undefined when
+ * there is none: the first run) succeeded or was skipped, and with `waitForDownstream` its
+ * downstream tasks there too. Otherwise it stays scheduled until they have.
+ */
+export function pastAllows(previous: PreviousTask | undefined, waitForDownstream: boolean): boolean {
+  if (!previous) return true;
+  const ok = (state: TaskState) => state === 'success' || state === 'skipped';
+  return ok(previous.state) && (!waitForDownstream || previous.downstream.every(ok));
 }

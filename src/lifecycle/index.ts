@@ -22,6 +22,7 @@ export {
   DEFAULT_TRIGGER_RULE,
   deltaOf,
   noneEnded,
+  pastAllows,
   readiness,
   settle,
   TRIGGER_RULE_TABLE,
@@ -31,6 +32,7 @@ export {
 } from './dependencies.ts';
 export type {
   Decisions,
+  PreviousTask,
   Readiness,
   Settlement,
   TaskEnd,

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Dag } from '../dag/index.ts';
 import { systemClock, type Clock } from '../clock/index.ts';
 import { beat, deleteOldLogLines, forget } from '../store/admin/index.ts';
-import { finishBackfills, startQueuedRuns } from '../store/runs/index.ts';
+import { finishBackfills, releaseHeldTasks, startQueuedRuns } from '../store/runs/index.ts';
 import { requeueZombies } from '../store/queue/index.ts';
 import type { Db } from '../store/db/index.ts';
 import { createDueRuns } from './create-due-runs.ts';
@@ -80,7 +80,9 @@ export class Scheduler {
     const requeued = (await requeueZombies(db, now, this.#options.zombieAfterMs ?? 60_000)).length;
     const startedRuns = await startQueuedRuns(db, now, { backfillId: this.#options.backfillId });
     await finishBackfills(db, now);
-    if (startedRuns > 0 || requeued > 0) this.#options.onWork?.();
+    // Tasks that depend on the past, held while their previous run's instance had not ended well.
+    const released = await releaseHeldTasks(db, now);
+    if (startedRuns > 0 || requeued > 0 || released > 0) this.#options.onWork?.();
     const logLinesDeleted = scoped ? 0 : await this.#cleanLogs(now);
     this.lastLoop = {
       created,

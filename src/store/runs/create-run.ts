@@ -47,11 +47,12 @@ async function insertTaskInstances(tx: DbSession, dag: Dag, runPk: number, prior
     const slice = tasks.slice(start, start + 1000);
     await tx.execute(
       `INSERT INTO task_instances (run_pk, dag_id, task_id, state, try_number, retries, failures, retry_delay_ms,
-         retry_exponential, max_retry_delay_ms, timeout_ms, priority, upstream_total, upstream_done, downstream, trigger_rule)
+         retry_exponential, max_retry_delay_ms, timeout_ms, priority, upstream_total, upstream_done, downstream, trigger_rule,
+         depends_on_past, wait_for_downstream)
        VALUES ${slice
          .map((_, i) => {
-           const p = (k: number) => `$${i * 9 + k + 4}`;
-           return `($1, $2, ${p(0)}, 'scheduled', 0, ${p(1)}, 0, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, $3, ${p(6)}, 0, ${p(7)}, ${p(8)})`;
+           const p = (k: number) => `$${i * 11 + k + 4}`;
+           return `($1, $2, ${p(0)}, 'scheduled', 0, ${p(1)}, 0, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, $3, ${p(6)}, 0, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)})`;
          })
          .join(', ')}`,
       [
@@ -70,6 +71,8 @@ async function insertTaskInstances(tx: DbSession, dag: Dag, runPk: number, prior
             task.upstream.size,
             JSON.stringify([...task.downstream]),
             s.triggerRule,
+            s.dependsOnPast ? 1 : 0,
+            s.waitForDownstream ? 1 : 0,
           ];
         }),
       ],

@@ -9,7 +9,7 @@ export type { DagRow } from './dags.ts';
 export { createRun } from './create-run.ts';
 export { startQueuedRuns } from './start-runs.ts';
 export { completeRunIfDone } from './complete-run.ts';
-export { countEnds, decideWaiting, runGraph, skipTasks } from './propagate.ts';
+export { countEnds, decideWaiting, releaseHeldTasks, runGraph, skipTasks } from './propagate.ts';
 export type { Propagated } from './propagate.ts';
 export { getRun } from './run-row.ts';
 export type { RunRow } from './run-row.ts';

@@ -8,13 +8,16 @@ import {
   decide,
   DEFAULT_TRIGGER_RULE,
   graphFromDownstream,
+  pastAllows,
+  type PreviousTask,
   type TaskGraph,
+  type TaskState,
   upstreamDeltas,
   type TaskEnd,
   type UpstreamDelta,
   type WaitingTask,
 } from '../../lifecycle/index.ts';
-import { notifyQueue, placeholders, type DbSession } from '../db/index.ts';
+import { notifyQueue, placeholders, type Db, type DbSession } from '../db/index.ts';
 
 /** The task instances that changed state. */
 export interface Propagated {
@@ -33,10 +36,12 @@ interface CountedRow {
   upstream_failed: number;
   downstream: string;
   trigger_rule: string;
+  depends_on_past: number;
+  wait_for_downstream: number;
 }
 
 const COUNTED =
-  'task_id, state, upstream_total, upstream_done, upstream_success, upstream_skipped, upstream_failed, downstream, trigger_rule';
+  'task_id, state, upstream_total, upstream_done, upstream_success, upstream_skipped, upstream_failed, downstream, trigger_rule, depends_on_past, wait_for_downstream';
 
 /**
  * Counts the ends of these tasks of run `runPk` in their downstream tasks' rows and decides the
@@ -95,6 +100,9 @@ function waitingOf(row: CountedRow): WaitingTask {
     },
     downstream: JSON.parse(row.downstream) as string[],
     triggerRule: isTriggerRule(row.trigger_rule) ? row.trigger_rule : DEFAULT_TRIGGER_RULE,
+    past: Number(row.depends_on_past)
+      ? { waitForDownstream: Boolean(Number(row.wait_for_downstream)) }
+      : undefined,
   };
 }
 
@@ -134,7 +142,9 @@ async function apply(
   now: number,
   changed: Propagated,
 ): Promise<TaskEnd[]> {
-  const { ready, ended } = decide(waiting);
+  const decided = decide(waiting);
+  const ended = decided.ended;
+  const ready = await readyByThePast(tx, runPk, decided.ready, waiting);
   if (ready.length > 0) {
     const rows = await tx.query<{ task_id: string }>(
       `UPDATE task_instances SET state = 'queued', ready_at = $2
@@ -158,6 +168,76 @@ async function apply(
     next.push(...rows.map((r) => ({ state, downstream: JSON.parse(r.downstream) as string[] })));
   }
   return next;
+}
+
+/**
+ * Of the tasks their trigger rules made ready, those whose past allows them to run (pastAllows,
+ * for the tasks that depend on the past); the others stay scheduled until their previous run's
+ * instance ends well (the scheduler looks again, releaseHeldTasks).
+ */
+async function readyByThePast(
+  tx: DbSession,
+  runPk: number,
+  ready: readonly string[],
+  waiting: readonly WaitingTask[],
+): Promise<string[]> {
+  const gated = new Map(
+    waiting.filter((w) => w.past).map((w) => [w.taskId, w.past?.waitForDownstream ?? false]),
+  );
+  if (![...gated.keys()].some((id) => ready.includes(id))) return [...ready];
+  const allowed: string[] = [];
+  for (const id of ready) {
+    const waitForDownstream = gated.get(id);
+    if (waitForDownstream === undefined) allowed.push(id);
+    else if (pastAllows(await previousInstance(tx, runPk, id), waitForDownstream)) allowed.push(id);
+  }
+  return allowed;
+}
+
+/** The same task in the run before `runPk` (by logical date), with its downstream tasks' states. */
+async function previousInstance(
+  tx: DbSession,
+  runPk: number,
+  taskId: string,
+): Promise<PreviousTask | undefined> {
+  const [previous] = await tx.query<{ run_pk: number; state: TaskState; downstream: string }>(
+    `SELECT ti.run_pk, ti.state, ti.downstream FROM task_instances ti JOIN dag_runs r ON r.id = ti.run_pk
+     JOIN dag_runs me ON me.id = $1
+     WHERE r.dag_id = me.dag_id AND r.logical_date < me.logical_date AND ti.task_id = $2
+     ORDER BY r.logical_date DESC LIMIT 1`,
+    [runPk, taskId],
+  );
+  if (!previous) return undefined;
+  const below = JSON.parse(previous.downstream) as string[];
+  const states =
+    below.length === 0
+      ? []
+      : await tx.query<{ state: TaskState }>(
+          `SELECT state FROM task_instances WHERE run_pk = $1 AND task_id IN (${placeholders(below.length, 2)})`,
+          [previous.run_pk, ...below],
+        );
+  return { state: previous.state, downstream: states.map((s) => s.state) };
+}
+
+/**
+ * Decides again the waiting tasks of running runs that depend on the past: what their previous
+ * run's instance held back may run now (it ended, was cleared and succeeded, or was marked).
+ * Returns how many became ready.
+ */
+export async function releaseHeldTasks(db: Db, now: number): Promise<number> {
+  const runs = await db.query<{ run_pk: number }>(
+    `SELECT DISTINCT ti.run_pk FROM task_instances ti JOIN dag_runs r ON r.id = ti.run_pk
+     WHERE ti.state = 'scheduled' AND ti.depends_on_past = 1 AND r.state = 'running'`,
+  );
+  let ready = 0;
+  for (const { run_pk: runPk } of runs) {
+    ready += await db.transaction(async (tx) => {
+      const decided = await decideWaiting(tx, Number(runPk), now);
+      if (decided.ready.length > 0) await notifyQueue(tx);
+      return decided.ready.length;
+    });
+  }
+  return ready;
 }
 
 /**
