@@ -1,81 +1,15 @@
 import { DownbeatError } from '../errors/index.ts';
-import { durationMs, type Duration } from './duration.ts';
 import type { Operator } from './operator.ts';
 import { CronSchedule, type DataInterval } from './schedule.ts';
 import { findCycle } from './graph.ts';
 import { runIdFor, type RunInfo, type RunType } from './context.ts';
 import { paramProblems, type ParamSpecs } from './params.ts';
-import { isTriggerRule, TRIGGER_RULES, type TriggerRule } from './trigger-rules.ts';
-
-/** Settings every task of a DAG shares unless a task overrides them (Airflow's `default_args`). */
-export interface TaskSettings {
-  /** Tries after the first one when the work fails. @default 0 */
-  readonly retries?: number;
-  /** Wait before a retry. @default '5m' */
-  readonly retryDelay?: Duration;
-  /** Double the delay at each retry, up to `maxRetryDelay`. @default false */
-  readonly retryExponentialBackoff?: boolean;
-  /** @default '1h' */
-  readonly maxRetryDelay?: Duration;
-  /**
-   * Run only once this task succeeded or was skipped in the DAG's previous run (Airflow's
-   * depends_on_past); the first run, and `dags test`, are exempt. @default false
-   */
-  readonly dependsOnPast?: boolean;
-  /** With dependsOnPast, also this task's downstream tasks in the previous run. @default false */
-  readonly waitForDownstream?: boolean;
-  /** When the task may start, given how its upstream tasks ended (Airflow's). @default 'all_success' */
-  readonly triggerRule?: TriggerRule;
-  /** The work is cancelled after this long. @default none */
-  readonly timeout?: Duration;
-  /** Send an alert on each retry, not only when the task fails for good. @default false */
-  readonly alertOnRetry?: boolean;
-  /**
-   * The connection alerts are POSTed to as JSON (an http(s) URL) when the task fails for good.
-   * Nothing is sent while no such connection is defined. @default 'alert_webhook'
-   */
-  readonly alertConnection?: string;
-  /** Called after a try succeeds. A callback that throws is logged, never fails the task. */
-  readonly onSuccess?: TaskCallback;
-  /** Called when a try failed and the task will be retried. */
-  readonly onRetry?: TaskCallback;
-  /** Called when the task failed for good. */
-  readonly onFailure?: TaskCallback;
-}
-
-/** What a callback is told about the try that triggered it. */
-export interface TaskEvent {
-  readonly dagId: string;
-  readonly taskId: string;
-  readonly runId: string;
-  readonly logicalDate: Date;
-  readonly tryNumber: number;
-  readonly state: 'success' | 'up_for_retry' | 'failed';
-  readonly error?: { readonly code: string; readonly message: string };
-}
-
-export type TaskCallback = (event: TaskEvent) => void | Promise<void>;
-
-/** Task settings with defaults applied and durations in milliseconds. */
-export interface ResolvedTaskSettings {
-  readonly retries: number;
-  readonly retryDelayMs: number;
-  readonly retryExponentialBackoff: boolean;
-  readonly maxRetryDelayMs: number;
-  readonly dependsOnPast: boolean;
-  readonly waitForDownstream: boolean;
-  readonly triggerRule: TriggerRule;
-  readonly timeoutMs: number | null;
-  readonly alertOnRetry: boolean;
-  readonly alertConnection: string;
-}
-
-/** A task's callbacks; kept apart from its settings, which are stored as JSON. */
-export interface TaskCallbacks {
-  readonly onSuccess?: TaskCallback;
-  readonly onRetry?: TaskCallback;
-  readonly onFailure?: TaskCallback;
-}
+import {
+  resolveTaskSettings,
+  type ResolvedTaskSettings,
+  type TaskCallbacks,
+  type TaskSettings,
+} from './task-settings.ts';
 
 export interface DagOptions {
   /** Letters, digits, `_`, `-` and `.`; unique in the DAGs folder. */
@@ -157,7 +91,7 @@ export class DagBuilder {
     const task: MutableTask = {
       id,
       operator,
-      settings: this.#resolve(id, merged),
+      settings: resolveTaskSettings(id, merged, this.#problems),
       callbacks: { onSuccess: merged.onSuccess, onRetry: merged.onRetry, onFailure: merged.onFailure },
       upstream: new Set(),
       downstream: new Set(),
@@ -194,41 +128,6 @@ export class DagBuilder {
 
   tasks(): Map<string, Task> {
     return new Map(this.#tasks);
-  }
-
-  #resolve(taskId: string, settings: TaskSettings): ResolvedTaskSettings {
-    const ms = (value: Duration | undefined, fallback: number | null, name: string): number | null => {
-      if (value === undefined) return fallback;
-      try {
-        return durationMs(value);
-      } catch (error) {
-        this.#problems.push(`task "${taskId}" ${name}: ${(error as Error).message}`);
-        return fallback;
-      }
-    };
-    const retries = settings.retries ?? 0;
-    if (!Number.isInteger(retries) || retries < 0) {
-      this.#problems.push(`task "${taskId}" retries must be a whole number ≥ 0, got ${retries}`);
-    }
-    const triggerRule = settings.triggerRule ?? 'all_success';
-    if (!isTriggerRule(triggerRule)) {
-      this.#problems.push(
-        `task "${taskId}" triggerRule "${String(triggerRule)}" is not a trigger rule (${TRIGGER_RULES.join(', ')})`,
-      );
-    }
-    return {
-      retries,
-      triggerRule: isTriggerRule(triggerRule) ? triggerRule : 'all_success',
-      retryDelayMs: ms(settings.retryDelay, 300_000, 'retryDelay') ?? 300_000,
-      retryExponentialBackoff: settings.retryExponentialBackoff ?? false,
-      maxRetryDelayMs: ms(settings.maxRetryDelay, 3_600_000, 'maxRetryDelay') ?? 3_600_000,
-      // Waiting for the past's downstream implies waiting for the past (as in Airflow).
-      dependsOnPast: (settings.dependsOnPast ?? false) || (settings.waitForDownstream ?? false),
-      waitForDownstream: settings.waitForDownstream ?? false,
-      timeoutMs: ms(settings.timeout, null, 'timeout'),
-      alertOnRetry: settings.alertOnRetry ?? false,
-      alertConnection: settings.alertConnection ?? 'alert_webhook',
-    };
   }
 }
 

@@ -12,16 +12,14 @@
  * - Connection: named credentials and endpoint, resolved by the engine, never by the task.
  */
 export { DAG_BRAND, DAG_COPY, dag, Dag, DagBuilder, DagDefinitionError, dagSpec } from './dag.ts';
+export type { DagOptions, DagSpec, Task } from './dag.ts';
 export type {
-  DagOptions,
-  DagSpec,
   ResolvedTaskSettings,
-  Task,
   TaskCallback,
   TaskCallbacks,
   TaskEvent,
   TaskSettings,
-} from './dag.ts';
+} from './task-settings.ts';
 export { CronSchedule } from './schedule.ts';
 export { isTriggerRule, TRIGGER_RULES } from './trigger-rules.ts';
 export { ParamError, paramsOf, resolveConf } from './params.ts';
