@@ -99,6 +99,8 @@ async function partStage(sourceUri: string, warehouseUri: string) {
     conf: {},
     taskId: 'Stage_events',
     tryNumber: 1,
+    firstTryStartedAt: new Date(),
+    runs: { state: () => Promise.resolve(undefined) },
     log: { info: () => undefined, warn: (m) => process.stderr.write(`${m}\n`), error: () => undefined },
     signal: new AbortController().signal,
     now: () => new Date(),

@@ -33,6 +33,7 @@ export type {
   PipelineCommand,
   PipelineSample,
   RunInfo,
+  RunStateReader,
   RunType,
   Task,
   TaskCallback,
@@ -55,8 +56,11 @@ export {
   runParams,
   shortCircuit,
   sql,
+  sensorOperator,
   sqlTimestamp,
   stageJson,
+  waitForObjects,
+  waitForRun,
 } from './operators/index.ts';
 export type {
   CatalogObjects,
@@ -67,9 +71,14 @@ export type {
   IntervalObjects,
   LoadDimensionOptions,
   LoadFactOptions,
+  Poke,
+  SensorOptions,
   SqlOptions,
   StageJsonOptions,
+  StageWait,
   StagingColumn,
+  WaitForObjectsOptions,
+  WaitForRunOptions,
 } from './operators/index.ts';
 export type { ObjectStore, Warehouse } from './ports/index.ts';
 export { ConfigError, DownbeatError, toError } from './errors/index.ts';

@@ -54,6 +54,8 @@ const context = (taskId: string): TaskContext => ({
   ...RUN,
   taskId,
   tryNumber: 1,
+  firstTryStartedAt: new Date(),
+  runs: { state: () => Promise.resolve(undefined) },
   log: { info: () => undefined, warn: () => undefined, error: () => undefined },
   signal: new AbortController().signal,
   now: () => new Date(),

@@ -3,7 +3,7 @@
  * object store, load the songplays fact for the hour, upsert the four dimensions, check the result.
  * Task ids and edges are the original Airflow DAG's.
  */
-import { dag, dataQuality, loadDimension, loadFact, noop, sql, stageJson } from 'downbeat';
+import { dag, dataQuality, loadDimension, loadFact, noop, sql, stageJson, type StageWait } from 'downbeat';
 import { sparkifyChecks } from './quality-checks.ts';
 import * as q from './sql.ts';
 import { eventColumns, eventRejectWhere, songColumns, validateEvent } from './staging-columns.ts';
@@ -13,7 +13,13 @@ import { eventColumns, eventRejectWhere, songColumns, validateEvent } from './st
  * day. Every load replaces or merges by its interval, so hourly and daily runs of the same period
  * give the same warehouse.
  */
-export function sparkifyDag(options: { id: string; schedule: string; description: string }) {
+export function sparkifyDag(options: {
+  id: string;
+  schedule: string;
+  description: string;
+  /** How Stage_events waits for a late day file. @default poke 1 min, up to 1 h, in scheduled and manual runs */
+  eventsWait?: StageWait;
+}) {
   return dag(
     {
       id: options.id,
@@ -51,6 +57,9 @@ export function sparkifyDag(options: { id: string; schedule: string; description
           validate: validateEvent,
           // On Redshift with an S3 source, each day file is loaded by COPY, which checks these instead.
           rejectWhere: eventRejectWhere,
+          // A late day file is waited for, not failed on, without holding a worker; a backfill of
+          // a day that has no file fails at once, naming it.
+          waitForObjects: options.eventsWait ?? { pokeInterval: '1m', timeout: '1h' },
         }),
       );
       const stageSongs = d.task(

@@ -32,11 +32,27 @@ export interface VariableReader {
   get(key: string): Promise<string | undefined>;
 }
 
+/** Runs and task instances as the metadata DB has them: what a sensor on another DAG reads. */
+export interface RunStateReader {
+  /**
+   * The state of the DAG's run at this logical date, or of one of its task instances; undefined
+   * when there is no such run (or task instance).
+   */
+  state(dagId: string, logicalDate: Date, taskId?: string): Promise<string | undefined>;
+}
+
 /** Everything one try of one task may use. */
 export interface TaskContext extends RunInfo {
   readonly taskId: string;
   /** 1 for the first try. */
   readonly tryNumber: number;
+  /**
+   * When this task instance's first try started (kept across retries, reschedules and a lost
+   * worker; reset by a clear): a sensor's timeout counts from here, as in Airflow.
+   */
+  readonly firstTryStartedAt: Date;
+  /** The metadata DB's runs, read only (`dags test` without one reads none). */
+  readonly runs: RunStateReader;
   readonly log: TaskLogger;
   /** Aborted when the task times out or the run is cancelled: long work must stop when it fires. */
   readonly signal: AbortSignal;

@@ -32,6 +32,7 @@ export { renderTemplate, runIdFor, utcDaysIn } from './context.ts';
 export type {
   ConnectionResolver,
   RunInfo,
+  RunStateReader,
   RunType,
   TaskContext,
   TaskLogger,

@@ -29,6 +29,16 @@ export interface TaskOutcome {
   readonly follow?: readonly string[];
   /** A short circuit: every task below this one is skipped, whatever its trigger rule. @default false */
   readonly shortCircuit?: boolean;
+  /**
+   * The task skipped itself (a sensor that timed out with softFail): its state is `skipped`, and
+   * the skip spreads by the trigger rules below it. @default false
+   */
+  readonly skipped?: boolean;
+  /**
+   * A sensor that found nothing yet, in reschedule mode: the try goes on at this time, and holds
+   * no worker slot until then (the task instance is `up_for_reschedule`). @default none
+   */
+  readonly reschedule?: Date;
 }
 
 /**
@@ -52,12 +62,20 @@ const FAILURE_BRAND = Symbol.for('downbeat.task_failure');
 export class TaskFailure extends Error {
   readonly code: string;
   readonly outcome: TaskOutcome;
+  /** No retry can mend it (a sensor's timeout): the task fails at once, retries left or not. */
+  readonly final: boolean;
 
-  constructor(code: string, message: string, outcome: TaskOutcome = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: string,
+    message: string,
+    outcome: TaskOutcome = {},
+    options?: { cause?: unknown; final?: boolean },
+  ) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
     this.outcome = outcome;
+    this.final = options?.final ?? false;
     Object.defineProperty(this, FAILURE_BRAND, { value: true });
   }
 

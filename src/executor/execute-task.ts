@@ -3,6 +3,7 @@ import type {
   RunInfo,
   Task,
   TaskLogger,
+  RunStateReader,
   TaskOutcome,
   VariableReader,
 } from '../dag/index.ts';
@@ -15,11 +16,15 @@ import { notDownstream } from '../lifecycle/index.ts';
 export interface TryResult {
   readonly taskId: string;
   readonly tryNumber: number;
-  readonly state: 'success' | 'failed';
+  /** `up_for_reschedule`: a sensor found nothing yet; it pokes again at `rescheduleAt`. */
+  readonly state: 'success' | 'failed' | 'skipped' | 'up_for_reschedule';
+  readonly rescheduleAt?: Date;
+  /** A failure no retry can mend (a sensor's timeout): the task fails, retries left or not. */
+  readonly final?: boolean;
   readonly startedAt: Date;
   readonly endedAt: Date;
-  /** What the operator reported (rows, checks, summary); its output apart, below. */
-  readonly outcome: Omit<TaskOutcome, 'output'>;
+  /** What the operator reported (rows, checks, summary); its output and reschedule apart. */
+  readonly outcome: Omit<TaskOutcome, 'output' | 'reschedule'>;
   /** The task's output (checked to be JSON of at most 64 KiB), when it gave one. */
   readonly output?: unknown;
   readonly error?: { readonly code: string; readonly message: string };
@@ -56,8 +61,12 @@ export interface ExecuteTaskOptions {
   readonly run: RunInfo;
   readonly task: Task;
   readonly tryNumber: number;
+  /** When the task instance's first try started. @default this try's start */
+  readonly firstTryStartedAt?: Date;
   readonly connections: ConnectionResolver;
   readonly variables: VariableReader;
+  /** The metadata DB's runs, for a sensor on another DAG. @default none: no run is found */
+  readonly runs?: RunStateReader;
   /** Each log line as it is written, besides being kept in the result. */
   readonly onLog?: (line: string) => void;
   /** The run's params, defaults filled in (what context.params holds). @default none */
@@ -115,6 +124,8 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<TryResul
       ...run,
       taskId: task.id,
       tryNumber,
+      firstTryStartedAt: options.firstTryStartedAt ?? startedAt,
+      runs: options.runs ?? NO_RUNS,
       log,
       signal: controller.signal,
       connections: options.connections,
@@ -126,17 +137,33 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<TryResul
         return options.upstreamOutputs?.get(taskId);
       },
     });
-    const { output, ...outcome } = await (deadline ? Promise.race([work, deadline]) : work);
+    const { output, reschedule, ...outcome } = await (deadline ? Promise.race([work, deadline]) : work);
+    if (reschedule) {
+      write(
+        'INFO',
+        `${task.id} pokes again at ${reschedule.toISOString()}, holding no worker slot until then`,
+      );
+      return {
+        taskId: task.id,
+        tryNumber,
+        state: 'up_for_reschedule',
+        rescheduleAt: reschedule,
+        startedAt,
+        endedAt: now(),
+        outcome,
+        log: lines,
+      };
+    }
     const strays = notDownstream(task.downstream, outcome.follow ?? []);
     if (strays.length > 0) throw new BranchChoiceError(task.id, strays, [...task.downstream]);
     // An output that cannot be kept fails the try here, before it is recorded as a success.
     if (output !== undefined) write('INFO', `output: ${truncated(outputJson(task.id, output))}`);
     if (outcome.summary) write('INFO', outcome.summary);
-    write('INFO', `${task.id} succeeded`);
+    write('INFO', `${task.id} ${outcome.skipped ? 'skipped itself' : 'succeeded'}`);
     return {
       taskId: task.id,
       tryNumber,
-      state: 'success',
+      state: outcome.skipped ? 'skipped' : 'success',
       startedAt,
       endedAt: now(),
       outcome,
@@ -146,11 +173,13 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<TryResul
   } catch (thrown) {
     // Work that rejects as it is cancelled failed because of the timeout, whatever it says.
     const error = timedOut ?? toError(thrown);
-    write('ERROR', `${task.id} failed: ${error.message}`);
+    const final = error instanceof TaskFailure && error.final;
+    write('ERROR', `${task.id} failed${final ? ' (no retry can mend it)' : ''}: ${error.message}`);
     return {
       taskId: task.id,
       tryNumber,
       state: 'failed',
+      ...(final ? { final } : {}),
       startedAt,
       endedAt: now(),
       outcome: error instanceof TaskFailure ? error.outcome : {},
@@ -162,6 +191,8 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<TryResul
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
 }
+
+const NO_RUNS: RunStateReader = { state: () => Promise.resolve(undefined) };
 
 /** An output in the log: its first line's worth, the rest in the try's output. */
 function truncated(json: string): string {

@@ -14,9 +14,9 @@ function working(c: LifecycleCase) {
     kind: 'case',
     describe: () => ({}),
     execute: (context) =>
-      tryOutcome(c.work[taskId], context.tryNumber) === 'success'
-        ? Promise.resolve(outcomeOf(c.work[taskId]))
-        : Promise.reject(new TaskFailure('case', `${taskId} fails in this case`)),
+      tryOutcome(c.work[taskId], context.tryNumber) === 'failed'
+        ? Promise.reject(new TaskFailure('case', `${taskId} fails in this case`))
+        : Promise.resolve(outcomeOf(c.work[taskId])),
   }));
 }
 

@@ -1,8 +1,12 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   paramsOf,
   type ConnectionResolver,
   type Dag,
   type RunInfo,
+  type RunStateReader,
+  type Task,
+  type TaskEvent,
   type VariableReader,
 } from '../dag/index.ts';
 import { afterTry, graphOf, outcomeOfStates, settle, skippedBy, type TaskState } from '../lifecycle/index.ts';
@@ -11,7 +15,7 @@ import { executeTask, type TryResult } from './execute-task.ts';
 
 /** A task's end in an in-process run: its try, or why it did not run. */
 export type TaskRunResult =
-  | (TryResult & { readonly state: 'success' | 'failed' })
+  | (TryResult & { readonly state: 'success' | 'failed' | 'skipped' })
   | { readonly taskId: string; readonly state: 'upstream_failed' | 'skipped' };
 
 export interface RunInProcessOptions {
@@ -20,6 +24,8 @@ export interface RunInProcessOptions {
   readonly connections: ConnectionResolver;
   /** @default none: every variable is unset */
   readonly variables?: VariableReader;
+  /** The metadata DB's runs, for a sensor on another DAG. @default none: no run is found */
+  readonly runs?: RunStateReader;
   /** Only these tasks (with no regard to their upstream's state): `tasks test`. @default all */
   readonly only?: readonly string[];
   /** Tasks running at once. @default 8 */
@@ -34,7 +40,7 @@ const NO_RETRIES = { retries: 0, retryDelayMs: 0, retryExponentialBackoff: false
 
 /**
  * Runs one DAG run inside this process, like `airflow dags test`: every task once (no retries,
- * no delays), each as soon as src/lifecycle/dependencies.ts says it is ready, independent ones at
+ * no delays; a sensor pokes until it succeeds or times out, in this process), each as soon as src/lifecycle/dependencies.ts says it is ready, independent ones at
  * the same time; what the rules end at once (upstream_failed, skipped) does not run. The same
  * rules decide a run of the scheduler and workers. Nothing is recorded but the results.
  */
@@ -68,20 +74,14 @@ export async function runInProcess(options: RunInProcessOptions): Promise<TaskRu
       const task = dag.tasks.get(id);
       if (!task) continue;
       states.set(id, 'running');
-      const done = executeTask({
-        run: options.run,
-        task,
-        tryNumber: 1,
-        connections: options.connections,
-        variables: options.variables ?? { get: () => Promise.resolve(undefined) },
-        upstreamOutputs: outputs,
-        params: paramsOf(dag.params, options.run.conf),
-        onLog: (line) => options.onLog?.(id, line),
-      }).then(async (result) => {
-        const verdict = afterTry(result.state, NO_RETRIES, 0, Date.now());
-        const state: 'success' | 'failed' = verdict.state === 'success' ? 'success' : 'failed';
-        const event = { ...options.run, taskId: id, tryNumber: 1, state, error: result.error };
-        await runCallback(task, event, (line) => options.onLog?.(id, line));
+      const done = untilNotRescheduled(options, task, outputs).then(async (result) => {
+        const ending = result.state === 'failed' && result.final ? 'final' : result.state;
+        const verdict = afterTry(ending, NO_RETRIES, 0, Date.now());
+        const state = verdict.state === 'success' || verdict.state === 'skipped' ? verdict.state : 'failed';
+        if (state !== 'skipped') {
+          const event: TaskEvent = { ...options.run, taskId: id, tryNumber: 1, state, error: result.error };
+          await runCallback(task, event, (line) => options.onLog?.(id, line));
+        }
         running.delete(id);
         finish({ ...result, state });
         if (state === 'success') {
@@ -98,6 +98,31 @@ export async function runInProcess(options: RunInProcessOptions): Promise<TaskRu
     await Promise.race(running.values());
   }
   return dag.topologicalOrder().flatMap((id) => results.get(id) ?? []);
+}
+
+/** One try of a task; a sensor that reschedules pokes again here, after its interval. */
+async function untilNotRescheduled(
+  options: RunInProcessOptions,
+  task: Task,
+  outputs: ReadonlyMap<string, unknown>,
+): Promise<TryResult & { readonly state: 'success' | 'failed' | 'skipped' }> {
+  const firstTryStartedAt = new Date();
+  for (;;) {
+    const result = await executeTask({
+      run: options.run,
+      task,
+      tryNumber: 1,
+      firstTryStartedAt,
+      connections: options.connections,
+      variables: options.variables ?? { get: () => Promise.resolve(undefined) },
+      runs: options.runs,
+      upstreamOutputs: outputs,
+      params: paramsOf(options.dag.params, options.run.conf),
+      onLog: (line) => options.onLog?.(task.id, line),
+    });
+    if (result.state !== 'up_for_reschedule') return { ...result, state: result.state };
+    await delay(Math.max(0, (result.rescheduleAt?.getTime() ?? 0) - Date.now()));
+  }
 }
 
 /**

@@ -51,6 +51,8 @@ export async function testEnvironment(): Promise<TestEnvironment> {
         conf: {},
         taskId,
         tryNumber: 1,
+        firstTryStartedAt: new Date(),
+        runs: { state: () => Promise.resolve(undefined) },
         log: { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) },
         signal: new AbortController().signal,
         now: () => new Date(),

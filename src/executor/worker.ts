@@ -4,6 +4,7 @@ import {
   type ConnectionResolver,
   type Dag,
   type RunInfo,
+  type RunStateReader,
   type Task,
   type TaskEvent,
   type VariableReader,
@@ -14,7 +15,7 @@ import { systemClock, type Clock } from '../clock/index.ts';
 import { beat, forget } from '../store/admin/index.ts';
 import { claimTasks, endTry, heartbeat, type ClaimedTask, type TryEndResult } from '../store/queue/index.ts';
 import type { Db } from '../store/db/index.ts';
-import { upstreamOutputs } from '../store/read/index.ts';
+import { runStates, upstreamOutputs } from '../store/read/index.ts';
 import { LiveLog } from './live-log.ts';
 import { executeTask } from './execute-task.ts';
 
@@ -25,6 +26,8 @@ export interface WorkerOptions {
   readonly connectionsFor: (dag: Dag) => ConnectionResolver & { uri?(connectionId: string): string };
   /** @default none: every variable is unset */
   readonly variables?: VariableReader;
+  /** The metadata DB's runs, for a sensor on another DAG. @default read from `db` */
+  readonly runs?: RunStateReader;
   /** Lines for the process's own log: a callback or an alert that failed. @default ignored */
   readonly log?: (line: string) => void;
   /** Tasks run at once. @default 4 */
@@ -52,6 +55,7 @@ export class Worker {
   readonly id: string;
   readonly #options: WorkerOptions;
   readonly #clock: Clock;
+  readonly #runs: RunStateReader;
   readonly #running = new Map<number, Promise<void>>();
   #stopping = false;
   #wake = new AbortController();
@@ -61,6 +65,7 @@ export class Worker {
   constructor(options: WorkerOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+    this.#runs = options.runs ?? runStates(options.db);
     this.id = options.id ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   }
 
@@ -138,7 +143,8 @@ export class Worker {
     result: TryEndResult,
     error?: TaskEvent['error'],
   ): Promise<void> {
-    if (result.state === 'stale') return;
+    if (result.state === 'stale' || result.state === 'skipped' || result.state === 'up_for_reschedule')
+      return;
     const event: TaskEvent = {
       dagId: task.dagId,
       taskId: task.taskId,
@@ -225,6 +231,8 @@ export class Worker {
       run,
       task: definition,
       tryNumber: task.tryNumber,
+      firstTryStartedAt: new Date(task.firstTryStartedAt),
+      runs: this.#runs,
       connections: this.#options.connectionsFor(dag),
       variables: this.#options.variables ?? { get: () => Promise.resolve(undefined) },
       now: () => new Date(this.#clock.now()),
@@ -233,6 +241,8 @@ export class Worker {
     const rest = await live.close();
     await end({
       state: result.state,
+      rescheduleAt: result.rescheduleAt?.getTime(),
+      final: result.final,
       outcome: result.outcome,
       output: result.output,
       error: result.error,

@@ -13,7 +13,7 @@
  */
 export * from './states.ts';
 export { afterLostTry, afterTry, retryDelay } from './retry-policy.ts';
-export type { RetrySettings, TryVerdict } from './retry-policy.ts';
+export type { RetrySettings, TryEnding, TryVerdict } from './retry-policy.ts';
 export { above, below, graphFromDownstream, graphOf } from './task-graph.ts';
 export type { GraphTask, TaskGraph } from './task-graph.ts';
 export {

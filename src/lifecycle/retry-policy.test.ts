@@ -26,6 +26,25 @@ describe('afterTry', () => {
       });
   });
 
+  it('fails a final failure (a sensor timed out) at once, retries left or not', () => {
+    expect(afterTry('final', fixed, 0, NOW)).toEqual({ state: 'failed', failures: 1 });
+  });
+
+  it('reschedules a sensor that found nothing yet, using no retry, never into the past', () => {
+    expect(afterTry({ rescheduleAt: NOW + MINUTE }, fixed, 2, NOW)).toEqual({
+      state: 'up_for_reschedule',
+      readyAt: NOW + MINUTE,
+    });
+    expect(afterTry({ rescheduleAt: NOW - MINUTE }, fixed, 0, NOW)).toEqual({
+      state: 'up_for_reschedule',
+      readyAt: NOW,
+    });
+  });
+
+  it('skips a task that skipped itself', () => {
+    expect(afterTry('skipped', fixed, 1, NOW)).toEqual({ state: 'skipped' });
+  });
+
   it('fails for good once the failures pass the retries', () => {
     expect(afterTry('failed', fixed, 3, NOW)).toEqual({ state: 'failed', failures: 4 });
     expect(afterTry('failed', { ...fixed, retries: 0 }, 0, NOW)).toEqual({ state: 'failed', failures: 1 });

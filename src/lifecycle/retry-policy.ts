@@ -1,7 +1,9 @@
 /**
  * What becomes of a task instance when one of its tries ends. A failure is retried while the
  * task has retries left, after its delay (doubled at each retry with exponential backoff, up to
- * the maximum delay); a try lost with its worker goes back to the queue at once and uses none.
+ * the maximum delay), unless it is final (a sensor's timeout); a try lost with its worker goes
+ * back to the queue at once and uses none. A sensor that found nothing yet is rescheduled: the
+ * same try goes on at its next poke, and no retry is used.
  */
 
 /** The task's retry settings, as a task instance keeps them. */
@@ -14,8 +16,16 @@ export interface RetrySettings {
   readonly maxRetryDelayMs: number;
 }
 
+/**
+ * How a try's work ended: `final` is a failure no retry can mend (Airflow's AirflowFailException,
+ * a sensor's timeout); `skipped`, a task that skipped itself (a soft-failing sensor).
+ */
+export type TryEnding = 'success' | 'failed' | 'final' | 'skipped' | { readonly rescheduleAt: number };
+
 export type TryVerdict =
   | { readonly state: 'success' }
+  | { readonly state: 'skipped' }
+  | { readonly state: 'up_for_reschedule'; readonly readyAt: number }
   /** `failures` counts the failed tries of this task so far, this one included. */
   | { readonly state: 'up_for_retry'; readonly retryAt: number; readonly failures: number }
   | { readonly state: 'failed'; readonly failures: number };
@@ -25,14 +35,16 @@ export type TryVerdict =
  * many of its tries failed before this one.
  */
 export function afterTry(
-  ending: 'success' | 'failed',
+  ending: TryEnding,
   settings: RetrySettings,
   failuresBefore: number,
   now: number,
 ): TryVerdict {
-  if (ending === 'success') return { state: 'success' };
+  if (ending === 'success' || ending === 'skipped') return { state: ending };
+  if (typeof ending === 'object')
+    return { state: 'up_for_reschedule', readyAt: Math.max(now, ending.rescheduleAt) };
   const failures = failuresBefore + 1;
-  if (failures > settings.retries) return { state: 'failed', failures };
+  if (ending === 'final' || failures > settings.retries) return { state: 'failed', failures };
   return { state: 'up_for_retry', retryAt: now + retryDelay(settings, failures), failures };
 }
 

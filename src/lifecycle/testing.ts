@@ -12,10 +12,12 @@ import type { TaskState } from './states.ts';
 import { graphOf } from './task-graph.ts';
 
 /**
- * What a task's work does at each try: succeeds, fails, fails once and then succeeds, branches
- * (succeeds following these downstream tasks), or short-circuits (succeeds, skipping all below).
+ * What a task's work does at each try: succeeds, fails, fails once and then succeeds, skips
+ * itself (a sensor that soft-failed), branches (succeeds following these downstream tasks), or
+ * short-circuits (succeeds, skipping all below).
  */
-export type Work = 'success' | 'failed' | 'flaky' | 'short_circuit' | { readonly follow: readonly string[] };
+export type Work =
+  'success' | 'failed' | 'flaky' | 'skipped' | 'short_circuit' | { readonly follow: readonly string[] };
 
 export interface LifecycleCase {
   readonly name: string;
@@ -35,15 +37,16 @@ export interface LifecycleCase {
 }
 
 /** How try `tryNumber` (1 for the first) of work `work` ends, and what it reports. */
-export function tryOutcome(work: Work | undefined, tryNumber: number): 'success' | 'failed' {
-  if (work === 'failed') return 'failed';
+export function tryOutcome(work: Work | undefined, tryNumber: number): 'success' | 'failed' | 'skipped' {
+  if (work === 'failed' || work === 'skipped') return work;
   if (work === 'flaky') return tryNumber === 1 ? 'failed' : 'success';
   return 'success';
 }
 
-/** What a successful try of `work` reports: a branch's choice, or a short circuit. */
-export function outcomeOf(work: Work | undefined): Pick<TaskOutcome, 'follow' | 'shortCircuit'> {
+/** What a try of `work` that did not fail reports: a branch's choice, a short circuit, a skip. */
+export function outcomeOf(work: Work | undefined): Pick<TaskOutcome, 'follow' | 'shortCircuit' | 'skipped'> {
   if (work === 'short_circuit') return { shortCircuit: true };
+  if (work === 'skipped') return { skipped: true };
   if (typeof work === 'object') return { follow: work.follow };
   return {};
 }
@@ -261,6 +264,14 @@ export const LIFECYCLE_CASES: readonly LifecycleCase[] = [
   }),
   forkCase('one_success', { top: { follow: ['right'] }, right: 'failed' }, 'upstream_failed', 'failed', {
     left: 'skipped',
+  }),
+  // A task that skips itself (a soft-failing sensor) spreads its skip as a branch's does.
+  forkCase('all_success', { left: 'skipped' }, 'skipped', 'success', { left: 'skipped' }),
+  forkCase('none_failed_min_one_success', { left: 'skipped' }, 'success', 'success', { left: 'skipped' }),
+  forkCase('all_done', { top: 'skipped' }, 'success', 'success', {
+    top: 'skipped',
+    left: 'skipped',
+    right: 'skipped',
   }),
   // A short circuit skips every task below it whatever its rule (not `always`: that one runs at once).
   forkCase('all_done', { top: 'short_circuit' }, 'skipped', 'success', { left: 'skipped', right: 'skipped' }),

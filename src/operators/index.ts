@@ -11,6 +11,7 @@ export type {
   ColumnType,
   IntervalObjects,
   StageJsonOptions,
+  StageWait,
   StagingColumn,
 } from './stage/index.ts';
 export { loadFact } from './load-fact.ts';
@@ -20,3 +21,5 @@ export type { LoadDimensionOptions } from './load-dimension.ts';
 export { checks, dataQuality } from './data-quality.ts';
 export type { DataQualityCheck, DataQualityOptions } from './data-quality.ts';
 export { runParams, sqlTimestamp } from './run-params.ts';
+export { sensorOperator, waitForObjects, waitForRun } from './sensors/index.ts';
+export type { Poke, SensorOptions, WaitForObjectsOptions, WaitForRunOptions } from './sensors/index.ts';

@@ -1,5 +1,5 @@
 export { stageJson } from './stage-json.ts';
-export type { CatalogObjects, IntervalObjects, StageJsonOptions } from './stage-json-options.ts';
+export type { CatalogObjects, IntervalObjects, StageJsonOptions, StageWait } from './stage-json-options.ts';
 export type { ColumnType, StagingColumn } from './columns.ts';
 export { readJsonRecords } from './json-records.ts';
 export type { JsonFraming } from './json-records.ts';

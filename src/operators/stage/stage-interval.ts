@@ -6,6 +6,7 @@ import {
   type TaskOutcome,
 } from '../../dag/index.ts';
 import { ensureBookkeeping } from '../bookkeeping-tables.ts';
+import { notYet } from '../sensors/index.ts';
 import { failOnRejects } from './reject-policy.ts';
 import { pinRunObjects } from './run-objects.ts';
 import type { IntervalObjects, ResolvedStageJson } from './stage-json-options.ts';
@@ -15,7 +16,7 @@ import { stagedObjects } from './staging-manifest.ts';
 /**
  * Interval mode: stages the day files of the run's interval that are not staged at their current
  * version, one object per transaction under a lock of its own, then pins the run to them. A
- * missing day file fails the run: its data may be late.
+ * missing day file fails the try (its data may be late), or, with waitForObjects, is waited for.
  */
 export async function stageInterval(
   stage: ResolvedStageJson,
@@ -26,6 +27,18 @@ export async function stageInterval(
   const warehouse = await context.connections.warehouse(stage.warehouseId);
   await ensureBookkeeping(warehouse);
   const keys = [...new Set(utcDaysIn(context.dataInterval).map((day) => renderTemplate(objects.key, day)))];
+  if (stage.wait?.runTypes.includes(context.runType)) {
+    const missing: string[] = [];
+    for (const key of keys) if (!(await store.stat(key))) missing.push(key);
+    if (missing.length > 0) {
+      const waiting = await notYet(
+        stage.wait,
+        context,
+        `waiting for ${missing.join(', ')} in ${store.location}`,
+      );
+      if (waiting) return waiting;
+    }
+  }
   let written = 0;
   let stagedNow = 0; // objects staged by this run (an empty one adds no rows)
   for (const key of keys) {

@@ -1,4 +1,6 @@
-import { durationMs, type Duration } from '../../dag/index.ts';
+import { durationMs, type Duration, type RunType } from '../../dag/index.ts';
+import { DownbeatError } from '../../errors/index.ts';
+import { resolveSensor, type ResolvedSensor } from '../sensors/index.ts';
 import { quoteIdentifier, type ObjectCopyRequest } from '../../ports/index.ts';
 import type { StagingColumn } from './columns.ts';
 import type { JsonFraming } from './json-records.ts';
@@ -58,6 +60,23 @@ export interface StageJsonOptions {
    * a backfill's hundreds of runs do not each list thousands of objects. @default 0 (always list)
    */
   readonly relistAfter?: Duration;
+  /**
+   * Interval objects: while the interval's object is missing, wait for it as a sensor in
+   * reschedule mode (holding no worker slot between pokes) instead of failing, in runs of these
+   * types; a run of another type (a backfill, by default) still fails at once, naming the key. At
+   * the timeout the task fails, with no retry. @default none: a missing object fails the try
+   */
+  readonly waitForObjects?: StageWait;
+}
+
+/** How a stage waits for a late interval object. */
+export interface StageWait {
+  /** @default '1m' */
+  readonly pokeInterval?: Duration;
+  /** Counted from the task's first try. @default '1h' */
+  readonly timeout?: Duration;
+  /** @default ['scheduled', 'manual'] */
+  readonly runTypes?: readonly RunType[];
 }
 
 /** A catalog with its suffix resolved. */
@@ -91,6 +110,8 @@ export interface ResolvedStageJson {
   readonly copyColumns: ObjectCopyRequest['columns'];
   /** What the warehouse's own load rejects: required columns that are null, then `rejectWhere`. */
   readonly rejectWhen: NonNullable<ObjectCopyRequest['rejectWhen']>;
+  /** How a missing interval object is waited for, and in which runs. @default never */
+  readonly wait: (ResolvedSensor & { readonly runTypes: readonly RunType[] }) | undefined;
 }
 
 /** Resolves a stage's options; throws at once for a table or column name that is not an identifier. */
@@ -114,7 +135,22 @@ export function resolveStageJson(options: StageJsonOptions): ResolvedStageJson {
       required.set(field, { condition: `${quoteIdentifier(c.name)} IS NULL`, reason: `${field}: missing` });
   }
   const objects = options.objects;
+  if (options.waitForObjects && !('every' in objects)) {
+    throw new DownbeatError(
+      'invalid_stage',
+      `stage_json ${options.table}: waitForObjects waits for an interval's objects; a catalog (prefix ${objects.prefix}) has none to wait for`,
+    );
+  }
+  const wait = options.waitForObjects && {
+    ...resolveSensor('stage_json waitForObjects', {
+      pokeInterval: options.waitForObjects.pokeInterval,
+      timeout: options.waitForObjects.timeout ?? '1h',
+      mode: 'reschedule',
+    }),
+    runTypes: options.waitForObjects.runTypes ?? ['scheduled', 'manual'],
+  };
   return {
+    wait,
     source: options.source,
     warehouseId: options.warehouse ?? 'warehouse',
     table: options.table,

@@ -29,7 +29,7 @@ const eventsStage = (extra: Partial<StageJsonOptions> = {}) =>
     ...extra,
   });
 
-const songsStage = stageJson({
+const songsOptions: StageJsonOptions = {
   source: 'source',
   table: 'songs',
   objects: { prefix: 'songs/' },
@@ -38,7 +38,8 @@ const songsStage = stageJson({
     { name: 'song_id', type: 'text', required: true },
     { name: 'title', type: 'text' },
   ],
-});
+};
+const songsStage = stageJson(songsOptions);
 
 const lines = (...records: object[]) => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
 const count = async (sql: string) => (await (await env.connections.warehouse('warehouse')).query(sql))[0]?.n;
@@ -74,6 +75,34 @@ describe('stageJson, interval objects', () => {
     expect((await eventsStage().execute(env.context('stage', '2018-11-16T10:00:00Z'))).rowsWritten).toEqual({
       events: 0,
     });
+  });
+
+  it('with waitForObjects, reschedules while the day object is missing in a scheduled run, not in a backfill', async () => {
+    const waiting = eventsStage({ waitForObjects: { pokeInterval: '2m', timeout: '1h' } });
+    const context = env.context('stage', '2018-11-17T10:00:00Z');
+    const scheduled = {
+      ...context,
+      runType: 'scheduled' as const,
+      now: () => new Date(context.firstTryStartedAt),
+    };
+    const outcome = await waiting.execute(scheduled);
+    expect(outcome.reschedule).toEqual(new Date(context.firstTryStartedAt.getTime() + 120_000));
+    expect(outcome.summary).toBe(
+      `waiting for log/2018-11-17.json in ${(await env.connections.objectStore('source')).location}`,
+    );
+    // Past its timeout it fails, with no retry.
+    const late = { ...scheduled, now: () => new Date(context.firstTryStartedAt.getTime() + 3_600_000) };
+    await expect(waiting.execute(late)).rejects.toMatchObject({ code: 'sensor_timeout', final: true });
+    // A backfill of a day with no file fails at once, naming the key.
+    await expect(waiting.execute({ ...context, runType: 'backfill' })).rejects.toMatchObject({
+      code: 'source_missing',
+    });
+    const store = await env.connections.objectStore('source');
+    await store.put('log/2018-11-17.json', lines({ ts: 1, n: 1 }));
+    expect((await waiting.execute(scheduled)).rowsWritten).toEqual({ events: 1 });
+    expect(() => stageJson({ ...songsOptions, waitForObjects: {} })).toThrow(
+      /a catalog \(prefix songs\/\) has none to wait for/,
+    );
   });
 
   it('names each rejected record as KEY:LINE: reason and fails past the reject limit', async () => {

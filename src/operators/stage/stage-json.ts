@@ -22,6 +22,7 @@ export function stageJson(options: StageJsonOptions): Operator {
       framing: options.framing,
       rejectLimit: stage.rejectLimit,
       columns: options.columns,
+      ...(stage.wait ? { waitForObjects: { ...stage.wait } } : {}),
     }),
     execute: (context) =>
       'every' in objects ? stageInterval(stage, context, objects) : stageCatalog(stage, context, objects),

@@ -1,6 +1,7 @@
 /**
- * The work queue is the task-instance table itself. Workers claim ready task instances (queued, or
- * up for retry once their delay has passed) and heartbeat while they run them.
+ * The work queue is the task-instance table itself. Workers claim ready task instances (queued,
+ * up for retry once their delay has passed, or a sensor up for reschedule at its next poke) and
+ * heartbeat while they run them.
  */
 import type { RunType } from '../../dag/index.ts';
 import { CLAIMABLE_TASK_STATES } from '../../lifecycle/index.ts';
@@ -14,6 +15,8 @@ export interface ClaimedTask {
   readonly dagId: string;
   readonly taskId: string;
   readonly tryNumber: number;
+  /** When the task instance's first try started (what a sensor's timeout counts from). */
+  readonly firstTryStartedAt: number;
   readonly timeoutMs: number | null;
   readonly runId: string;
   readonly runType: RunType;
@@ -26,6 +29,7 @@ export interface ClaimedTask {
 /**
  * Claims up to `limit` ready task instances for `worker`: each is run by one worker per try.
  * PostgreSQL skips rows another worker has locked; SQLite's BEGIN IMMEDIATE lets one claim at a time.
+ * A sensor's next poke goes on the try it rescheduled, so its pokes share one try and one log.
  */
 export async function claimTasks(
   db: Db,
@@ -39,8 +43,10 @@ export async function claimTasks(
     const inScope =
       scope.backfillId === undefined ? '' : 'AND run_pk IN (SELECT id FROM dag_runs WHERE backfill_id = $4)';
     const claimed = await tx.query<{ id: number; try_number: number }>(
-      `UPDATE task_instances SET state = 'running', try_number = try_number + 1, worker = $1, heartbeat_at = $2,
-         started_at = $2, ended_at = NULL
+      `UPDATE task_instances SET state = 'running', worker = $1, heartbeat_at = $2, ended_at = NULL,
+         try_number = CASE WHEN state = 'up_for_reschedule' THEN try_number ELSE try_number + 1 END,
+         started_at = CASE WHEN state = 'up_for_reschedule' THEN started_at ELSE $2 END,
+         first_started_at = COALESCE(first_started_at, $2)
        WHERE id IN (SELECT id FROM task_instances WHERE state IN (${CLAIMABLE}) AND ready_at <= $2 ${inScope}
                     ORDER BY priority, ready_at, id LIMIT $3 ${lock})
        RETURNING id, try_number`,
@@ -50,7 +56,8 @@ export async function claimTasks(
     await tx.execute(
       `INSERT INTO task_tries (ti_id, try_number, state, worker, started_at) VALUES ${claimed
         .map((_, i) => `($${i * 2 + 3}, $${i * 2 + 4}, 'running', $1, $2)`)
-        .join(', ')}`,
+        .join(', ')}
+       ON CONFLICT (ti_id, try_number) DO UPDATE SET state = 'running', worker = $1, ended_at = NULL`,
       [worker, now, ...claimed.flatMap((c) => [c.id, c.try_number])],
     );
     const ids = claimed.map((c) => c.id);
@@ -60,6 +67,7 @@ export async function claimTasks(
       dag_id: string;
       task_id: string;
       try_number: number;
+      first_started_at: number;
       timeout_ms: number | null;
       run_id: string;
       run_type: RunType;
@@ -68,7 +76,7 @@ export async function claimTasks(
       interval_end: number;
       conf: string;
     }>(
-      `SELECT t.id, t.run_pk, t.dag_id, t.task_id, t.try_number, t.timeout_ms, r.run_id, r.run_type, r.logical_date,
+      `SELECT t.id, t.run_pk, t.dag_id, t.task_id, t.try_number, t.first_started_at, t.timeout_ms, r.run_id, r.run_type, r.logical_date,
          r.interval_start, r.interval_end, r.conf
        FROM task_instances t JOIN dag_runs r ON r.id = t.run_pk
        WHERE t.id IN (${placeholders(ids.length)}) ORDER BY t.priority, t.id`,
@@ -80,6 +88,7 @@ export async function claimTasks(
       dagId: r.dag_id,
       taskId: r.task_id,
       tryNumber: r.try_number,
+      firstTryStartedAt: Number(r.first_started_at),
       timeoutMs: r.timeout_ms,
       runId: r.run_id,
       runType: r.run_type,

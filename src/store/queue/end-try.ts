@@ -9,6 +9,7 @@ import {
   skippedBy,
   type RunState,
   type TaskEnd,
+  type TryEnding,
 } from '../../lifecycle/index.ts';
 import type { Db, DbSession } from '../db/index.ts';
 import { completeRunIfDone, countEnds, runGraph, skipTasks } from '../runs/index.ts';
@@ -18,6 +19,10 @@ export type TryEndResult =
   /** The task succeeded; these downstream tasks became ready. */
   | { readonly state: 'success'; readonly ready: readonly string[]; readonly runState?: RunState }
   | { readonly state: 'up_for_retry'; readonly retryAt: number }
+  /** A sensor pokes again then, on the same try. */
+  | { readonly state: 'up_for_reschedule'; readonly readyAt: number }
+  /** The task skipped itself; so did these tasks below it. */
+  | { readonly state: 'skipped'; readonly skipped: readonly string[]; readonly runState?: RunState }
   /** Failed for good; these downstream tasks will not run. */
   | { readonly state: 'failed'; readonly upstreamFailed: readonly string[]; readonly runState?: RunState }
   /** The try was no longer this worker's (it was declared lost); nothing was recorded. */
@@ -42,7 +47,7 @@ export async function endTry(db: Db, end: TryEnd, now: number): Promise<TryEndRe
     if (!ti) return { state: 'stale' };
     await recordTry(tx, end, now);
     const verdict = afterTry(
-      end.state,
+      tryEnding(end),
       {
         retries: Number(ti.retries),
         retryDelayMs: Number(ti.retry_delay_ms),
@@ -53,6 +58,12 @@ export async function endTry(db: Db, end: TryEnd, now: number): Promise<TryEndRe
       now,
     );
     switch (verdict.state) {
+      case 'up_for_reschedule':
+        await tx.execute(
+          "UPDATE task_instances SET state = 'up_for_reschedule', ready_at = $1, worker = NULL WHERE id = $2",
+          [verdict.readyAt, end.tiId],
+        );
+        return { state: 'up_for_reschedule', readyAt: verdict.readyAt };
       case 'up_for_retry':
         await tx.execute(
           "UPDATE task_instances SET state = 'up_for_retry', failures = $1, ready_at = $2, ended_at = $3 WHERE id = $4",
@@ -60,6 +71,7 @@ export async function endTry(db: Db, end: TryEnd, now: number): Promise<TryEndRe
         );
         return { state: 'up_for_retry', retryAt: verdict.retryAt };
       case 'success':
+      case 'skipped':
       case 'failed': {
         const failures = verdict.state === 'failed' ? verdict.failures : Number(ti.failures);
         await tx.execute('UPDATE task_instances SET state = $1, failures = $2, ended_at = $3 WHERE id = $4', [
@@ -76,12 +88,17 @@ export async function endTry(db: Db, end: TryEnd, now: number): Promise<TryEndRe
         const ends = [{ state: verdict.state, downstream }, ...skipped];
         const changed = await countEnds(tx, ti.run_pk, ends, now);
         const runState = await completeRunIfDone(tx, ti.run_pk, now);
-        return verdict.state === 'success'
-          ? { state: 'success', ready: changed.ready, runState }
-          : { state: 'failed', upstreamFailed: changed.upstreamFailed, runState };
+        if (verdict.state === 'success') return { state: 'success', ready: changed.ready, runState };
+        if (verdict.state === 'skipped') return { state: 'skipped', skipped: changed.skipped, runState };
+        return { state: 'failed', upstreamFailed: changed.upstreamFailed, runState };
       }
     }
   });
+}
+
+function tryEnding(end: TryEnd): TryEnding {
+  if (end.state === 'up_for_reschedule') return { rescheduleAt: end.rescheduleAt ?? 0 };
+  return end.state === 'failed' && end.final ? 'final' : end.state;
 }
 
 /** What a branch did not follow, or everything below a short circuit, skipped at once. */

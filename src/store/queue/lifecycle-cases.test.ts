@@ -24,7 +24,7 @@ async function runThroughQueue(db: Db, c: LifecycleCase, logicalDate: Date) {
     }
     for (const task of claimed) {
       const state = tryOutcome(c.work[task.taskId], task.tryNumber);
-      const outcome = state === 'success' ? outcomeOf(c.work[task.taskId]) : {};
+      const outcome = state === 'failed' ? {} : outcomeOf(c.work[task.taskId]);
       await endTry(db, { ...task, worker: 'case-worker', state, outcome, log: [] }, now);
     }
     now += 1;

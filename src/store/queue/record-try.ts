@@ -7,7 +7,11 @@ export interface TryEnd {
   readonly tiId: number;
   readonly tryNumber: number;
   readonly worker: string;
-  readonly state: 'success' | 'failed';
+  /** `up_for_reschedule`: a sensor found nothing yet, and pokes again at `rescheduleAt`. */
+  readonly state: 'success' | 'failed' | 'skipped' | 'up_for_reschedule';
+  readonly rescheduleAt?: number;
+  /** A failure no retry can mend (a sensor's timeout). @default false */
+  readonly final?: boolean;
   readonly outcome: TaskOutcome;
   /** The task's output, a JSON value (checked by the executor). @default none */
   readonly output?: unknown;

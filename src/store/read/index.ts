@@ -3,7 +3,15 @@
  * instances, tries, logs, checks, backfills and counts. Every list is bounded (a page or a
  * window), so its cost does not grow with history.
  */
-export { countRuns, findRun, latestScheduledRun, listRuns, recentRunStates, runWindow } from './runs.ts';
+export {
+  countRuns,
+  findRun,
+  latestScheduledRun,
+  listRuns,
+  recentRunStates,
+  runStates,
+  runWindow,
+} from './runs.ts';
 export type { RunFilter } from './runs.ts';
 export {
   findTaskInstance,

@@ -1,4 +1,5 @@
 import type { RunState } from '../../lifecycle/index.ts';
+import type { RunStateReader } from '../../dag/index.ts';
 import type { Db } from '../db/index.ts';
 import type { RunRow } from '../runs/index.ts';
 
@@ -86,4 +87,27 @@ export async function latestScheduledRun(db: Db, dagId: string): Promise<number 
     [dagId],
   );
   return row?.latest === null || row?.latest === undefined ? undefined : Number(row.latest);
+}
+
+/**
+ * A RunStateReader on the metadata DB: the state of a DAG's run at a logical date, or of one of
+ * its task instances (what waitForRun pokes).
+ */
+export function runStates(db: Db): RunStateReader {
+  return {
+    async state(dagId, logicalDate, taskId) {
+      const [row] =
+        taskId === undefined
+          ? await db.query<{ state: string }>(
+              'SELECT state FROM dag_runs WHERE dag_id = $1 AND logical_date = $2',
+              [dagId, logicalDate.getTime()],
+            )
+          : await db.query<{ state: string }>(
+              `SELECT ti.state FROM task_instances ti JOIN dag_runs r ON r.id = ti.run_pk
+               WHERE r.dag_id = $1 AND r.logical_date = $2 AND ti.task_id = $3`,
+              [dagId, logicalDate.getTime(), taskId],
+            );
+      return row?.state;
+    },
+  };
 }

@@ -60,7 +60,7 @@ export async function writeStates(
     if (state === 'scheduled')
       await tx.execute(
         `UPDATE task_instances SET state = 'scheduled', failures = 0, ready_at = NULL, worker = NULL, heartbeat_at = NULL,
-           started_at = NULL, ended_at = NULL WHERE run_pk = $1 AND task_id = $2`,
+           started_at = NULL, first_started_at = NULL, ended_at = NULL WHERE run_pk = $1 AND task_id = $2`,
         [runPk, id],
       );
     else
