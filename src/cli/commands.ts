@@ -101,6 +101,18 @@ export const BUILT_IN: readonly Command[] = [
     const m = await import('./commands/variables.ts');
     return { help: m.help, run: m.variablesDelete };
   }),
+  command('pools set', 'create a pool or change its slots', async () => {
+    const m = await import('./commands/pools.ts');
+    return { help: m.help, run: m.poolsSet };
+  }),
+  command('pools list', 'list the pools, with their running and open slots', async () => {
+    const m = await import('./commands/pools.ts');
+    return { help: m.help, run: m.poolsList };
+  }),
+  command('pools delete', 'delete a pool', async () => {
+    const m = await import('./commands/pools.ts');
+    return { help: m.help, run: m.poolsDelete };
+  }),
   command('dags list', 'list the DAGs and the DAG files that failed to load', async () => {
     const m = await import('./commands/dags-list.ts');
     return { help: m.help, run: m.dagsList };

@@ -22,6 +22,18 @@ export interface TaskSettings {
   readonly triggerRule?: TriggerRule;
   /** The work is cancelled after this long. @default none */
   readonly timeout?: Duration;
+  /**
+   * The pool whose slots the task takes while it runs (`downbeat pools set NAME SLOTS`): at most
+   * that many of its tasks run at once, across every worker. @default 'default_pool'
+   */
+  readonly pool?: string;
+  /** The slots of its pool the task takes. @default 1 */
+  readonly poolSlots?: number;
+  /**
+   * Among ready tasks of the same kind of run (scheduled and manual before backfill), a higher
+   * weight is claimed first (Airflow's priority_weight, weighted 'absolute'). @default 1
+   */
+  readonly priorityWeight?: number;
   /** Send an alert on each retry, not only when the task fails for good. @default false */
   readonly alertOnRetry?: boolean;
   /**
@@ -60,6 +72,9 @@ export interface ResolvedTaskSettings {
   readonly waitForDownstream: boolean;
   readonly triggerRule: TriggerRule;
   readonly timeoutMs: number | null;
+  readonly pool: string;
+  readonly poolSlots: number;
+  readonly priorityWeight: number;
   readonly alertOnRetry: boolean;
   readonly alertConnection: string;
 }
@@ -93,6 +108,16 @@ export function resolveTaskSettings(
   if (!Number.isInteger(retries) || retries < 0) {
     problems.push(`task "${taskId}" retries must be a whole number ≥ 0, got ${retries}`);
   }
+  const whole = (name: 'poolSlots' | 'priorityWeight', fallback: number, min: number): number => {
+    const value = settings[name] ?? fallback;
+    if (Number.isInteger(value) && value >= min) return value;
+    problems.push(`task "${taskId}" ${name} must be a whole number ≥ ${min}, got ${String(value)}`);
+    return fallback;
+  };
+  const pool = settings.pool ?? 'default_pool';
+  if (!/^[A-Za-z0-9_.-]{1,250}$/.test(pool)) {
+    problems.push(`task "${taskId}" pool "${pool}" must be letters, digits, _ . or -`);
+  }
   const triggerRule = settings.triggerRule ?? 'all_success';
   if (!isTriggerRule(triggerRule)) {
     problems.push(
@@ -109,6 +134,9 @@ export function resolveTaskSettings(
     dependsOnPast: (settings.dependsOnPast ?? false) || (settings.waitForDownstream ?? false),
     waitForDownstream: settings.waitForDownstream ?? false,
     timeoutMs: ms(settings.timeout, null, 'timeout'),
+    pool,
+    poolSlots: whole('poolSlots', 1, 1),
+    priorityWeight: whole('priorityWeight', 1, -1_000_000),
     alertOnRetry: settings.alertOnRetry ?? false,
     alertConnection: settings.alertConnection ?? 'alert_webhook',
   };

@@ -191,6 +191,16 @@ export class Worker {
         }
       }
     };
+    if (task.poolProblem) {
+      const { code, message } = task.poolProblem;
+      await end({
+        state: 'failed',
+        outcome: {},
+        error: { code, message: `task ${task.dagId}.${task.taskId}: ${message}` },
+        log: [],
+      });
+      return;
+    }
     if (!dag || !definition) {
       await end({
         state: 'failed',

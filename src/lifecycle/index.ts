@@ -58,3 +58,5 @@ export { notDownstream, skippedBy } from './branching.ts';
 export { markRun, markTask } from './mark.ts';
 export type { MarkState } from './mark.ts';
 export type { ClearOptions } from './clear.ts';
+export { admitToPools, fullPools } from './pool-admission.ts';
+export type { PoolCandidate, PoolProblem, PoolRoom } from './pool-admission.ts';

@@ -13,6 +13,7 @@ import { connectionRoutes } from './routes/connections.ts';
 import { dagRoutes } from './routes/dags.ts';
 import { gridRoutes } from './routes/grid.ts';
 import { markRoutes } from './routes/marks.ts';
+import { poolRoutes } from './routes/pools.ts';
 import { runRoutes } from './routes/runs.ts';
 import { taskInstanceRoutes } from './routes/task-instances.ts';
 import { serveUi } from './static-ui.ts';
@@ -75,6 +76,7 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
     taskInstanceRoutes,
     gridRoutes,
     backfillRoutes,
+    poolRoutes,
     connectionRoutes,
     sessionRoutes,
   ]) {

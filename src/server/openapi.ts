@@ -134,6 +134,17 @@ export const ROUTES: readonly RouteDoc[] = [
   },
   { method: 'get', path: '/backfills/{id}', summary: 'A backfill with progress', ok: 200 },
   { method: 'post', path: '/backfills/{id}/cancel', summary: 'Cancel a backfill', ok: 200 },
+  { method: 'get', path: '/pools', summary: 'Pools, with their running, queued and open slots', ok: 200 },
+  { method: 'get', path: '/pools/{name}', summary: 'One pool', ok: 200 },
+  { method: 'post', path: '/pools', summary: 'Create a pool', body: 'PoolBody', ok: 201 },
+  {
+    method: 'patch',
+    path: '/pools/{name}',
+    summary: "Change a pool's slots or description",
+    body: 'PoolPatch',
+    ok: 200,
+  },
+  { method: 'delete', path: '/pools/{name}', summary: 'Delete a pool (not default_pool)', ok: 204 },
   { method: 'get', path: '/connections', summary: 'Connections, secrets masked', ok: 200 },
   {
     method: 'post',
@@ -207,6 +218,17 @@ const BODIES: Record<string, unknown> = {
       reprocess_behavior: { enum: ['none', 'failed', 'completed'] },
       max_active_runs: { type: 'integer', minimum: 1 },
     },
+    additionalProperties: false,
+  },
+  PoolBody: {
+    type: 'object',
+    required: ['name', 'slots'],
+    properties: { name: string, slots: { type: 'integer', minimum: 0 }, description: string },
+    additionalProperties: false,
+  },
+  PoolPatch: {
+    type: 'object',
+    properties: { name: string, slots: { type: 'integer', minimum: 0 }, description: string },
     additionalProperties: false,
   },
   ConnectionBody: {

@@ -284,6 +284,27 @@ export interface Backfill {
   };
 }
 
+// ---- Pools ---------------------------------------------------------------------------------------
+
+/** GET /pools, /pools/{name} */
+export interface Pool {
+  readonly name: string;
+  readonly slots: number;
+  readonly description: string;
+  /** Slots its running task instances take. */
+  readonly running_slots: number;
+  /** Slots its task instances ready to run would take. */
+  readonly queued_slots: number;
+  readonly open_slots: number;
+}
+
+/** POST /pools; PATCH /pools/{name} takes `slots` and `description`. */
+export interface PoolBody {
+  readonly name: string;
+  readonly slots: number;
+  readonly description?: string;
+}
+
 // ---- Connections and the session -----------------------------------------------------------------
 
 export interface Connection {

@@ -1,6 +1,6 @@
 /**
  * Administration of the metadata DB: users and API tokens, stored connections, variables, the
- * processes alive (heartbeats), and retention (old logs and runs deleted).
+ * pools, the processes alive (heartbeats), and retention (old logs and runs deleted).
  */
 export {
   countUsers,
@@ -18,3 +18,5 @@ export { alive, beat, forget } from './processes.ts';
 export type { ProcessKind } from './processes.ts';
 export { countOldLogLines, countOldRuns, deleteOldLogLines, deleteOldRuns } from './retention.ts';
 export type { LogCleaning } from './retention.ts';
+export { DEFAULT_POOL, deletePool, listPools, POOL_NAME, PoolError, setPool } from './pools.ts';
+export type { PoolRow } from './pools.ts';

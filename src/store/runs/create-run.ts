@@ -48,11 +48,11 @@ async function insertTaskInstances(tx: DbSession, dag: Dag, runPk: number, prior
     await tx.execute(
       `INSERT INTO task_instances (run_pk, dag_id, task_id, state, try_number, retries, failures, retry_delay_ms,
          retry_exponential, max_retry_delay_ms, timeout_ms, priority, upstream_total, upstream_done, downstream, trigger_rule,
-         depends_on_past, wait_for_downstream)
+         depends_on_past, wait_for_downstream, pool, pool_slots, priority_weight)
        VALUES ${slice
          .map((_, i) => {
-           const p = (k: number) => `$${i * 11 + k + 4}`;
-           return `($1, $2, ${p(0)}, 'scheduled', 0, ${p(1)}, 0, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, $3, ${p(6)}, 0, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)})`;
+           const p = (k: number) => `$${i * 14 + k + 4}`;
+           return `($1, $2, ${p(0)}, 'scheduled', 0, ${p(1)}, 0, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, $3, ${p(6)}, 0, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}, ${p(12)}, ${p(13)})`;
          })
          .join(', ')}`,
       [
@@ -73,6 +73,9 @@ async function insertTaskInstances(tx: DbSession, dag: Dag, runPk: number, prior
             s.triggerRule,
             s.dependsOnPast ? 1 : 0,
             s.waitForDownstream ? 1 : 0,
+            s.pool,
+            s.poolSlots,
+            s.priorityWeight,
           ];
         }),
       ],
