@@ -50,6 +50,28 @@ export default dag({
 });
 `;
 
+/** A sensor that waits, slot freed, for its day's file in a landing folder; then a task in a pool. */
+const LATE_FILE_DAG = `import { dag, noop, waitForObjects } from 'downbeat';
+
+export default dag({
+  id: 'late_file',
+  schedule: null,
+  startDate: '2018-11-01',
+  connectionDefaults: { landing: 'file://\${DOWNBEAT_HOME}/landing' },
+}, (d) => {
+  d.chain(
+    d.task('wait_for_file', waitForObjects({
+      connection: 'landing',
+      keys: 'arrivals/{{ ds }}.json',
+      mode: 'reschedule',
+      pokeInterval: '1s',
+      timeout: '10m',
+    })),
+    d.task('load', noop(), { pool: 'warehouse' }),
+  );
+});
+`;
+
 let root: string;
 let shots: string;
 let server: ChildProcess;
@@ -62,6 +84,15 @@ async function api<T>(path: string): Promise<T> {
   const response = await fetch(`${url}${path}`, { headers: { authorization: AUTH } });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
+}
+
+async function post(path: string, body: unknown): Promise<void> {
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { authorization: AUTH, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
 }
 
 async function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 240_000): Promise<T> {
@@ -92,6 +123,7 @@ beforeAll(async () => {
     `export { default, samples } from '${REPO}pipelines/sparkify/sparkify.cli.ts';\n`,
   );
   await writeFile(join(dags, 'flaky.dag.ts'), FLAKY_DAG);
+  await writeFile(join(dags, 'late-file.dag.ts'), LATE_FILE_DAG);
   server = spawn(process.execPath, [join(REPO, 'bin/downbeat.js'), 'standalone', '--port', '0'], {
     env: {
       ...process.env,
@@ -282,4 +314,35 @@ describe('the web UI, as a new user uses it', () => {
     expect(await page.content()).not.toContain('Hunter2-secret');
     await shot('14-connections');
   });
+
+  it('shows a sensor waiting, its slot freed, as up_for_reschedule; sets the pool its next task takes', async () => {
+    await page.goto(`${url}/pools`);
+    await page.getByTestId('pool-name').fill('warehouse');
+    await page.getByTestId('pool-slots').fill('2');
+    await page.getByTestId('pool-set').click();
+    const pool = page.locator('[data-testid="pool-row"][data-pool="warehouse"]');
+    await pool.waitFor();
+    expect(await pool.textContent()).toContain('2');
+    await shot('15-pools');
+
+    await post('/api/v1/dags/late_file/dagRuns', { logical_date: '2018-11-07T00:00:00Z' });
+    await page.goto(`${url}/dags/late_file/grid`);
+    const waiting = page.locator('[data-testid="grid-cell"][data-state="up_for_reschedule"]');
+    await waiting.first().waitFor({ timeout: 60_000 });
+    expect(await waiting.first().getAttribute('class')).toContain('state-up_for_reschedule');
+    await shot('16-sensor-up-for-reschedule');
+    await waiting.first().click();
+    await expect
+      .poll(() => page.getByTestId('log-lines').textContent(), { timeout: 30_000 })
+      .toContain('waiting for arrivals/2018-11-07.json');
+    await mkdir(join(root, 'home', 'landing', 'arrivals'), { recursive: true });
+    await writeFile(join(root, 'home', 'landing', 'arrivals', '2018-11-07.json'), '{}\n');
+    await until('the late_file run succeeds', async () => {
+      const runs = await api<Api.Page<Api.DagRun>>('/api/v1/dags/late_file/dagRuns');
+      return runs.items[0]?.state === 'success';
+    });
+    await page.goto(`${url}/dags/late_file/grid`);
+    await expect.poll(() => page.locator('[data-testid="grid-cell"][data-state="success"]').count()).toBe(2);
+    await shot('17-sensor-done');
+  }, 120_000);
 });

@@ -9,6 +9,8 @@ import type {
   ClearResult,
   Connection,
   ConnectionBody,
+  Pool,
+  PoolBody,
   DagDetail,
   DagRun,
   DagSummary,
@@ -158,6 +160,11 @@ export const api = {
   previewBackfill: (body: BackfillBody) => post<BackfillPreview>('/backfills/dry_run', body),
   startBackfill: (body: BackfillBody) => post<Backfill>('/backfills', body),
   cancelBackfill: (id: number) => post<Backfill>(`/backfills/${id}/cancel`, {}),
+
+  pools: (signal?: AbortSignal) => get<Page<Pool>>('/pools', signal),
+  addPool: (body: PoolBody) => post<Pool>('/pools', body),
+  setPoolSlots: (name: string, slots: number) => patch<Pool>(`/pools/${enc(name)}`, { slots }),
+  deletePool: (name: string) => request<unknown>('DELETE', `/pools/${enc(name)}`),
 
   connections: (signal?: AbortSignal) => get<Page<Connection>>('/connections', signal),
   addConnection: (body: ConnectionBody) => post<Connection>('/connections', body),

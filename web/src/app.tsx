@@ -4,6 +4,7 @@ import { Header } from './components/header.tsx';
 import { match, navigate, path as toPath, useLocation } from './lib/router.tsx';
 import { BackfillsView } from './views/backfills-view.tsx';
 import { ConnectionsView } from './views/connections-view.tsx';
+import { PoolsView } from './views/pools-view.tsx';
 import { DagList } from './views/dag-list.tsx';
 import { DagPage, type DagTab } from './views/dag-page.tsx';
 import { GraphView } from './views/graph-view.tsx';
@@ -31,6 +32,7 @@ function Redirect({ to }: { to: string }) {
 function route(path: string): ReactNode {
   if (match('/', path)) return <DagList />;
   if (match('/backfills', path)) return <BackfillsView />;
+  if (match('/pools', path)) return <PoolsView />;
   if (match('/connections', path)) return <ConnectionsView />;
   if (match('/import-errors', path)) return <ImportErrorsView />;
   const dag = match('/dags/:dag', path);
