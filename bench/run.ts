@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the hourly Sparkify pipeline against the same transformation done directly in
  * DuckDB, on a generated month. Each side runs in its own process, so its peak memory is its own.
- * Then orchestration overhead, API latency with 720 and 10,000 runs of history (bench/api.ts), the
+ * Then orchestration overhead, 1,000 sensors waiting in reschedule mode (bench/sensors.ts), API latency with 720 and 10,000 runs of history (bench/api.ts), the
  * CLI's start-up (bench/cli-startup.ts), and staging throughput from S3 and PostgreSQL COPY against
  * psql (bench/staging.ts).
  *
@@ -82,6 +82,8 @@ try {
   ]);
   process.stderr.write('orchestration overhead on SQLite and PostgreSQL …\n');
   const orchestration = child('./orchestration.ts', []);
+  process.stderr.write('1,000 reschedule sensors waiting beside no-op tasks on PostgreSQL …\n');
+  const sensors = child('./sensors.ts', []);
   process.stderr.write('API latency and grid time-to-interactive at 720 and 10,000 runs …\n');
   const api = child('./api.ts', []);
   process.stderr.write('CLI start-up: --help, dags list, dags test of a Sparkify hour …\n');
@@ -119,6 +121,7 @@ try {
   process.stdout.write(
     `orchestration (latency in ms, no-op task instances per second): ${JSON.stringify(orchestration)}\n`,
   );
+  process.stdout.write(`1,000 sensors in reschedule mode waiting: ${JSON.stringify(sensors)}\n`);
   process.stdout.write(
     `API latency in ms (p50/p99) and grid interactive in Chromium: ${JSON.stringify(api)}\n`,
   );
@@ -143,6 +146,7 @@ try {
         hourly,
         backfill,
         orchestration,
+        sensors,
         api,
         cli,
         staging,

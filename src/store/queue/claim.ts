@@ -60,25 +60,32 @@ export async function claimTasks(
   scope: { backfillId?: number } = {},
 ): Promise<ClaimedTask[]> {
   return db.transaction(async (tx) => {
-    const lock = tx.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+    const postgres = tx.dialect === 'postgres';
     const inScope =
-      scope.backfillId === undefined ? '' : 'AND run_pk IN (SELECT id FROM dag_runs WHERE backfill_id = $3)';
+      scope.backfillId === undefined
+        ? ''
+        : 'AND t.run_pk IN (SELECT id FROM dag_runs WHERE backfill_id = $3)';
     // The tasks of a full pool are not looked at, so they do not stand in front of the others.
     const rooms = await poolRooms(tx);
     const full = fullPools(rooms);
     const notFull =
       full.length === 0
         ? ''
-        : `AND pool NOT IN (${placeholders(full.length, scope.backfillId === undefined ? 3 : 4)})`;
-    const candidates = await tx.query<{ id: number; pool: string; pool_slots: number }>(
-      `SELECT id, pool, pool_slots FROM task_instances WHERE state IN (${CLAIMABLE}) AND ready_at <= $1 ${inScope} ${notFull}
-       ORDER BY priority, priority_weight DESC, ready_at, id LIMIT $2 ${lock}`,
+        : `AND t.pool NOT IN (${placeholders(full.length, scope.backfillId === undefined ? 3 : 4)})`;
+    // What the worker needs of each candidate, read with it: the claim is a few statements.
+    const candidates = await tx.query<CandidateRow>(
+      `SELECT t.id, t.state, t.pool, t.pool_slots, t.run_pk, t.dag_id, t.task_id, t.try_number, t.first_started_at,
+         t.timeout_ms, r.run_id, r.run_type, r.logical_date, r.interval_start, r.interval_end, r.conf
+       FROM task_instances t JOIN dag_runs r ON r.id = t.run_pk
+       WHERE t.state IN (${CLAIMABLE}) AND t.ready_at <= $1 ${inScope} ${notFull}
+       ORDER BY t.priority, t.priority_weight DESC, t.ready_at, t.id LIMIT $2 ${postgres ? 'FOR UPDATE OF t SKIP LOCKED' : ''}`,
       [now, limit, ...(scope.backfillId === undefined ? [] : [scope.backfillId]), ...full],
     );
     if (candidates.length === 0) return [];
-    // Counted again under the lock of the candidates' pools: no two claims fill a pool's last slot.
     const pools = [...new Set(candidates.map((c) => c.pool))].sort();
-    if (tx.dialect === 'postgres') {
+    // On PostgreSQL other claims run at the same time: the candidates' pools are counted again under
+    // a lock of their rows, so no two claims fill a pool's last slot. SQLite's claims take turns.
+    if (postgres) {
       await tx.query(
         `SELECT name FROM pools WHERE name IN (${placeholders(pools.length)}) ORDER BY name FOR UPDATE`,
         pools,
@@ -86,67 +93,78 @@ export async function claimTasks(
     }
     const admitted = admitToPools(
       candidates.map((c) => ({ id: c.id, pool: c.pool, poolSlots: Number(c.pool_slots) })),
-      await poolRooms(tx, pools),
+      postgres ? await poolRooms(tx, pools) : rooms,
       [...rooms.keys()],
     );
     if (admitted.length === 0) return [];
-    const problems = new Map(admitted.flatMap((a) => (a.problem ? [[a.id, a.problem] as const] : [])));
-    const claimed = await tx.query<{ id: number; try_number: number }>(
+    const byId = new Map(candidates.map((c) => [c.id, c]));
+    const claimed = admitted.map(({ id, problem }) => {
+      const row = byId.get(id) as CandidateRow;
+      // A sensor's next poke goes on the try it rescheduled.
+      const tryNumber =
+        row.state === 'up_for_reschedule' ? Number(row.try_number) : Number(row.try_number) + 1;
+      return claimedTask(row, tryNumber, Number(row.first_started_at ?? now), problem);
+    });
+    await tx.execute(
       `UPDATE task_instances SET state = 'running', worker = $1, heartbeat_at = $2, ended_at = NULL,
          try_number = CASE WHEN state = 'up_for_reschedule' THEN try_number ELSE try_number + 1 END,
          started_at = CASE WHEN state = 'up_for_reschedule' THEN started_at ELSE $2 END,
          first_started_at = COALESCE(first_started_at, $2)
-       WHERE id IN (${placeholders(admitted.length, 3)})
-       RETURNING id, try_number`,
-      [worker, now, ...admitted.map((a) => a.id)],
+       WHERE id IN (${placeholders(claimed.length, 3)})`,
+      [worker, now, ...claimed.map((c) => c.tiId)],
     );
-    if (claimed.length === 0) return [];
     await tx.execute(
       `INSERT INTO task_tries (ti_id, try_number, state, worker, started_at) VALUES ${claimed
         .map((_, i) => `($${i * 2 + 3}, $${i * 2 + 4}, 'running', $1, $2)`)
         .join(', ')}
        ON CONFLICT (ti_id, try_number) DO UPDATE SET state = 'running', worker = $1, ended_at = NULL`,
-      [worker, now, ...claimed.flatMap((c) => [c.id, c.try_number])],
+      [worker, now, ...claimed.flatMap((c) => [c.tiId, c.tryNumber])],
     );
-    const ids = claimed.map((c) => c.id);
-    const rows = await tx.query<{
-      id: number;
-      run_pk: number;
-      dag_id: string;
-      task_id: string;
-      try_number: number;
-      first_started_at: number;
-      timeout_ms: number | null;
-      run_id: string;
-      run_type: RunType;
-      logical_date: number;
-      interval_start: number;
-      interval_end: number;
-      conf: string;
-    }>(
-      `SELECT t.id, t.run_pk, t.dag_id, t.task_id, t.try_number, t.first_started_at, t.timeout_ms, r.run_id, r.run_type, r.logical_date,
-         r.interval_start, r.interval_end, r.conf
-       FROM task_instances t JOIN dag_runs r ON r.id = t.run_pk
-       WHERE t.id IN (${placeholders(ids.length)}) ORDER BY t.priority, t.priority_weight DESC, t.ready_at, t.id`,
-      ids,
-    );
-    return rows.map((r) => ({
-      ...(problems.has(r.id) ? { poolProblem: problems.get(r.id) } : {}),
-      tiId: r.id,
-      runPk: r.run_pk,
-      dagId: r.dag_id,
-      taskId: r.task_id,
-      tryNumber: r.try_number,
-      firstTryStartedAt: Number(r.first_started_at),
-      timeoutMs: r.timeout_ms,
-      runId: r.run_id,
-      runType: r.run_type,
-      logicalDate: r.logical_date,
-      intervalStart: r.interval_start,
-      intervalEnd: r.interval_end,
-      conf: r.conf,
-    }));
+    return claimed;
   });
+}
+
+interface CandidateRow {
+  id: number;
+  state: string;
+  pool: string;
+  pool_slots: number;
+  run_pk: number;
+  dag_id: string;
+  task_id: string;
+  try_number: number;
+  first_started_at: number | null;
+  timeout_ms: number | null;
+  run_id: string;
+  run_type: RunType;
+  logical_date: number;
+  interval_start: number;
+  interval_end: number;
+  conf: string;
+}
+
+function claimedTask(
+  r: CandidateRow,
+  tryNumber: number,
+  firstTryStartedAt: number,
+  poolProblem?: PoolProblem,
+): ClaimedTask {
+  return {
+    ...(poolProblem ? { poolProblem } : {}),
+    tiId: r.id,
+    runPk: r.run_pk,
+    dagId: r.dag_id,
+    taskId: r.task_id,
+    tryNumber,
+    firstTryStartedAt,
+    timeoutMs: r.timeout_ms,
+    runId: r.run_id,
+    runType: r.run_type,
+    logicalDate: r.logical_date,
+    intervalStart: r.interval_start,
+    intervalEnd: r.interval_end,
+    conf: r.conf,
+  };
 }
 
 /** Marks the worker's running tries alive. */
