@@ -72,11 +72,13 @@ export async function claimTasks(
       full.length === 0
         ? ''
         : `AND t.pool NOT IN (${placeholders(full.length, scope.backfillId === undefined ? 3 : 4)})`;
-    // What the worker needs of each candidate, read with it: the claim is a few statements.
+    // What the worker needs of each candidate, read with it: the claim is a few statements. SQLite
+    // is told to walk the claim's index (migration 012) in order, stopping at the limit; left to
+    // choose, it reads and sorts every claimable row first.
     const candidates = await tx.query<CandidateRow>(
       `SELECT t.id, t.state, t.pool, t.pool_slots, t.run_pk, t.dag_id, t.task_id, t.try_number, t.first_started_at,
          t.timeout_ms, r.run_id, r.run_type, r.logical_date, r.interval_start, r.interval_end, r.conf
-       FROM task_instances t JOIN dag_runs r ON r.id = t.run_pk
+       FROM task_instances t ${postgres ? '' : 'INDEXED BY task_instances_claim'} JOIN dag_runs r ON r.id = t.run_pk
        WHERE t.state IN (${CLAIMABLE}) AND t.ready_at <= $1 ${inScope} ${notFull}
        ORDER BY t.priority, t.priority_weight DESC, t.ready_at, t.id LIMIT $2 ${postgres ? 'FOR UPDATE OF t SKIP LOCKED' : ''}`,
       [now, limit, ...(scope.backfillId === undefined ? [] : [scope.backfillId]), ...full],
