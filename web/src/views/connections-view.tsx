@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { api, errorMessage } from '../api.ts';
+import { api } from '../api.ts';
 import { ErrorBanner, Loading } from '../components/error-banner.tsx';
+import { useChange } from '../lib/use-change.ts';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 
@@ -10,23 +11,7 @@ export function ConnectionsView() {
   const connections = usePoll((signal) => api.connections(signal), [], 5000);
   const [id, setId] = useState('');
   const [uri, setUri] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const run = async (change: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await change();
-      connections.reload();
-      return true;
-    } catch (failure) {
-      setError(errorMessage(failure));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { run, error, busy } = useChange(connections.reload);
   const add = async (event: FormEvent) => {
     event.preventDefault();
     if (await run(() => api.addConnection({ connection_id: id.trim(), uri: uri.trim() }))) {

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { api, errorMessage } from '../api.ts';
+import { api } from '../api.ts';
 import { ErrorBanner, Loading } from '../components/error-banner.tsx';
+import { useChange } from '../lib/use-change.ts';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 
@@ -10,23 +11,7 @@ export function PoolsView() {
   const pools = usePoll((signal) => api.pools(signal), [], 3000);
   const [name, setName] = useState('');
   const [slots, setSlots] = useState('1');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const run = async (change: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await change();
-      pools.reload();
-      return true;
-    } catch (failure) {
-      setError(errorMessage(failure));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { run, error, busy } = useChange(pools.reload);
   const set = async (event: FormEvent) => {
     event.preventDefault();
     const pool = name.trim();

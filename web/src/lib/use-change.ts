@@ -1,0 +1,31 @@
+// A change the user asks for (add, set, delete): one at a time, its error shown, the view's data
+// loaded again when it went through.
+import { useState } from 'react';
+import { errorMessage } from '../api.ts';
+
+export interface Change {
+  /** Makes the change; true when it went through. */
+  readonly run: (change: () => Promise<unknown>) => Promise<boolean>;
+  readonly error: string | null;
+  readonly busy: boolean;
+}
+
+export function useChange(reload: () => void): Change {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (change: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await change();
+      reload();
+      return true;
+    } catch (failure) {
+      setError(errorMessage(failure));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { run, error, busy };
+}
