@@ -72,15 +72,13 @@ export async function claimTasks(
       full.length === 0
         ? ''
         : `AND t.pool NOT IN (${placeholders(full.length, scope.backfillId === undefined ? 3 : 4)})`;
-    // What the worker needs of each candidate, read with it: the claim is a few statements. SQLite
-    // is told to walk the claim's index (migration 012) in order, stopping at the limit; left to
-    // choose, it reads and sorts every claimable row first.
-    const candidates = await tx.query<CandidateRow>(
-      `SELECT t.id, t.state, t.pool, t.pool_slots, t.run_pk, t.dag_id, t.task_id, t.try_number, t.first_started_at,
-         t.timeout_ms, r.run_id, r.run_type, r.logical_date, r.interval_start, r.interval_end, r.conf
-       FROM task_instances t ${postgres ? '' : 'INDEXED BY task_instances_claim'} JOIN dag_runs r ON r.id = t.run_pk
+    // The candidates in claim order, read from the claim's index alone (migration 012), from its
+    // start to the limit. SQLite is told to walk it: left to choose, it reads and sorts every
+    // claimable row.
+    const candidates = await tx.query<{ id: number; pool: string; pool_slots: number }>(
+      `SELECT t.id, t.pool, t.pool_slots FROM task_instances t ${postgres ? '' : 'INDEXED BY task_instances_claim'}
        WHERE t.state IN (${CLAIMABLE}) AND t.ready_at <= $1 ${inScope} ${notFull}
-       ORDER BY t.priority, t.priority_weight DESC, t.ready_at, t.id LIMIT $2 ${postgres ? 'FOR UPDATE OF t SKIP LOCKED' : ''}`,
+       ORDER BY t.priority, t.priority_weight DESC, t.ready_at, t.id LIMIT $2 ${postgres ? 'FOR UPDATE SKIP LOCKED' : ''}`,
       [now, limit, ...(scope.backfillId === undefined ? [] : [scope.backfillId]), ...full],
     );
     if (candidates.length === 0) return [];
@@ -99,9 +97,16 @@ export async function claimTasks(
       [...rooms.keys()],
     );
     if (admitted.length === 0) return [];
-    const byId = new Map(candidates.map((c) => [c.id, c]));
+    // What the worker needs of each task it claims.
+    const rows = await tx.query<ClaimedRow>(
+      `SELECT t.id, t.state, t.run_pk, t.dag_id, t.task_id, t.try_number, t.first_started_at, t.timeout_ms,
+         r.run_id, r.run_type, r.logical_date, r.interval_start, r.interval_end, r.conf
+       FROM task_instances t JOIN dag_runs r ON r.id = t.run_pk WHERE t.id IN (${placeholders(admitted.length)})`,
+      admitted.map((a) => a.id),
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
     const claimed = admitted.map(({ id, problem }) => {
-      const row = byId.get(id) as CandidateRow;
+      const row = byId.get(id) as ClaimedRow;
       // A sensor's next poke goes on the try it rescheduled.
       const tryNumber =
         row.state === 'up_for_reschedule' ? Number(row.try_number) : Number(row.try_number) + 1;
@@ -126,11 +131,9 @@ export async function claimTasks(
   });
 }
 
-interface CandidateRow {
+interface ClaimedRow {
   id: number;
   state: string;
-  pool: string;
-  pool_slots: number;
   run_pk: number;
   dag_id: string;
   task_id: string;
@@ -146,7 +149,7 @@ interface CandidateRow {
 }
 
 function claimedTask(
-  r: CandidateRow,
+  r: ClaimedRow,
   tryNumber: number,
   firstTryStartedAt: number,
   poolProblem?: PoolProblem,

@@ -10,8 +10,7 @@ INSERT INTO pools (name, slots, description, updated_at) VALUES ('default_pool',
 ALTER TABLE task_instances ADD COLUMN pool TEXT NOT NULL DEFAULT 'default_pool';
 ALTER TABLE task_instances ADD COLUMN pool_slots INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE task_instances ADD COLUMN priority_weight INTEGER NOT NULL DEFAULT 1;
--- What a pool has running, read in each claim.
-CREATE INDEX task_instances_running_pool ON task_instances (state, pool);
--- The claim's order: run priority (scheduled before backfill), then priority weight, then age.
-CREATE INDEX task_instances_claim ON task_instances (priority, priority_weight DESC, ready_at, id)
+-- The queue in claim order (run priority, then priority weight, then age), with what the claim
+-- reads of each candidate: a claim walks it from the start and stops at its limit.
+CREATE INDEX task_instances_claim ON task_instances (priority, priority_weight DESC, ready_at, id, pool, pool_slots)
   WHERE state IN ('queued', 'up_for_retry', 'up_for_reschedule');
