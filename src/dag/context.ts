@@ -13,6 +13,16 @@ export interface RunInfo {
   readonly dataInterval: DataInterval;
   /** The JSON `conf` a manual trigger passed; `{}` otherwise. */
   readonly conf: Readonly<Record<string, unknown>>;
+  /**
+   * A range run's covered intervals, consecutive and in order (their union is `dataInterval`):
+   * what an operator gives its figures by. Absent for a run of one interval.
+   */
+  readonly intervals?: readonly DataInterval[];
+}
+
+/** The intervals a run covers: a range run's, else its one data interval. */
+export function coveredIntervals(run: RunInfo): readonly DataInterval[] {
+  return run.intervals ?? [run.dataInterval];
 }
 
 export interface TaskLogger {
@@ -73,6 +83,14 @@ export interface TaskContext extends RunInfo {
 /** Airflow's run id shape: `scheduled__2018-11-15T10:00:00.000Z`. One run per (DAG, logical date). */
 export function runIdFor(runType: RunType, logicalDate: Date): string {
   return `${runType}__${logicalDate.toISOString()}`;
+}
+
+/**
+ * A range run's id: `range__2018-11-01T00:00:00.000Z--2018-12-01T00:00:00.000Z__b7`, its union
+ * interval and its backfill (a later backfill may cover the same range again).
+ */
+export function rangeRunIdFor(start: Date, end: Date, backfillId: number): string {
+  return `range__${start.toISOString()}--${end.toISOString()}__b${backfillId}`;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');

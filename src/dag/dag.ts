@@ -34,6 +34,20 @@ export interface DagOptions {
   readonly connectionDefaults?: Readonly<Record<string, string>>;
   /** Typed values a run takes from its trigger's conf, with defaults (context.params). @default none */
   readonly params?: ParamSpecs;
+  /**
+   * How many consecutive intervals one execution of a backfill covers (range runs, DESIGN §5.1);
+   * `dags backfill --max-intervals-per-run` overrides it. @default { maxIntervalsPerRun: 1 }
+   */
+  readonly backfillPolicy?: BackfillPolicy;
+}
+
+/**
+ * A backfill's range runs: at most `maxIntervalsPerRun` consecutive intervals (`'all'`: the whole
+ * backfill) run as one execution over their union, each interval keeping its own run. Every load
+ * must then replace or merge by interval, as the built-in operators do.
+ */
+export interface BackfillPolicy {
+  readonly maxIntervalsPerRun: number | 'all';
 }
 
 export interface Task {
@@ -149,9 +163,10 @@ export class Dag {
   readonly tags: readonly string[];
   readonly connectionDefaults: Readonly<Record<string, string>>;
   readonly params: ParamSpecs;
+  readonly backfillPolicy: BackfillPolicy;
   readonly tasks: ReadonlyMap<string, Task>;
 
-  constructor(fields: Omit<Dag, 'intervalFor' | 'runFor' | 'topologicalOrder'>) {
+  constructor(fields: Omit<Dag, 'intervalFor' | 'intervalsBetween' | 'runFor' | 'topologicalOrder'>) {
     this.id = fields.id;
     this.description = fields.description;
     this.schedule = fields.schedule;
@@ -161,6 +176,7 @@ export class Dag {
     this.tags = fields.tags;
     this.connectionDefaults = fields.connectionDefaults;
     this.params = fields.params;
+    this.backfillPolicy = fields.backfillPolicy;
     this.tasks = fields.tasks;
     Object.defineProperty(this, DAG_BRAND, { value: DAG_COPY });
   }
@@ -172,6 +188,15 @@ export class Dag {
   intervalFor(logicalDate: Date): DataInterval {
     if (!this.schedule) return { start: logicalDate, end: logicalDate };
     return this.schedule.intervalContaining(logicalDate);
+  }
+
+  /** The schedule's intervals that start in [start, end), in order. */
+  intervalsBetween(start: Date, end: Date): DataInterval[] {
+    const intervals: DataInterval[] = [];
+    if (!this.schedule) return intervals;
+    for (let at = this.intervalFor(start); at.start < end; at = this.intervalFor(at.end))
+      if (at.start >= start) intervals.push(at);
+    return intervals;
   }
 
   /** The run for the interval that contains `date`: its logical date is the interval's start. */
@@ -231,6 +256,11 @@ export function dag(options: DagOptions, build: (builder: DagBuilder) => void): 
     problems.push(`maxActiveRuns must be a whole number ≥ 1, got ${maxActiveRuns}`);
   }
 
+  const backfillPolicy = options.backfillPolicy ?? { maxIntervalsPerRun: 1 };
+  const perRun = backfillPolicy.maxIntervalsPerRun;
+  if (perRun !== 'all' && !(Number.isInteger(perRun) && perRun >= 1)) {
+    problems.push(`backfillPolicy.maxIntervalsPerRun must be a whole number ≥ 1 or 'all', got ${String(perRun)}`);
+  }
   problems.push(...paramProblems(options.params ?? {}, options.schedule !== null));
   const builder = new DagBuilder(options.defaultArgs ?? {}, problems);
   try {
@@ -254,6 +284,7 @@ export function dag(options: DagOptions, build: (builder: DagBuilder) => void): 
     tags: options.tags ?? [],
     connectionDefaults: options.connectionDefaults ?? {},
     params: options.params ?? {},
+    backfillPolicy: { maxIntervalsPerRun: perRun },
     tasks,
   });
 }
@@ -269,6 +300,7 @@ export interface DagSpec {
   readonly maxActiveRuns: number;
   readonly tags: readonly string[];
   readonly params: ParamSpecs;
+  readonly backfillPolicy: BackfillPolicy;
   readonly tasks: readonly {
     readonly id: string;
     readonly kind: string;
@@ -289,6 +321,7 @@ export function dagSpec(dag: Dag): DagSpec {
     maxActiveRuns: dag.maxActiveRuns,
     tags: dag.tags,
     params: dag.params,
+    backfillPolicy: dag.backfillPolicy,
     tasks: dag.topologicalOrder().map((id) => {
       const task = dag.tasks.get(id) as Task;
       return {

@@ -12,7 +12,7 @@
  * - Connection: named credentials and endpoint, resolved by the engine, never by the task.
  */
 export { DAG_BRAND, DAG_COPY, dag, Dag, DagBuilder, DagDefinitionError, dagSpec } from './dag.ts';
-export type { DagOptions, DagSpec, Task } from './dag.ts';
+export type { BackfillPolicy, DagOptions, DagSpec, Task } from './dag.ts';
 export type {
   ResolvedTaskSettings,
   TaskCallback,
@@ -28,7 +28,7 @@ export type { TriggerRule } from './trigger-rules.ts';
 export type { DataInterval } from './schedule.ts';
 export { durationMs } from './duration.ts';
 export type { Duration } from './duration.ts';
-export { renderTemplate, runIdFor, utcDaysIn } from './context.ts';
+export { coveredIntervals, rangeRunIdFor, renderTemplate, runIdFor, utcDaysIn } from './context.ts';
 export type {
   ConnectionResolver,
   RunInfo,

@@ -220,6 +220,10 @@ export class Worker {
       logicalDate: new Date(task.logicalDate),
       dataInterval: { start: new Date(task.intervalStart), end: new Date(task.intervalEnd) },
       conf: JSON.parse(task.conf) as Record<string, unknown>,
+      // A range run covers consecutive intervals of the DAG's schedule: they are the schedule's own.
+      ...(task.range
+        ? { intervals: dag.intervalsBetween(new Date(task.intervalStart), new Date(task.intervalEnd)) }
+        : {}),
     };
     const live = new LiveLog(this.#options.db, task.tiId, task.tryNumber);
     // What context.output reads, loaded before the task starts: its upstream tasks' outputs. Not

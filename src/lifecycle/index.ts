@@ -10,6 +10,7 @@
  * - run admission: which queued runs start (max_active_runs, fresh runs before backfills).
  * - schedule walk: due intervals (catchup or not) and backfill plans (`--reprocess`).
  * - clear: which task instances a clear sends back, and their upstream counts after it.
+ * - range runs: which intervals of a backfill run together, how a failed range is split.
  */
 export * from './states.ts';
 export { afterLostTry, afterTry, retryDelay } from './retry-policy.ts';
@@ -60,3 +61,12 @@ export type { MarkState } from './mark.ts';
 export type { ClearOptions } from './clear.ts';
 export { admitToPools, fullPools } from './pool-admission.ts';
 export type { PoolCandidate, PoolProblem, PoolRoom } from './pool-admission.ts';
+export {
+  groupRanges,
+  intervalsPerRunColumn,
+  intervalsPerRunOf,
+  parseIntervalsPerRun,
+  retriesInRun,
+  splitRange,
+} from './range-runs.ts';
+export type { IntervalsPerRun, PlannedRange } from './range-runs.ts';

@@ -10,7 +10,7 @@ export const iso = (ms: number | string | null | undefined): string | null =>
 const seconds = (start: number | null, end: number | null): number | null =>
   start === null || end === null ? null : (Number(end) - Number(start)) / 1000;
 
-export function presentRun(run: RunRow): Api.DagRun {
+export function presentRun(run: RunRow & { readonly range_run_id?: string | null }): Api.DagRun {
   return {
     dag_id: run.dag_id,
     dag_run_id: run.run_id,
@@ -28,6 +28,9 @@ export function presentRun(run: RunRow): Api.DagRun {
     dag_version: run.dag_version,
     marked_by: run.marked_by ?? null,
     marked_at: iso(run.marked_at ?? null),
+    kind: run.kind,
+    intervals: Number(run.intervals),
+    range_run_id: run.range_run_id ?? null,
   };
 }
 

@@ -146,7 +146,7 @@ export async function dagsBackfill(args: readonly string[], io: CliIo): Promise<
     if (io.stdout.isTTY) io.stdout.write('\n');
     if (!progress) return 1;
     const failed = await runtime.db.query<{ run_id: string }>(
-      "SELECT run_id FROM dag_runs WHERE backfill_id = $1 AND state = 'failed' ORDER BY logical_date",
+      "SELECT run_id FROM dag_runs WHERE backfill_id = $1 AND kind = 'interval' AND state = 'failed' ORDER BY logical_date",
       [id],
     );
     for (const run of failed.slice(0, 20)) print(io.stderr, `failed: ${run.run_id}`);

@@ -31,7 +31,7 @@ export async function tasksStatesForDagRun(args: readonly string[], io: CliIo): 
     }
     const spec = JSON.parse((await getDagRow(db, dagId))?.spec ?? '{"tasks": []}') as Pick<DagSpec, 'tasks'>;
     const order = new Map(spec.tasks.map((t, i) => [t.id, i]));
-    const rows = (await taskInstancesOf(db, [run.id])).sort(
+    const rows = (await taskInstancesOf(db, [Number(run.range_run_pk ?? run.id)])).sort(
       (a, b) =>
         (order.get(a.task_id) ?? 1e9) - (order.get(b.task_id) ?? 1e9) || a.task_id.localeCompare(b.task_id),
     );

@@ -39,7 +39,7 @@ export async function tasksClear(args: readonly string[], io: CliIo): Promise<nu
       if (!dag.tasks.has(task)) throw new UsageError(`--task: DAG "${dag.id}" has no task "${task}"`);
     }
     const runs = await runtime.db.query<{ id: number }>(
-      'SELECT id FROM dag_runs WHERE dag_id = $1 AND logical_date >= $2 AND logical_date < $3 ORDER BY logical_date',
+      "SELECT id FROM dag_runs WHERE dag_id = $1 AND kind = 'interval' AND logical_date >= $2 AND logical_date < $3 ORDER BY logical_date",
       [dag.id, start.getTime(), end.getTime()],
     );
     if (runs.length === 0)

@@ -104,6 +104,14 @@ export interface DagRun {
   /** Who last marked the run success or failed by hand, and when; null when nobody did. */
   readonly marked_by: string | null;
   readonly marked_at: string | null;
+  /**
+   * `range`: a range run, one execution over `intervals` consecutive intervals of a backfill
+   * (listed with `range_runs=true`); `interval`: a run of one interval.
+   */
+  readonly kind: 'interval' | 'range';
+  readonly intervals: number;
+  /** The range run that covers (or covered) this interval run and holds its tasks; null when none. */
+  readonly range_run_id: string | null;
 }
 
 /** POST /dags/{dag_id}/dagRuns */
@@ -205,6 +213,8 @@ export interface Grid {
     readonly duration: number | null;
     /** A task's state, in task_ids order; 'none' when it has no instance. */
     readonly states: readonly TaskState[];
+    /** The range run whose tasks these are, when one covered the run. */
+    readonly range_run_id: string | null;
   }[];
   readonly total_runs: number;
   /** Pass as `before` for the previous page; null when there are no older runs. */

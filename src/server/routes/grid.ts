@@ -30,13 +30,11 @@ export function gridRoutes(ctx: ServerContext): Hono<AppEnv> {
     const shown = runs.slice(0, limit).reverse();
     const taskIds = [...(await operatorsOf(ctx, dag.dag_id)).keys()];
     const column = new Map(taskIds.map((id, i) => [id, i]));
+    // A run a range run covered shows the range run's task instances (tasks_pk).
     const states = new Map<number, Api.TaskState[]>(
-      shown.map((r) => [Number(r.id), taskIds.map((): Api.TaskState => 'none')]),
+      shown.map((r) => [Number(r.tasks_pk), taskIds.map((): Api.TaskState => 'none')]),
     );
-    for (const ti of await taskInstancesOf(
-      ctx.db,
-      shown.map((r) => Number(r.id)),
-    )) {
+    for (const ti of await taskInstancesOf(ctx.db, [...states.keys()])) {
       const i = column.get(ti.task_id);
       const row = states.get(Number(ti.run_pk));
       if (i !== undefined && row) row[i] = ti.state;
@@ -49,7 +47,8 @@ export function gridRoutes(ctx: ServerContext): Hono<AppEnv> {
         state: r.state,
         run_type: r.run_type,
         duration: seconds(r.started_at, r.ended_at),
-        states: states.get(Number(r.id)) ?? [],
+        states: states.get(Number(r.tasks_pk)) ?? [],
+        range_run_id: r.range_run_id,
       })),
       total_runs: await countRuns(ctx.db, dag.dag_id),
       older: runs.length > limit && shown[0] ? iso(shown[0].logical_date) : null,

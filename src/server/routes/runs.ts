@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { ParamError, resolveConf, type Dag, type DagSpec } from '../../dag/index.ts';
-import { clearAcrossRuns, createRun, getRun, type ClearAcross, type RunRow } from '../../store/runs/index.ts';
+import { clearAcrossRuns, createRun, getRun, type ClearAcross, type ReadRunRow, type RunRow } from '../../store/runs/index.ts';
 import { findRun, listRuns } from '../../store/read/index.ts';
 import type * as Api from '../api/types.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
@@ -110,7 +110,7 @@ export function runRoutes(ctx: ServerContext): Hono<AppEnv> {
   return app;
 }
 
-export async function runOf(ctx: ServerContext, dagId: string, runId: string): Promise<RunRow> {
+export async function runOf(ctx: ServerContext, dagId: string, runId: string): Promise<ReadRunRow> {
   await dagRow(ctx, dagId);
   const run = await findRun(ctx.db, dagId, runId);
   if (!run) throw notFound(`run "${runId}" of DAG "${dagId}"`);

@@ -27,7 +27,7 @@ export function taskInstanceRoutes(ctx: ServerContext): Hono<AppEnv> {
     const run = await runOf(ctx, c.req.param('dag_id'), c.req.param('run_id'));
     const operators = await operatorsOf(ctx, run.dag_id);
     const order = [...operators.keys()];
-    const items = (await taskInstancesOf(ctx.db, [run.id]))
+    const items = (await taskInstancesOf(ctx.db, [Number(run.tasks_pk)]))
       .sort((a, b) => order.indexOf(a.task_id) - order.indexOf(b.task_id))
       .map((ti) => presentTaskInstance(run, ti, operators.get(ti.task_id) ?? 'unknown'));
     return c.json({ items, total_entries: items.length } satisfies Api.Page<Api.TaskInstance>);
@@ -94,7 +94,7 @@ async function taskInstanceOf(
   params: Record<string, string>,
 ): Promise<{ run: RunRow; ti: TaskInstanceRow }> {
   const run = await runOf(ctx, params.dag_id ?? '', params.run_id ?? '');
-  const ti = await findTaskInstance(ctx.db, run.id, params.task_id ?? '');
+  const ti = await findTaskInstance(ctx.db, Number(run.tasks_pk), params.task_id ?? '');
   if (!ti) throw notFound(`task "${params.task_id}" in run "${run.run_id}"`);
   return { run, ti };
 }

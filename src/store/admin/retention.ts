@@ -91,11 +91,12 @@ export async function countOldLogLines(db: Db, before: number): Promise<number> 
 const OLD_RUNS = `FROM dag_runs r
   WHERE r.state IN ('success', 'failed') AND r.ended_at < $1
     AND NOT EXISTS (SELECT 1 FROM backfills b WHERE b.id = r.backfill_id AND b.state IN ('creating', 'running'))
+    AND NOT EXISTS (SELECT 1 FROM dag_runs c WHERE c.range_run_pk = r.id)
     AND NOT (r.run_type = 'scheduled' AND r.logical_date = (
       SELECT MAX(s.logical_date) FROM dag_runs s WHERE s.dag_id = r.dag_id AND s.run_type = 'scheduled'))`;
 
 export async function countOldRuns(db: Db, before: number): Promise<number> {
-  const [row] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n ${OLD_RUNS}`, [before]);
+  const [row] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n ${OLD_RUNS} AND r.kind = 'interval'`, [before]);
   return Number(row?.n ?? 0);
 }
 

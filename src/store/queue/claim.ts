@@ -30,6 +30,8 @@ export interface ClaimedTask {
   readonly intervalStart: number;
   readonly intervalEnd: number;
   readonly conf: string;
+  /** A range run's task: it runs over the union of the intervals the run covers. */
+  readonly range: boolean;
   /** Its pool does not exist or is too small: the try fails at once with this error. */
   readonly poolProblem?: PoolProblem;
 }
@@ -100,7 +102,7 @@ export async function claimTasks(
     // What the worker needs of each task it claims.
     const rows = await tx.query<ClaimedRow>(
       `SELECT t.id, t.state, t.run_pk, t.dag_id, t.task_id, t.try_number, t.first_started_at, t.timeout_ms,
-         r.run_id, r.run_type, r.logical_date, r.interval_start, r.interval_end, r.conf
+         r.run_id, r.run_type, r.logical_date, r.interval_start, r.interval_end, r.conf, r.kind
        FROM task_instances t JOIN dag_runs r ON r.id = t.run_pk WHERE t.id IN (${placeholders(admitted.length)})`,
       admitted.map((a) => a.id),
     );
@@ -146,6 +148,7 @@ interface ClaimedRow {
   interval_start: number;
   interval_end: number;
   conf: string;
+  kind: 'interval' | 'range';
 }
 
 function claimedTask(
@@ -169,6 +172,7 @@ function claimedTask(
     intervalStart: r.interval_start,
     intervalEnd: r.interval_end,
     conf: r.conf,
+    range: r.kind === 'range',
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import {
   afterTry,
+  retriesInRun,
   graphFromDownstream,
   skippedBy,
   type RunState,
@@ -39,9 +40,12 @@ export async function endTry(db: Db, end: TryEnd, now: number): Promise<TryEndRe
       retry_exponential: number;
       max_retry_delay_ms: number;
       downstream: string;
+      intervals: number;
     }>(
-      `SELECT run_pk, task_id, retries, failures, retry_delay_ms, retry_exponential, max_retry_delay_ms, downstream
-       FROM task_instances WHERE id = $1 AND try_number = $2 AND worker = $3 AND state = 'running'`,
+      `SELECT t.run_pk, t.task_id, t.retries, t.failures, t.retry_delay_ms, t.retry_exponential, t.max_retry_delay_ms,
+         t.downstream, r.intervals
+       FROM task_instances t JOIN dag_runs r ON r.id = t.run_pk
+       WHERE t.id = $1 AND t.try_number = $2 AND t.worker = $3 AND t.state = 'running'`,
       [end.tiId, end.tryNumber, end.worker],
     );
     if (!ti) return { state: 'stale' };
@@ -49,7 +53,7 @@ export async function endTry(db: Db, end: TryEnd, now: number): Promise<TryEndRe
     const verdict = afterTry(
       tryEnding(end),
       {
-        retries: Number(ti.retries),
+        retries: retriesInRun(Number(ti.retries), Number(ti.intervals)),
         retryDelayMs: Number(ti.retry_delay_ms),
         retryExponentialBackoff: Boolean(Number(ti.retry_exponential)),
         maxRetryDelayMs: Number(ti.max_retry_delay_ms),

@@ -56,7 +56,7 @@ export async function backfillProgress(db: Db, id: number): Promise<BackfillProg
   const counts = new Map(
     (
       await db.query<{ state: string; n: number }>(
-        'SELECT state, COUNT(*) AS n FROM dag_runs WHERE backfill_id = $1 GROUP BY state',
+        "SELECT state, COUNT(*) AS n FROM dag_runs WHERE backfill_id = $1 AND kind = 'interval' GROUP BY state",
         [id],
       )
     ).map((r) => [r.state, Number(r.n)]),

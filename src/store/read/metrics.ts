@@ -10,7 +10,7 @@ export async function runsByState(
   which: 'active' | 'ended',
 ): Promise<{ dag_id: string; state: string; n: number }[]> {
   return db.query(
-    `SELECT dag_id, state, COUNT(*) AS n FROM dag_runs WHERE state ${which === 'active' ? '' : 'NOT '}IN (${sqlList(ACTIVE_RUN_STATES)})
+    `SELECT dag_id, state, COUNT(*) AS n FROM dag_runs WHERE kind = 'interval' AND state ${which === 'active' ? '' : 'NOT '}IN (${sqlList(ACTIVE_RUN_STATES)})
      GROUP BY dag_id, state ORDER BY dag_id, state`,
   );
 }

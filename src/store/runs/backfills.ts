@@ -1,7 +1,10 @@
 import type { Dag } from '../../dag/index.ts';
 import {
   backfillOutcome,
+  groupRanges,
+  intervalsPerRunColumn,
   planBackfill as planRuns,
+  type IntervalsPerRun,
   type PlannedRun,
   type Reprocess,
   type RunState,
@@ -9,6 +12,7 @@ import {
 import type { Db } from '../db/index.ts';
 import { clearInTransaction } from './clear.ts';
 import { createRun } from './create-run.ts';
+import { createRangeRun } from './range-runs.ts';
 
 export interface BackfillRequest {
   readonly start: Date;
@@ -16,12 +20,14 @@ export interface BackfillRequest {
   readonly end: Date;
   readonly reprocess: Reprocess;
   readonly maxActiveRuns: number;
+  /** Intervals one execution covers at most (range runs). @default the DAG's backfillPolicy */
+  readonly maxIntervalsPerRun?: IntervalsPerRun;
 }
 
 /** The runs a backfill would make, without making them (`--dry-run`): src/lifecycle's plan. */
 export async function planBackfill(db: Db, dag: Dag, request: BackfillRequest): Promise<PlannedRun[]> {
   const existing = await db.query<{ logical_date: number; state: RunState }>(
-    'SELECT logical_date, state FROM dag_runs WHERE dag_id = $1 AND logical_date >= $2 AND logical_date < $3',
+    "SELECT logical_date, state FROM dag_runs WHERE dag_id = $1 AND kind = 'interval' AND logical_date >= $2 AND logical_date < $3",
     [dag.id, request.start.getTime(), request.end.getTime()],
   );
   return planRuns(dag, request, new Map(existing.map((r) => [Number(r.logical_date), r.state])));
@@ -29,7 +35,9 @@ export async function planBackfill(db: Db, dag: Dag, request: BackfillRequest): 
 
 /**
  * Records a backfill and its runs for the scheduler to execute: new runs are created, runs to
- * reprocess are cleared, unfinished runs of an interrupted backfill are adopted. Returns its id.
+ * reprocess are cleared, unfinished runs of an interrupted backfill are adopted. Consecutive
+ * intervals to run go together into range runs of at most maxIntervalsPerRun (src/lifecycle's
+ * groupRanges), each made in one transaction. Returns its id.
  */
 export async function createBackfill(
   db: Db,
@@ -38,13 +46,37 @@ export async function createBackfill(
   now: number,
 ): Promise<{ id: number; plan: PlannedRun[] }> {
   const plan = await planBackfill(db, dag, request);
+  const perRun = request.maxIntervalsPerRun ?? dag.backfillPolicy.maxIntervalsPerRun;
   const [row] = await db.query<{ id: number }>(
-    `INSERT INTO backfills (dag_id, start_date, end_date, reprocess, max_active_runs, state, created_at)
-     VALUES ($1, $2, $3, $4, $5, 'creating', $6) RETURNING id`,
-    [dag.id, request.start.getTime(), request.end.getTime(), request.reprocess, request.maxActiveRuns, now],
+    `INSERT INTO backfills (dag_id, start_date, end_date, reprocess, max_active_runs, max_intervals_per_run, state, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, 'creating', $7) RETURNING id`,
+    [
+      dag.id,
+      request.start.getTime(),
+      request.end.getTime(),
+      request.reprocess,
+      request.maxActiveRuns,
+      intervalsPerRunColumn(perRun),
+      now,
+    ],
   );
-  const id = (row as { id: number }).id;
+  const id = Number((row as { id: number }).id);
+  const ranged = new Set<number>();
+  for (const range of groupRanges(plan, perRun)) {
+    if (range.intervals.length < 2) continue;
+    for (const logicalDate of range.intervals) ranged.add(logicalDate);
+    await db.transaction(async (tx) => {
+      const existing = await tx.query<{ id: number; logical_date: number }>(
+        `SELECT id, logical_date FROM dag_runs WHERE dag_id = $1 AND kind = 'interval' AND logical_date >= $2 AND logical_date <= $3`,
+        [dag.id, range.intervals[0] as number, range.intervals[range.intervals.length - 1] as number],
+      );
+      const pks = new Map(existing.map((r) => [Number(r.logical_date), Number(r.id)]));
+      const covered = range.intervals.map((logicalDate) => ({ logicalDate, existingPk: pks.get(logicalDate) }));
+      await createRangeRun(tx, dag, id, covered, now);
+    });
+  }
   for (const planned of plan) {
+    if (ranged.has(planned.logicalDate.getTime())) continue;
     if (planned.action === 'create') {
       const created = await createRun(db, dag, dag.runFor(planned.logicalDate, 'backfill'), now, id);
       if (created !== undefined) continue;
@@ -52,7 +84,7 @@ export async function createBackfill(
     if (planned.action === 'skip') continue;
     await db.transaction(async (tx) => {
       const [run] = await tx.query<{ id: number; state: string }>(
-        'SELECT id, state FROM dag_runs WHERE dag_id = $1 AND logical_date = $2',
+        "SELECT id, state FROM dag_runs WHERE dag_id = $1 AND kind = 'interval' AND logical_date = $2",
         [dag.id, planned.logicalDate.getTime()],
       );
       if (!run) return;
@@ -77,7 +109,7 @@ export async function finishBackfills(db: Db, now: number): Promise<void> {
     if (running.length === 0) return;
     const counts = await tx.query<{ backfill_id: number; state: RunState; n: number }>(
       `SELECT r.backfill_id, r.state, COUNT(*) AS n FROM dag_runs r JOIN backfills b ON b.id = r.backfill_id
-       WHERE b.state = 'running' GROUP BY r.backfill_id, r.state`,
+       WHERE b.state = 'running' AND r.kind = 'interval' GROUP BY r.backfill_id, r.state`,
     );
     for (const { id } of running) {
       const runs = counts
@@ -102,6 +134,13 @@ export async function cancelBackfill(db: Db, id: number, now: number): Promise<b
       [now, id],
     );
     if (changed === 0) return false;
+    // Interval runs a range run not started yet was to cover (after a split they are running) end
+    // failed with it; then its rows go as a run's do.
+    await tx.execute(
+      `UPDATE dag_runs SET state = 'failed', ended_at = $1 WHERE backfill_id = $2 AND state = 'running'
+         AND range_run_pk IN (SELECT id FROM dag_runs WHERE backfill_id = $2 AND kind = 'range' AND state = 'queued')`,
+      [now, id],
+    );
     await tx.execute(
       "DELETE FROM dag_runs WHERE backfill_id = $1 AND state = 'queued' AND started_at IS NULL",
       [id],

@@ -1,5 +1,6 @@
 import { tasksToClear, type ClearOptions } from '../../lifecycle/index.ts';
 import type { Db, DbSession } from '../db/index.ts';
+import { ownTasks } from './range-runs.ts';
 import { readRunTasks, reopenBackfill, writeStates } from './run-tasks.ts';
 
 /**
@@ -22,6 +23,7 @@ export async function clearInTransaction(
   taskIds: readonly string[] | undefined,
   options: ClearOptions = {},
 ): Promise<string[]> {
+  await ownTasks(tx, runPk);
   const run = await readRunTasks(tx, runPk);
   const cleared = tasksToClear(run.graph, run.states, taskIds, options);
   if (cleared.length === 0) return [];
@@ -55,7 +57,7 @@ export async function clearAcrossRuns(
   );
   if (!run) return [];
   const runs = await tx.query<{ id: number; run_id: string }>(
-    `SELECT id, run_id FROM dag_runs WHERE dag_id = $1 AND (id = $2
+    `SELECT id, run_id FROM dag_runs WHERE dag_id = $1 AND kind = 'interval' AND (id = $2
        ${options.future ? 'OR logical_date > $3' : ''} ${options.past ? 'OR logical_date < $3' : ''})
      ORDER BY logical_date`,
     options.future || options.past ? [run.dag_id, runPk, Number(run.logical_date)] : [run.dag_id, runPk],

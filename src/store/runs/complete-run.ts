@@ -1,11 +1,13 @@
 import { ACTIVE_TASK_STATES, runOutcome, type RunState, type TaskState } from '../../lifecycle/index.ts';
 import { sqlList, type DbSession } from '../db/index.ts';
+import { settleRange } from './range-runs.ts';
 
 const ACTIVE = sqlList(ACTIVE_TASK_STATES);
 
 /**
  * Ends a running run whose task instances have all ended, in the state src/lifecycle/run-outcome.ts
- * gives; returns that state, or undefined while the run goes on.
+ * gives; returns that state, or undefined while the run goes on. A range run passes its end on to
+ * the interval runs it covers (store/runs/range-runs.ts).
  */
 export async function completeRunIfDone(
   tx: DbSession,
@@ -35,9 +37,11 @@ export async function completeRunIfDone(
     counts.map((c) => ({ state: c.state, leaf: Number(c.leaf) === 1, count: Number(c.n) })),
   );
   if (outcome === undefined) return undefined;
-  const [ended] = await tx.query<{ state: RunState }>(
-    "UPDATE dag_runs SET state = $2, ended_at = $3 WHERE id = $1 AND state = 'running' RETURNING state",
+  const [ended] = await tx.query<{ state: RunState; kind: string }>(
+    "UPDATE dag_runs SET state = $2, ended_at = $3 WHERE id = $1 AND state = 'running' RETURNING state, kind",
     [runPk, outcome, now],
   );
+  // A range run's end is its covered intervals' (or, failed, its split), in the same transaction.
+  if (ended?.kind === 'range') await settleRange(tx, runPk, outcome, now);
   return ended?.state;
 }

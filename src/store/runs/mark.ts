@@ -7,6 +7,7 @@ import { markRun, markTask, type MarkState } from '../../lifecycle/index.ts';
 import { notifyQueue, type Db } from '../db/index.ts';
 import { completeRunIfDone } from './complete-run.ts';
 import { decideWaiting } from './propagate.ts';
+import { ownTasks } from './range-runs.ts';
 import { readRunTasks, reopenBackfill, writeStates } from './run-tasks.ts';
 
 export type MarkResult =
@@ -23,6 +24,7 @@ export async function markTaskInstance(
   now: number,
 ): Promise<MarkResult> {
   return db.transaction(async (tx) => {
+    await ownTasks(tx, runPk);
     const run = await readRunTasks(tx, runPk);
     if (run.states.get(taskId) === 'running') return { running: taskId };
     const changes = markTask(run.graph, run.states, taskId, state);
@@ -54,6 +56,7 @@ export async function markDagRun(
   now: number,
 ): Promise<string[]> {
   return db.transaction(async (tx) => {
+    await ownTasks(tx, runPk);
     const run = await readRunTasks(tx, runPk);
     const changes = markRun(run.states, state);
     await writeStates(tx, runPk, run, changes, now);

@@ -194,16 +194,19 @@ async function readyByThePast(
   return allowed;
 }
 
-/** The same task in the run before `runPk` (by logical date), with its downstream tasks' states. */
+/**
+ * The same task in the interval run before `runPk` (by logical date; its range run's task when one
+ * covered it), with its downstream tasks' states.
+ */
 async function previousInstance(
   tx: DbSession,
   runPk: number,
   taskId: string,
 ): Promise<PreviousTask | undefined> {
   const [previous] = await tx.query<{ run_pk: number; state: TaskState; downstream: string }>(
-    `SELECT ti.run_pk, ti.state, ti.downstream FROM task_instances ti JOIN dag_runs r ON r.id = ti.run_pk
-     JOIN dag_runs me ON me.id = $1
-     WHERE r.dag_id = me.dag_id AND r.logical_date < me.logical_date AND ti.task_id = $2
+    `SELECT ti.run_pk, ti.state, ti.downstream FROM task_instances ti
+     JOIN dag_runs r ON COALESCE(r.range_run_pk, r.id) = ti.run_pk JOIN dag_runs me ON me.id = $1
+     WHERE r.dag_id = me.dag_id AND r.kind = 'interval' AND r.logical_date < me.logical_date AND ti.task_id = $2
      ORDER BY r.logical_date DESC LIMIT 1`,
     [runPk, taskId],
   );

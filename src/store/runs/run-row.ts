@@ -22,11 +22,23 @@ export interface RunRow {
   /** Who last marked the run by hand, and when; null when nobody did. */
   readonly marked_by: string | null;
   readonly marked_at: number | null;
+  /** 'range': a range run, covering `intervals` consecutive intervals of a backfill (DESIGN §5.1). */
+  readonly kind: 'interval' | 'range';
+  readonly intervals: number;
+  /** An interval run's range run, whose task instances are its own while it covers it. */
+  readonly range_run_pk: number | null;
+}
+
+/** A run as the readers give it (store/read/runs.ts): where its tasks are, its range run's id. */
+export interface ReadRunRow extends RunRow {
+  /** The run whose task instances show this one: its range run's while one covers it. */
+  readonly tasks_pk: number;
+  readonly range_run_id: string | null;
 }
 
 export async function getRun(db: Db, dagId: string, logicalDate: number): Promise<RunRow | undefined> {
   const [row] = await db.query<RunRow & Record<string, unknown>>(
-    'SELECT * FROM dag_runs WHERE dag_id = $1 AND logical_date = $2',
+    "SELECT * FROM dag_runs WHERE dag_id = $1 AND kind = 'interval' AND logical_date = $2",
     [dagId, logicalDate],
   );
   return row;
