@@ -1,6 +1,7 @@
 /**
  * A backfill through the orchestrator — metadata DB, scheduler, queue, workers — gives the same
- * warehouse as running every hour with `dags test`; reprocessing it changes nothing.
+ * warehouse as running every hour with `dags test`, in one range run (Sparkify's policy), run by
+ * run, and in range runs of 24 hours; reprocessing it changes nothing.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { Connections } from '../../src/connections/index.ts';
 import { runInProcess, Worker } from '../../src/executor/index.ts';
 import { Scheduler } from '../../src/scheduler/index.ts';
 import { LocalObjectStore } from '../../src/storage/index.ts';
-import { backfillProgress } from '../../src/store/read/index.ts';
+import { backfillProgress, listRuns } from '../../src/store/read/index.ts';
 import { createBackfill, syncDags } from '../../src/store/runs/index.ts';
 import { migrate, openDb, type Db } from '../../src/store/db/index.ts';
 import { generateSparkifyData } from './generate/index.ts';
@@ -63,7 +64,7 @@ async function waitForBackfill(db: Db, id: number): Promise<void> {
 }
 
 describe('dags backfill sparkify_etl', () => {
-  it('gives the same warehouse as dags test hour by hour, and again with --reprocess completed', async () => {
+  it('gives the same warehouse as dags test hour by hour, in range runs of all, 1 and 24 intervals', async () => {
     const reference = connections('reference');
     for (let t = START.getTime(); t < END.getTime(); t += 3_600_000) {
       const results = await runInProcess({
@@ -96,13 +97,33 @@ describe('dags backfill sparkify_etl', () => {
     expect(first.plan.filter((p) => p.action === 'create')).toHaveLength(36);
     await waitForBackfill(db, first.id);
     expect(await checksums(await orchestrated.warehouse('warehouse'))).toEqual(expected);
+    const successes = async () =>
+      Number(
+        (await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM task_tries WHERE state = 'success'"))[0]?.n,
+      );
+    // One range run over the 36 hours: each of the 10 tasks ran once, and every hour has its run.
+    expect(await successes()).toBe(10);
+    const hours = await listRuns(db, sparkify.id, { limit: 100, offset: 0 });
+    expect(hours.total).toBe(36);
+    expect(hours.runs.every((r) => r.state === 'success' && r.range_run_id !== null)).toBe(true);
 
-    const again = await createBackfill(db, sparkify, { ...request, reprocess: 'completed' }, Date.now());
-    expect(again.plan.every((p) => p.action === 'rerun')).toBe(true);
-    await waitForBackfill(db, again.id);
-    expect(await checksums(await orchestrated.warehouse('warehouse'))).toEqual(expected);
-    expect(await db.query("SELECT COUNT(*) AS n FROM task_tries WHERE state = 'success'")).toEqual([
-      { n: 720 },
-    ]);
+    for (const [perRun, tries] of [
+      [1, 360],
+      [24, 20],
+    ] as const) {
+      const again = await createBackfill(
+        db,
+        sparkify,
+        { ...request, reprocess: 'completed', maxIntervalsPerRun: perRun },
+        Date.now(),
+      );
+      expect(again.plan.every((p) => p.action === 'rerun')).toBe(true);
+      const before = await successes();
+      await waitForBackfill(db, again.id);
+      expect(await checksums(await orchestrated.warehouse('warehouse'))).toEqual(expected);
+      expect((await successes()) - before).toBe(tries);
+    }
+    const ranges = await listRuns(db, sparkify.id, { limit: 100, offset: 0, rangeRuns: true });
+    expect(ranges.runs.map((r) => Number(r.intervals)).sort((a, b) => a - b)).toEqual([12, 24, 36]);
   });
 });

@@ -4,6 +4,8 @@
  * `downbeat worker` processes — gives the same star schema, row for row, as the embedded mode
  * (SQLite, DuckDB, a local folder) on the same files. Both sides run `downbeat dags backfill` as a
  * user does; the tables are compared as canonical text dumps, since the engines hash differently.
+ * The embedded month is Sparkify's policy, one range run over the month; the distributed one runs
+ * range runs of a day (`--max-intervals-per-run 24`), 30 of them across the workers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -146,7 +148,10 @@ async function distributedMonth(): Promise<CanonicalDump> {
     'the scheduler and three workers to start',
   );
 
-  const result = await downbeat(['dags', 'backfill', 'sparkify_etl', ...MONTH], env);
+  const result = await downbeat(
+    ['dags', 'backfill', 'sparkify_etl', ...MONTH, '--max-intervals-per-run', '24'],
+    env,
+  );
   const printed = `${result.stdout}${result.stderr}\nthe processes printed:\n${output}`;
   expect(result.stdout, printed).toContain('a scheduler is running');
   expect(result.stdout, printed).toMatch(/backfill 1: 720 succeeded, 0 failed/);
@@ -158,7 +163,16 @@ async function distributedMonth(): Promise<CanonicalDump> {
       "SELECT i.task_id, r.run_id, t.try_number, t.state, t.error_message FROM task_tries t JOIN task_instances i ON i.id = t.ti_id JOIN dag_runs r ON r.id = i.run_pk WHERE t.state <> 'success'",
     ),
   ).toEqual([]);
-  expect(await count('SELECT COUNT(*) AS n FROM task_tries')).toBe(7200);
+  // 30 range runs of a day, each of the 10 tasks once; every hour has its own run, in its day's range.
+  expect(await count('SELECT COUNT(*) AS n FROM task_tries')).toBe(300);
+  expect(
+    await count("SELECT COUNT(*) AS n FROM dag_runs WHERE kind = 'interval' AND state = 'success'"),
+  ).toBe(720);
+  expect(
+    await count(
+      "SELECT COUNT(DISTINCT range_run_pk) AS n FROM dag_runs WHERE kind = 'interval' AND range_run_pk IS NOT NULL",
+    ),
+  ).toBe(30);
 
   await Promise.all([scheduler, ...workers].map((child) => stopProcess(child, 'SIGTERM')));
   // PostgreSQL's tables have the indexes every run selects by (sql.ts: createTablesPostgres).

@@ -19,6 +19,11 @@ export function sparkifyDag(options: {
   description: string;
   /** How Stage_events waits for a late day file. @default poke 1 min, up to 1 h, in scheduled and manual runs */
   eventsWait?: StageWait;
+  /**
+   * Intervals one execution of a backfill covers (range runs, DESIGN §5.1). @default 'all': a
+   * backfill of a month is one run over the month, each hour keeping its own run row
+   */
+  maxIntervalsPerRun?: number | 'all';
 }) {
   return dag(
     {
@@ -28,6 +33,7 @@ export function sparkifyDag(options: {
       startDate: '2018-11-01T00:00:00Z',
       catchup: false,
       tags: ['sparkify'],
+      backfillPolicy: { maxIntervalsPerRun: options.maxIntervalsPerRun ?? 'all' },
       defaultArgs: { retries: 3, retryDelay: '5m', dependsOnPast: false, alertOnRetry: false },
       // With nothing configured, the sample data that `downbeat sparkify generate` writes here.
       connectionDefaults: { sparkify_source: 'file://${DOWNBEAT_HOME}/sample/sparkify' },

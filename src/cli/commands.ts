@@ -117,6 +117,10 @@ export const BUILT_IN: readonly Command[] = [
     const m = await import('./commands/dags-list.ts');
     return { help: m.help, run: m.dagsList };
   }),
+  command('dags list-runs', "list a DAG's runs (or its range runs)", async () => {
+    const m = await import('./commands/list-runs.ts');
+    return { help: m.help, run: m.dagsListRuns };
+  }),
   command('dags test', 'run one DAG run in this process', async () => {
     const m = await import('./commands/test-run.ts');
     return { help: m.dagsTestHelp, run: m.dagsTest };

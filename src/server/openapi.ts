@@ -32,8 +32,8 @@ export const ROUTES: readonly RouteDoc[] = [
   {
     method: 'get',
     path: '/dags/{dag_id}/dagRuns',
-    summary: 'Runs, newest first, paged and filtered',
-    query: ['limit', 'offset', 'state', 'logical_date_gte', 'logical_date_lte'],
+    summary: 'Interval runs (or, with range_runs=true, range runs), newest first, paged and filtered',
+    query: ['limit', 'offset', 'state', 'logical_date_gte', 'logical_date_lte', 'range_runs'],
     ok: 200,
   },
   {
@@ -217,6 +217,10 @@ const BODIES: Record<string, unknown> = {
       to_date: { ...date, description: 'exclusive' },
       reprocess_behavior: { enum: ['none', 'failed', 'completed'] },
       max_active_runs: { type: 'integer', minimum: 1 },
+      max_intervals_per_run: {
+        oneOf: [{ type: 'integer', minimum: 1 }, { enum: ['all'] }],
+        description: "consecutive intervals one range run covers; default the DAG's backfillPolicy",
+      },
     },
     additionalProperties: false,
   },

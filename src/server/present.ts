@@ -1,6 +1,7 @@
 import type { BackfillRow, TaskInstanceRow, TryRow } from '../store/read/index.ts';
 import type { RunRow } from '../store/runs/index.ts';
 import type * as Api from './api/types.ts';
+import { intervalsPerRunOf } from '../lifecycle/index.ts';
 
 /** Rows of the metadata DB as the API shows them: ISO dates, booleans, seconds. */
 
@@ -74,6 +75,7 @@ export function presentBackfill(row: BackfillRow, progress: Api.Backfill['progre
     to_date: iso(row.end_date) as string,
     reprocess_behavior: row.reprocess as Api.Reprocess,
     max_active_runs: Number(row.max_active_runs),
+    max_intervals_per_run: intervalsPerRunOf(row.max_intervals_per_run),
     state: row.state,
     created_at: iso(row.created_at) as string,
     completed_at: iso(row.ended_at),

@@ -1,7 +1,7 @@
 import { alive } from '../../store/admin/index.ts';
 import { backfillProgress, type BackfillProgress } from '../../store/read/index.ts';
 import { cancelBackfill, createBackfill, planBackfill } from '../../store/runs/index.ts';
-import type { Reprocess } from '../../lifecycle/index.ts';
+import { groupRanges, parseIntervalsPerRun, type Reprocess } from '../../lifecycle/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { findDag, print, runtimeFor, type CliIo } from '../context.ts';
 import { startEngine } from '../../app/index.ts';
@@ -20,8 +20,13 @@ again: unfinished runs are picked up. Exit status 0 only when every run succeede
   --end DATE               end, exclusive
   --reprocess MODE         existing runs: none (skip them, default), failed (rerun failed ones),
                            completed (rerun every finished one)
-  --dry-run                list the runs it would create or rerun, and stop
-  --max-active-runs N      runs of this backfill at once (default: the DAG's max_active_runs)
+  --dry-run                list the runs it would create or rerun, and the range runs it would
+                           make, and stop
+  --max-intervals-per-run N|all
+                           consecutive intervals one execution covers (a range run over their
+                           union; each interval keeps its own run); a failed range is split in
+                           halves down to single intervals (default: the DAG's backfillPolicy)
+  --max-active-runs N      executions of this backfill at once (default: the DAG's max_active_runs)
   --concurrency N          tasks at once when this command runs the workers (default 4)
   --cancel BACKFILL_ID     cancel a backfill: runs not started are dropped, running ones finish`;
 
@@ -32,6 +37,7 @@ export async function dagsBackfill(args: readonly string[], io: CliIo): Promise<
     reprocess: { type: 'string' },
     'dry-run': { type: 'boolean' },
     'max-active-runs': { type: 'string' },
+    'max-intervals-per-run': { type: 'string' },
     concurrency: { type: 'string' },
     cancel: { type: 'string' },
   });
@@ -49,6 +55,10 @@ export async function dagsBackfill(args: readonly string[], io: CliIo): Promise<
     throw new UsageError(`--reprocess must be none, failed or completed, got "${values.reprocess}"`);
   }
   const concurrency = wholeNumber(values.concurrency, '--concurrency', 4);
+  const perRunText = values['max-intervals-per-run'];
+  const perRun = perRunText === undefined ? undefined : parseIntervalsPerRun(perRunText);
+  if (perRunText !== undefined && perRun === undefined)
+    throw new UsageError(`--max-intervals-per-run must be a whole number ≥ 1 or all, got "${perRunText}"`);
 
   const runtime = await runtimeFor(io);
   try {
@@ -60,6 +70,7 @@ export async function dagsBackfill(args: readonly string[], io: CliIo): Promise<
       end,
       reprocess,
       maxActiveRuns: wholeNumber(values['max-active-runs'], '--max-active-runs', dag.maxActiveRuns),
+      maxIntervalsPerRun: perRun ?? dag.backfillPolicy.maxIntervalsPerRun,
     };
     if (values['dry-run']) {
       const plan = await planBackfill(runtime.db, dag, request);
@@ -69,9 +80,18 @@ export async function dagsBackfill(args: readonly string[], io: CliIo): Promise<
           `${run.action.padEnd(6)} ${run.logicalDate.toISOString()}${run.existing ? `  (now ${run.existing})` : ''}`,
         );
       const count = (action: string) => plan.filter((p) => p.action === action).length;
+      const ranges = groupRanges(plan, request.maxIntervalsPerRun).filter((r) => r.intervals.length > 1);
+      for (const range of ranges) {
+        const first = range.intervals[0] as number;
+        const end = dag.intervalFor(new Date(range.intervals[range.intervals.length - 1] as number)).end;
+        print(
+          io.stdout,
+          `range  ${new Date(first).toISOString()} – ${end.toISOString()}  (${range.intervals.length} intervals in one run)`,
+        );
+      }
       print(
         io.stdout,
-        `${plan.length} intervals: ${count('create')} to create, ${count('rerun')} to rerun, ${count('adopt')} unfinished to resume, ${count('skip')} to skip (dry run: nothing was changed)`,
+        `${plan.length} intervals: ${count('create')} to create, ${count('rerun')} to rerun, ${count('adopt')} unfinished to resume, ${count('skip')} to skip; ${ranges.length} range run(s) (dry run: nothing was changed)`,
       );
       return 0;
     }

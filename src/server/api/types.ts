@@ -264,6 +264,11 @@ export interface BackfillBody {
   readonly to_date: string;
   readonly reprocess_behavior?: Reprocess;
   readonly max_active_runs?: number;
+  /**
+   * Consecutive intervals one execution (a range run) covers, or `"all"`; default the DAG's
+   * backfillPolicy. A failed range is split in halves down to single intervals.
+   */
+  readonly max_intervals_per_run?: number | 'all';
 }
 
 export interface BackfillPreview {
@@ -271,6 +276,13 @@ export interface BackfillPreview {
     readonly logical_date: string;
     readonly action: 'create' | 'rerun' | 'adopt' | 'skip';
     readonly existing: RunState | null;
+  }[];
+  /** The range runs it would make: each over several consecutive intervals, in one execution. */
+  readonly range_runs: readonly {
+    readonly from_date: string;
+    /** Exclusive. */
+    readonly to_date: string;
+    readonly intervals: number;
   }[];
 }
 
@@ -281,6 +293,7 @@ export interface Backfill {
   readonly to_date: string;
   readonly reprocess_behavior: Reprocess;
   readonly max_active_runs: number;
+  readonly max_intervals_per_run: number | 'all';
   /** creating (its runs are being made), running, success, failed or cancelled. */
   readonly state: BackfillState;
   readonly created_at: string;

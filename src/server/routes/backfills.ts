@@ -6,6 +6,7 @@ import {
   planBackfill,
   type BackfillRequest,
 } from '../../store/runs/index.ts';
+import { groupRanges, type IntervalsPerRun } from '../../lifecycle/index.ts';
 import type * as Api from '../api/types.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
@@ -20,7 +21,14 @@ export function backfillRoutes(ctx: ServerContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   const request = async (body: Json): Promise<{ dagId: string; request: BackfillRequest }> => {
-    onlyFields(body, ['dag_id', 'from_date', 'to_date', 'reprocess_behavior', 'max_active_runs']);
+    onlyFields(body, [
+      'dag_id',
+      'from_date',
+      'to_date',
+      'reprocess_behavior',
+      'max_active_runs',
+      'max_intervals_per_run',
+    ]);
     const row = await dagRow(ctx, requiredString(body, 'dag_id', 250));
     const dag = loadedDag(ctx, row.dag_id);
     if (!dag.schedule)
@@ -44,6 +52,10 @@ export function backfillRoutes(ctx: ServerContext): Hono<AppEnv> {
           max: 1000,
           default: dag.maxActiveRuns,
         }),
+        maxIntervalsPerRun: intervalsPerRun(
+          body.max_intervals_per_run,
+          dag.backfillPolicy.maxIntervalsPerRun,
+        ),
       },
     };
   };
@@ -61,12 +73,22 @@ export function backfillRoutes(ctx: ServerContext): Hono<AppEnv> {
   app.post('/backfills/dry_run', async (c) => {
     const { dagId, request: r } = await request(await jsonBody(c.req));
     const runs = await plan(dagId, r);
+    const dag = loadedDag(ctx, dagId);
     const preview: Api.BackfillPreview = {
       runs: runs.map((p) => ({
         logical_date: p.logicalDate.toISOString(),
         action: p.action,
         existing: p.existing,
       })),
+      range_runs: groupRanges(runs, r.maxIntervalsPerRun ?? 1)
+        .filter((range) => range.intervals.length > 1)
+        .map((range) => ({
+          from_date: new Date(range.intervals[0] as number).toISOString(),
+          to_date: dag
+            .intervalFor(new Date(range.intervals[range.intervals.length - 1] as number))
+            .end.toISOString(),
+          intervals: range.intervals.length,
+        })),
     };
     return c.json(preview);
   });
@@ -120,4 +142,12 @@ async function present(ctx: ServerContext, row: BackfillRow): Promise<Api.Backfi
     running: p?.running ?? 0,
     queued: p?.queued ?? 0,
   });
+}
+
+/** `max_intervals_per_run`: a whole number ≥ 1 or "all"; 400 naming the field otherwise. */
+function intervalsPerRun(value: Json[string], fallback: IntervalsPerRun): IntervalsPerRun {
+  if (value === undefined) return fallback;
+  if (value === 'all') return 'all';
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
+  throw badRequest('"max_intervals_per_run" must be a whole number ≥ 1 or "all"', 'max_intervals_per_run');
 }

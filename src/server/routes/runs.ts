@@ -1,6 +1,13 @@
 import { Hono } from 'hono';
 import { ParamError, resolveConf, type Dag, type DagSpec } from '../../dag/index.ts';
-import { clearAcrossRuns, createRun, getRun, type ClearAcross, type ReadRunRow, type RunRow } from '../../store/runs/index.ts';
+import {
+  clearAcrossRuns,
+  createRun,
+  getRun,
+  type ClearAcross,
+  type ReadRunRow,
+  type RunRow,
+} from '../../store/runs/index.ts';
 import { findRun, listRuns } from '../../store/read/index.ts';
 import type * as Api from '../api/types.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
@@ -9,6 +16,7 @@ import { presentRun } from '../present.ts';
 import {
   isoDate,
   jsonBody,
+  oneOf,
   onlyFields,
   optionalBoolean,
   optionalDate,
@@ -39,6 +47,7 @@ export function runRoutes(ctx: ServerContext): Hono<AppEnv> {
       logicalTo: optionalDate(q.logical_date_lte, 'logical_date_lte')?.getTime(),
       limit: wholeNumber(q.limit, 'limit', { min: 1, max: 1000, default: 100 }),
       offset: wholeNumber(q.offset, 'offset', { min: 0, max: 10_000_000, default: 0 }),
+      rangeRuns: oneOf(q.range_runs, 'range_runs', ['true', 'false'], 'false') === 'true',
     });
     return c.json({ items: runs.map(presentRun), total_entries: total } satisfies Api.Page<Api.DagRun>);
   });

@@ -17,6 +17,8 @@ export interface BackfillRow {
   readonly end_date: number;
   readonly reprocess: string;
   readonly max_active_runs: number;
+  /** 0: every interval in one range run ('all'). */
+  readonly max_intervals_per_run: number;
   readonly state: BackfillState;
   readonly created_at: number;
   readonly ended_at: number | null;

@@ -22,6 +22,7 @@ export function BackfillForm({ dagIds, initialDag, onStarted }: Props) {
   const [to, setTo] = useState('');
   const [reprocess, setReprocess] = useState<Reprocess>('none');
   const [maxActive, setMaxActive] = useState('');
+  const [perRun, setPerRun] = useState('');
   const [preview, setPreview] = useState<BackfillPreview | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -31,7 +32,7 @@ export function BackfillForm({ dagIds, initialDag, onStarted }: Props) {
     if (dagId === '' && dagIds[0] !== undefined) setDagId(initialDag ?? dagIds[0]);
   }, [dagId, dagIds, initialDag]);
   // A preview is of the form as it was: any change makes it stale.
-  useEffect(() => setPreview(null), [dagId, from, to, reprocess]);
+  useEffect(() => setPreview(null), [dagId, from, to, reprocess, perRun]);
 
   const body = (): BackfillBody | null => {
     const fromDate = fromInputValue(from);
@@ -41,12 +42,18 @@ export function BackfillForm({ dagIds, initialDag, onStarted }: Props) {
       return null;
     }
     const max = Number(maxActive);
+    const intervals = perRun.trim() === 'all' ? 'all' : Number(perRun);
+    if (perRun.trim() !== '' && intervals !== 'all' && !(Number.isInteger(intervals) && intervals >= 1)) {
+      setError('Intervals per run: a whole number ≥ 1, or "all".');
+      return null;
+    }
     return {
       dag_id: dagId,
       from_date: fromDate,
       to_date: toDate,
       reprocess_behavior: reprocess,
       ...(maxActive !== '' && max > 0 ? { max_active_runs: max } : {}),
+      ...(perRun.trim() !== '' ? { max_intervals_per_run: intervals } : {}),
     };
   };
 
@@ -142,6 +149,17 @@ export function BackfillForm({ dagIds, initialDag, onStarted }: Props) {
           placeholder="DAG's default"
           onChange={(e) => setMaxActive(e.target.value)}
           data-testid="backfill-max-active"
+        />
+      </label>
+      <label title="Consecutive intervals one execution covers (a range run); each interval keeps its own run. A failed range is split in halves.">
+        Intervals per run
+        <input
+          type="text"
+          inputMode="numeric"
+          value={perRun}
+          placeholder="DAG's policy (a number or all)"
+          onChange={(e) => setPerRun(e.target.value)}
+          data-testid="backfill-per-run"
         />
       </label>
       <div className="row full">

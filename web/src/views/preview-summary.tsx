@@ -9,7 +9,17 @@ export function PreviewSummary({ preview }: { preview: BackfillPreview }) {
   return (
     <div className="preview" data-testid="backfill-preview-result" role="status">
       <p>
-        <strong>{preview.runs.length}</strong> intervals in the range.
+        <strong>{preview.runs.length}</strong> intervals in the range
+        {preview.range_runs.length > 0 && (
+          <>
+            , run as{' '}
+            <strong data-testid="preview-range-runs" data-count={preview.range_runs.length}>
+              {preview.range_runs.length}
+            </strong>{' '}
+            range run(s) of up to {Math.max(...preview.range_runs.map((r) => r.intervals))} intervals
+          </>
+        )}
+        .
       </p>
       <table className="narrow">
         <thead>
