@@ -3,7 +3,17 @@
  * object store, load the songplays fact for the hour, upsert the four dimensions, check the result.
  * Task ids and edges are the original Airflow DAG's.
  */
-import { dag, dataQuality, loadDimension, loadFact, noop, sql, stageJson, type StageWait } from 'downbeat';
+import {
+  dag,
+  dataQuality,
+  loadDimension,
+  loadFact,
+  noop,
+  sql,
+  stageJson,
+  type Duration,
+  type StageWait,
+} from 'downbeat';
 import { sparkifyChecks } from './quality-checks.ts';
 import * as q from './sql.ts';
 import { eventColumns, eventRejectWhere, songColumns, validateEvent } from './staging-columns.ts';
@@ -24,6 +34,8 @@ export function sparkifyDag(options: {
    * backfill of a month is one run over the month, each hour keeping its own run row
    */
   maxIntervalsPerRun?: number | 'all';
+  /** The wait before each of the 3 retries. @default '5m' (the brief's) */
+  retryDelay?: Duration;
 }) {
   return dag(
     {
@@ -34,7 +46,12 @@ export function sparkifyDag(options: {
       catchup: false,
       tags: ['sparkify'],
       backfillPolicy: { maxIntervalsPerRun: options.maxIntervalsPerRun ?? 'all' },
-      defaultArgs: { retries: 3, retryDelay: '5m', dependsOnPast: false, alertOnRetry: false },
+      defaultArgs: {
+        retries: 3,
+        retryDelay: options.retryDelay ?? '5m',
+        dependsOnPast: false,
+        alertOnRetry: false,
+      },
       // With nothing configured, the sample data that `downbeat sparkify generate` writes here.
       connectionDefaults: { sparkify_source: 'file://${DOWNBEAT_HOME}/sample/sparkify' },
     },

@@ -8,12 +8,22 @@ export interface CheckResult {
   readonly expected: string;
   readonly actual: string;
   readonly passed: boolean;
+  /**
+   * In a range run, the start (ISO-8601) of the covered interval this result measured; absent when
+   * it measured the run's whole interval (a range run's: the range).
+   */
+  readonly interval?: string;
 }
 
 /** What a task reports when it ends; the engine stores it with the try. */
 export interface TaskOutcome {
   /** Rows written per table, e.g. `{ staging_events: 1234 }`. */
   readonly rowsWritten?: Readonly<Record<string, number>>;
+  /**
+   * In a range run, the figures of each covered interval the operator could split them by, keyed
+   * by the interval's start (ISO-8601): rows written per table. @default none
+   */
+  readonly intervals?: Readonly<Record<string, { readonly rowsWritten?: Readonly<Record<string, number>> }>>;
   readonly checks?: readonly CheckResult[];
   /** One line for a person: what the task did. */
   readonly summary?: string;

@@ -1,4 +1,5 @@
 import {
+  coveredIntervals,
   TaskFailure,
   type CheckResult,
   type Operator,
@@ -6,6 +7,7 @@ import {
   type TaskOutcome,
 } from '../dag/index.ts';
 import type { SqlResultValue, SqlSession } from '../ports/index.ts';
+import { checkPerInterval, namesTheInterval, type IntervalCheck } from './data-quality-intervals.ts';
 import { runParams } from './run-params.ts';
 
 /**
@@ -27,7 +29,11 @@ export interface DataQualityOptions {
   readonly checks: readonly DataQualityCheck[];
 }
 
-/** Runs every check, returns each result, and fails the task when any check fails. */
+/**
+ * Runs every check, returns each result, and fails the task when any check fails. In a range run,
+ * a check that names the run's interval is measured in each covered interval (its results carry
+ * the interval); the others once, for the range.
+ */
 export function dataQuality(options: DataQualityOptions): Operator {
   const connection = options.warehouse ?? 'warehouse';
   if (options.checks.length === 0) throw new Error('dataQuality: no checks given');
@@ -37,20 +43,32 @@ export function dataQuality(options: DataQualityOptions): Operator {
     async execute(context: TaskContext): Promise<TaskOutcome> {
       const warehouse = await context.connections.warehouse(connection);
       const params = runParams(context);
+      const intervals = coveredIntervals(context);
+      const split = options.checks.map(
+        (c, i) => intervals.length > 1 && namesTheInterval(intervalCheck(c, i)),
+      );
+      const whole = options.checks.filter((_, i) => !split[i]);
+      const perInterval = options.checks.flatMap((c, i) => (split[i] ? [intervalCheck(c, i)] : []));
       // One transaction: every check sees the same snapshot of the warehouse. When the engine
-      // refuses the combined statement, PostgreSQL has aborted that transaction: the checks then
+      // refuses a combined statement, PostgreSQL has aborted that transaction: the checks then
       // run one by one in a new one.
+      const together = await warehouse.transaction(async (tx) => {
+        const once = await runTogether(tx, whole, params);
+        const each = once && (await checkPerInterval(tx, perInterval, intervals, params, 'together', asText));
+        return once && each && [...once, ...each];
+      });
       const checks =
-        (await warehouse.transaction((tx) => runTogether(tx, options.checks, params))) ??
-        (await warehouse.transaction((tx) => runOneByOne(tx, options.checks, params)));
+        together ??
+        (await warehouse.transaction(async (tx) => [
+          ...(await runOneByOne(tx, whole, params)),
+          ...((await checkPerInterval(tx, perInterval, intervals, params, 'one_by_one', asText)) ?? []),
+        ]));
       const failed = checks.filter((c) => !c.passed);
-      for (const c of checks) {
-        context.log[c.passed ? 'info' : 'error'](
-          `${c.passed ? 'passed' : 'FAILED'}: ${c.name} (expected ${c.expected}, got ${c.actual})`,
-        );
-      }
+      for (const line of checkLog(checks)) context.log[line.passed ? 'info' : 'error'](line.text);
       if (failed.length > 0) {
-        const lines = failed.map((c) => `${c.name}: expected ${c.expected}, got ${c.actual}`);
+        const lines = summarise(failed).map(
+          (c) => `${c.name}${c.where}: expected ${c.expected}, got ${c.actual}`,
+        );
         throw new TaskFailure(
           'data_quality',
           `${failed.length} of ${checks.length} data-quality check(s) failed: ${lines.join('; ')}`,
@@ -64,6 +82,52 @@ export function dataQuality(options: DataQualityOptions): Operator {
 
 type Params = Parameters<SqlSession['query']>[1];
 
+function intervalCheck(check: DataQualityCheck, index: number): IntervalCheck {
+  const name = check.name ?? `check ${index + 1}`;
+  if ('check_sql' in check)
+    return { name, sql: check.check_sql, expected: { value: asText(check.expected_result) } };
+  if ('expectedSql' in check) return { name, sql: check.sql, expected: { sql: check.expectedSql } };
+  return { name, sql: check.sql, expected: { value: asText(check.expected) } };
+}
+
+/** Failed results, a check's per-interval failures as one: where it first failed, and in how many. */
+function summarise(failed: readonly CheckResult[]): (CheckResult & { where: string })[] {
+  const byName = new Map<string, CheckResult[]>();
+  for (const c of failed) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
+  return [...byName.values()].map((results) => {
+    const first = results[0] as CheckResult;
+    if (first.interval === undefined) return { ...first, where: '' };
+    return { ...first, where: ` in ${results.length} interval(s), first ${first.interval}` };
+  });
+}
+
+/** The log's lines: one per check measured once; one per check measured per interval, and its failures. */
+function checkLog(checks: readonly CheckResult[]): { passed: boolean; text: string }[] {
+  const lines: { passed: boolean; text: string }[] = [];
+  const perInterval = new Map<string, CheckResult[]>();
+  for (const c of checks) {
+    if (c.interval === undefined)
+      lines.push({
+        passed: c.passed,
+        text: `${c.passed ? 'passed' : 'FAILED'}: ${c.name} (expected ${c.expected}, got ${c.actual})`,
+      });
+    else perInterval.set(c.name, [...(perInterval.get(c.name) ?? []), c]);
+  }
+  for (const [name, results] of perInterval) {
+    const failed = results.filter((c) => !c.passed);
+    lines.push({
+      passed: failed.length === 0,
+      text: `${failed.length === 0 ? 'passed' : 'FAILED'}: ${name} in ${results.length - failed.length} of ${results.length} intervals`,
+    });
+    for (const c of failed.slice(0, 20))
+      lines.push({
+        passed: false,
+        text: `  FAILED in ${c.interval}: expected ${c.expected}, got ${c.actual}`,
+      });
+  }
+  return lines;
+}
+
 /**
  * All checks as one statement of scalar subqueries: one round trip instead of one per check.
  * Undefined when the engine refuses it (a check that is not one value, say): then one by one, so
@@ -74,6 +138,7 @@ async function runTogether(
   list: readonly DataQualityCheck[],
   params: Params,
 ): Promise<CheckResult[] | undefined> {
+  if (list.length === 0) return [];
   const parts = list.flatMap((check, i) => {
     const sql = 'check_sql' in check ? check.check_sql : check.sql;
     return [

@@ -1,6 +1,6 @@
-import type { Operator, TaskContext, TaskOutcome } from '../dag/index.ts';
+import { coveredIntervals, type Operator, type TaskContext, type TaskOutcome } from '../dag/index.ts';
 import { quoteIdentifier } from '../ports/index.ts';
-import { runParams } from './run-params.ts';
+import { intervalTable, runParams } from './run-params.ts';
 
 export interface LoadFactOptions {
   /** @default 'warehouse' */
@@ -41,12 +41,35 @@ export function loadFact(options: LoadFactOptions): Operator {
     async execute(context: TaskContext): Promise<TaskOutcome> {
       const warehouse = await context.connections.warehouse(connection);
       const params = runParams(context);
-      const { deleted, inserted } = await warehouse.transaction(async (tx) => ({
+      const intervals = coveredIntervals(context);
+      // A range run's rows per covered interval: the interval's rows are the ones just inserted.
+      const perInterval = mode === 'replace_interval' && intervals.length > 1;
+      const { deleted, inserted, counts } = await warehouse.transaction(async (tx) => ({
         deleted: mode === 'replace_interval' ? await tx.execute(remove, params) : 0,
         inserted: await tx.execute(insert, params),
+        counts: perInterval
+          ? await tx.query<{ n: number; written: number }>(
+              `SELECT iv.n AS n, COUNT(t.${intervalColumn}) AS written
+               FROM (SELECT n, CAST(interval_start AS TIMESTAMP) AS s, CAST(interval_end AS TIMESTAMP) AS e
+                     FROM ${intervalTable(intervals, 'l')}) AS iv
+               LEFT JOIN ${table} AS t ON t.${intervalColumn} >= iv.s AND t.${intervalColumn} < iv.e
+               GROUP BY iv.n`,
+            )
+          : [],
       }));
+      const written = new Map(counts.map((c) => [Number(c.n), Number(c.written)]));
       return {
         rowsWritten: { [options.table]: inserted },
+        ...(perInterval
+          ? {
+              intervals: Object.fromEntries(
+                intervals.map((interval, n) => [
+                  interval.start.toISOString(),
+                  { rowsWritten: { [options.table]: written.get(n) ?? 0 } },
+                ]),
+              ),
+            }
+          : {}),
         summary:
           `${inserted} row(s) inserted into ${options.table}` +
           (mode === 'replace_interval' ? `, ${deleted} replaced` : ''),

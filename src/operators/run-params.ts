@@ -1,4 +1,4 @@
-import type { RunInfo } from '../dag/index.ts';
+import type { DataInterval, RunInfo } from '../dag/index.ts';
 import type { SqlParams } from '../ports/index.ts';
 
 /** Timestamps as SQL text, `2018-11-15 10:00:00.000`, for `CAST($x AS TIMESTAMP)` in any warehouse. */
@@ -21,4 +21,18 @@ export function runParams(run: RunInfo): SqlParams {
     interval_start_ms: run.dataInterval.start.getTime(),
     interval_end_ms: run.dataInterval.end.getTime(),
   };
+}
+
+/**
+ * A range run's covered intervals as a derived table, `(VALUES …) AS iv (n, interval_start,
+ * interval_end, interval_start_ms, interval_end_ms)`: n counts from 0, the timestamps are text as
+ * the parameters have them (cast them), the `_ms` columns epoch milliseconds. Its text holds only
+ * digits and sqlTimestamp's punctuation, safe in a literal.
+ */
+export function intervalTable(intervals: readonly DataInterval[], alias = 'iv'): string {
+  const rows = intervals.map(
+    (interval, n) =>
+      `(${n}, '${sqlTimestamp(interval.start)}', '${sqlTimestamp(interval.end)}', ${interval.start.getTime()}, ${interval.end.getTime()})`,
+  );
+  return `(VALUES ${rows.join(', ')}) AS ${alias} (n, interval_start, interval_end, interval_start_ms, interval_end_ms)`;
 }

@@ -231,6 +231,11 @@ export interface CheckResult {
   readonly expected: string;
   readonly actual: string;
   readonly passed: boolean;
+  /**
+   * For a run a range run covered: the result measured the whole range (a check that cannot be
+   * split by interval), not this run's interval alone.
+   */
+  readonly for_range: boolean;
 }
 
 /** GET /dags/{dag_id}/dagRuns/{run_id}/checks */

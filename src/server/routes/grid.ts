@@ -7,6 +7,7 @@ import {
   runWindow,
   taskInstancesOf,
 } from '../../store/read/index.ts';
+import type { TaskOutcome } from '../../dag/index.ts';
 import type * as Api from '../api/types.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
 import { iso } from '../present.ts';
@@ -58,7 +59,14 @@ export function gridRoutes(ctx: ServerContext): Hono<AppEnv> {
 
   app.get('/dags/:dag_id/dagRuns/:run_id/checks', async (c) => {
     const run = await runOf(ctx, c.req.param('dag_id'), c.req.param('run_id'));
-    const checks: Api.CheckResult[] = (await checksOfRun(ctx.db, run.id)).map((r) => ({
+    // A run a range run covered: the range's results for its interval, and those for the whole range.
+    const covered = Number(run.tasks_pk) !== Number(run.id);
+    const found = await checksOfRun(
+      ctx.db,
+      Number(run.tasks_pk),
+      covered ? Number(run.logical_date) : undefined,
+    );
+    const checks: Api.CheckResult[] = found.map((r) => ({
       task_id: r.task_id,
       try_number: Number(r.try_number),
       name: r.name,
@@ -66,9 +74,13 @@ export function gridRoutes(ctx: ServerContext): Hono<AppEnv> {
       expected: r.expected,
       actual: r.actual,
       passed: Boolean(Number(r.passed)),
+      for_range: covered && r.interval_start === null,
     }));
     const rows: Record<string, number> = {};
-    for (const o of await outcomesOf(ctx.db, [run.id])) rows[o.task_id] = rowsWritten(o.outcome);
+    for (const o of await outcomesOf(ctx.db, [Number(run.tasks_pk)]))
+      rows[o.task_id] = covered
+        ? rowsInInterval(o.outcome, Number(run.logical_date))
+        : rowsWritten(o.outcome);
     return c.json({ checks, rows } satisfies Api.RunChecks);
   });
 
@@ -76,16 +88,22 @@ export function gridRoutes(ctx: ServerContext): Hono<AppEnv> {
     const dag = await dagRow(ctx, c.req.param('dag_id'));
     const limit = wholeNumber(c.req.query('limit'), 'limit', { min: 1, max: 2000, default: 200 });
     const runs = (await runWindow(ctx.db, dag.dag_id, limit)).reverse();
-    const pks = runs.map((r) => Number(r.id));
     const operators = await operatorsOf(ctx, dag.dag_id);
+    // A run a range run covered has the figures the range's operators gave per interval.
+    const byTasks = new Map<number, typeof runs>();
+    for (const r of runs) byTasks.set(Number(r.tasks_pk), [...(byTasks.get(Number(r.tasks_pk)) ?? []), r]);
     const staged = new Map<number, number>();
     const loaded = new Map<number, number>();
-    for (const o of await outcomesOf(ctx.db, pks)) {
+    for (const o of await outcomesOf(ctx.db, [...byTasks.keys()])) {
       const kind = operators.get(o.task_id) ?? '';
       const target = kind.startsWith('stage') ? staged : kind.startsWith('load') ? loaded : undefined;
-      target?.set(Number(o.run_pk), (target.get(Number(o.run_pk)) ?? 0) + rowsWritten(o.outcome));
+      for (const r of byTasks.get(Number(o.run_pk)) ?? []) {
+        const covered = Number(r.tasks_pk) !== Number(r.id);
+        const n = covered ? rowsInInterval(o.outcome, Number(r.logical_date)) : rowsWritten(o.outcome);
+        target?.set(Number(r.id), (target.get(Number(r.id)) ?? 0) + n);
+      }
     }
-    const checks = new Map((await checkCountsOf(ctx.db, pks)).map((r) => [r.run_pk, r]));
+    const checks = new Map((await checkCountsOf(ctx.db, runs)).map((r) => [r.run_pk, r]));
     const stats: Api.RunStats = {
       runs: runs.map((r) => ({
         dag_run_id: r.run_id,
@@ -102,6 +120,14 @@ export function gridRoutes(ctx: ServerContext): Hono<AppEnv> {
   });
 
   return app;
+}
+
+/** The rows a range run's try reported writing in the interval at `logicalDate`; 0 when it did not split them. */
+function rowsInInterval(outcome: string | null, logicalDate: number): number {
+  if (!outcome) return 0;
+  const parsed = JSON.parse(outcome) as TaskOutcome;
+  const figures = parsed.intervals?.[new Date(logicalDate).toISOString()]?.rowsWritten ?? {};
+  return Object.values(figures).reduce((a, b) => a + Number(b), 0);
 }
 
 /** The rows a try reported writing, summed over its tables. */

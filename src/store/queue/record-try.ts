@@ -19,8 +19,16 @@ export interface TryEnd {
   readonly log: readonly string[];
 }
 
-/** The try's row, the rest of its log, and its data-quality results. */
+/**
+ * The try's row, the rest of its log, and its data-quality results. A range run's results per
+ * covered interval (thousands, for a month of hours) are kept in check_results only, not again in
+ * the try's outcome.
+ */
 export async function recordTry(tx: DbSession, end: TryEnd, now: number): Promise<void> {
+  const checks: readonly CheckResult[] = end.outcome.checks ?? [];
+  const outcome = checks.some((c) => c.interval !== undefined)
+    ? { ...end.outcome, checks: checks.filter((c) => c.interval === undefined) }
+    : end.outcome;
   await tx.execute(
     `UPDATE task_tries SET state = $1, ended_at = $2, error_code = $3, error_message = $4, outcome = $5, output = $8
      WHERE ti_id = $6 AND try_number = $7`,
@@ -29,27 +37,31 @@ export async function recordTry(tx: DbSession, end: TryEnd, now: number): Promis
       now,
       end.error?.code ?? null,
       end.error?.message ?? null,
-      JSON.stringify(end.outcome),
+      JSON.stringify(outcome),
       end.tiId,
       end.tryNumber,
       end.output === undefined ? null : JSON.stringify(end.output),
     ],
   );
   await appendLog(tx, end.tiId, end.tryNumber, end.log);
-  const checks: readonly CheckResult[] = end.outcome.checks ?? [];
-  for (const [position, check] of checks.entries()) {
+  // Multi-row INSERTs, under the engines' parameter limits.
+  for (let start = 0; start < checks.length; start += 500) {
+    const slice = checks.slice(start, start + 500);
     await tx.execute(
-      `INSERT INTO check_results (ti_id, try_number, position, name, check_sql, expected, actual, passed)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO check_results (ti_id, try_number, position, name, check_sql, expected, actual, passed, interval_start)
+       VALUES ${slice.map((_, i) => `($1, $2, ${[3, 4, 5, 6, 7, 8, 9].map((k) => `$${i * 7 + k}`).join(', ')})`).join(', ')}`,
       [
         end.tiId,
         end.tryNumber,
-        position,
-        check.name,
-        check.sql ?? null,
-        check.expected,
-        check.actual,
-        check.passed ? 1 : 0,
+        ...slice.flatMap((check, i) => [
+          start + i,
+          check.name,
+          check.sql ?? null,
+          check.expected,
+          check.actual,
+          check.passed ? 1 : 0,
+          check.interval === undefined ? null : Date.parse(check.interval),
+        ]),
       ],
     );
   }

@@ -34,6 +34,16 @@ export function ChecksTable({ dagId, runId }: { dagId: string; runId: string }) 
                 >
                   <th scope="row" title={check.sql ?? undefined}>
                     {check.name}
+                    {check.for_range && (
+                      <span
+                        className="muted small"
+                        data-testid="check-for-range"
+                        title="Measured once over the whole range run this interval was part of"
+                      >
+                        {' '}
+                        (for the range)
+                      </span>
+                    )}
                   </th>
                   <td>
                     {check.task_id} <span className="muted">try {check.try_number}</span>

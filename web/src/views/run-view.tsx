@@ -64,6 +64,17 @@ export function RunView({ dagId, runId }: { dagId: string; runId: string }) {
             {r.run_type}
             {r.backfill_id !== null && ` (backfill ${r.backfill_id})`}
           </dd>
+          {r.range_run_id !== null && (
+            <>
+              <dt>Range run</dt>
+              <dd
+                data-testid="run-range"
+                title="Its tasks ran once over several consecutive intervals; this interval's figures are its own"
+              >
+                <span className="mono small">{r.range_run_id}</span>
+              </dd>
+            </>
+          )}
           <dt>Started</dt>
           <dd>{longDate(r.start_date)}</dd>
           <dt>Ended</dt>

@@ -10,3 +10,5 @@ CREATE UNIQUE INDEX dag_runs_interval ON dag_runs (dag_id, logical_date) WHERE k
 CREATE INDEX dag_runs_range ON dag_runs (range_run_pk) WHERE range_run_pk IS NOT NULL;
 -- How many intervals a backfill's range runs cover at most (1: a run per interval).
 ALTER TABLE backfills ADD COLUMN max_intervals_per_run INTEGER NOT NULL DEFAULT 1;
+-- A range run's data-quality result for one covered interval (its start); null: the run's whole interval.
+ALTER TABLE check_results ADD COLUMN interval_start BIGINT;

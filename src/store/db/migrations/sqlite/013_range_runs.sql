@@ -40,3 +40,5 @@ CREATE INDEX dag_runs_dag_type_date ON dag_runs (dag_id, run_type, logical_date)
 CREATE INDEX dag_runs_range ON dag_runs (range_run_pk) WHERE range_run_pk IS NOT NULL;
 -- How many intervals a backfill's range runs cover at most (1: a run per interval).
 ALTER TABLE backfills ADD COLUMN max_intervals_per_run INTEGER NOT NULL DEFAULT 1;
+-- A range run's data-quality result for one covered interval (its start); null: the run's whole interval.
+ALTER TABLE check_results ADD COLUMN interval_start INTEGER;
