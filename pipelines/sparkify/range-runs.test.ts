@@ -136,7 +136,10 @@ describe('a range run over a month with a corrupt day', () => {
     expect(figures.intervals?.['2018-11-03T10:00:00.000Z']?.rowsWritten.songplays).toBe(Number(plays?.n));
     const checks = await checksOfRun(db, Number(hour.tasks_pk), Number(hour.logical_date));
     const perHour = checks.filter((c) => c.interval_start !== null);
-    expect(perHour.length).toBeGreaterThanOrEqual(6);
+    // The reconciliation is the hour's own; the counts of offending rows were 0 over the range.
+    expect(perHour.map((c) => c.name)).toEqual([
+      'NextSong events in the interval = songplays in the interval',
+    ]);
     expect(perHour.every((c) => Number(c.interval_start) === Number(hour.logical_date))).toBe(true);
     expect(checks.filter((c) => c.interval_start === null).length).toBeGreaterThan(0);
     expect(checks.every((c) => Number(c.passed) === 1)).toBe(true);

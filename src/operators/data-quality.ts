@@ -15,7 +15,17 @@ import { runParams } from './run-params.ts';
  * `expectedSql` (a reconciliation). The brief's `{ check_sql, expected_result }` is accepted too.
  */
 export type DataQualityCheck =
-  | { readonly name?: string; readonly sql: string; readonly expected: string | number | boolean | null }
+  | {
+      readonly name?: string;
+      readonly sql: string;
+      readonly expected: string | number | boolean | null;
+      /**
+       * The check counts offending rows (expected 0), so that 0 over a range run's whole interval
+       * is 0 in each covered interval: it is measured once for the range, and per interval only
+       * when the range has offending rows. The built-in checks but reconcile say so. @default false
+       */
+      readonly countsOffendingRows?: boolean;
+    }
   | { readonly name?: string; readonly sql: string; readonly expectedSql: string }
   | {
       readonly name?: string;
@@ -44,8 +54,9 @@ export function dataQuality(options: DataQualityOptions): Operator {
       const warehouse = await context.connections.warehouse(connection);
       const params = runParams(context);
       const intervals = coveredIntervals(context);
+      const ranged = intervals.length > 1;
       const split = options.checks.map(
-        (c, i) => intervals.length > 1 && namesTheInterval(intervalCheck(c, i)),
+        (c, i) => ranged && !offendingRows(c) && namesTheInterval(intervalCheck(c, i)),
       );
       const whole = options.checks.filter((_, i) => !split[i]);
       const perInterval = options.checks.flatMap((c, i) => (split[i] ? [intervalCheck(c, i)] : []));
@@ -57,12 +68,26 @@ export function dataQuality(options: DataQualityOptions): Operator {
         const each = once && (await checkPerInterval(tx, perInterval, intervals, params, 'together', asText));
         return once && each && [...once, ...each];
       });
-      const checks =
+      let checks =
         together ??
         (await warehouse.transaction(async (tx) => [
           ...(await runOneByOne(tx, whole, params)),
           ...((await checkPerInterval(tx, perInterval, intervals, params, 'one_by_one', asText)) ?? []),
         ]));
+      // A count of offending rows that is not 0 over the range: which intervals hold them.
+      const offending = options.checks.flatMap((c, i) => {
+        const check = intervalCheck(c, i);
+        const failed = checks.some((r) => r.interval === undefined && r.name === check.name && !r.passed);
+        return ranged && offendingRows(c) && namesTheInterval(check) && failed ? [check] : [];
+      });
+      if (offending.length > 0) {
+        const names = new Set(offending.map((c) => c.name));
+        const each = await warehouse.transaction(
+          async (tx) =>
+            (await checkPerInterval(tx, offending, intervals, params, 'one_by_one', asText)) ?? [],
+        );
+        checks = [...checks.filter((r) => !names.has(r.name)), ...each];
+      }
       const failed = checks.filter((c) => !c.passed);
       for (const line of checkLog(checks)) context.log[line.passed ? 'info' : 'error'](line.text);
       if (failed.length > 0) {
@@ -81,6 +106,12 @@ export function dataQuality(options: DataQualityOptions): Operator {
 }
 
 type Params = Parameters<SqlSession['query']>[1];
+
+function offendingRows(check: DataQualityCheck): boolean {
+  return (
+    'countsOffendingRows' in check && check.countsOffendingRows === true && asText(check.expected) === '0'
+  );
+}
 
 function intervalCheck(check: DataQualityCheck, index: number): IntervalCheck {
   const name = check.name ?? `check ${index + 1}`;
@@ -226,6 +257,7 @@ export const checks = {
       name: `${table}.${column} has no nulls`,
       sql: `SELECT COUNT(*) FROM ${table} WHERE ${column} IS NULL AND (${where})`,
       expected: 0,
+      countsOffendingRows: true,
     };
   },
   uniqueKey(table: string, key: readonly string[], where = 'TRUE'): DataQualityCheck {
@@ -234,6 +266,7 @@ export const checks = {
       name: `${table}(${columns}) is unique`,
       sql: `SELECT COUNT(*) FROM (SELECT ${columns} FROM ${table} WHERE (${where}) GROUP BY ${columns} HAVING COUNT(*) > 1) AS repeated`,
       expected: 0,
+      countsOffendingRows: true,
     };
   },
   referencesExisting(
@@ -246,6 +279,7 @@ export const checks = {
         `SELECT COUNT(*) FROM ${from.table} AS child WHERE child.${from.column} IS NOT NULL AND (${from.where ?? 'TRUE'}) ` +
         `AND NOT EXISTS (SELECT 1 FROM ${to.table} AS parent WHERE parent.${to.column} = child.${from.column})`,
       expected: 0,
+      countsOffendingRows: true,
     };
   },
   reconcile(name: string, sql: string, expectedSql: string): DataQualityCheck {

@@ -50,8 +50,7 @@ export function loadFact(options: LoadFactOptions): Operator {
         counts: perInterval
           ? await tx.query<{ n: number; written: number }>(
               `SELECT iv.n AS n, COUNT(t.${intervalColumn}) AS written
-               FROM (SELECT n, CAST(interval_start AS TIMESTAMP) AS s, CAST(interval_end AS TIMESTAMP) AS e
-                     FROM ${intervalTable(intervals, 'l')}) AS iv
+               FROM (SELECT n, interval_start AS s, interval_end AS e FROM ${intervalTable(intervals, 'l')}) AS iv
                LEFT JOIN ${table} AS t ON t.${intervalColumn} >= iv.s AND t.${intervalColumn} < iv.e
                GROUP BY iv.n`,
             )

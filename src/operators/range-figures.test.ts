@@ -88,6 +88,20 @@ describe.each(['duckdb', 'postgres'] as const)('a range run over three hours on 
     ]);
   });
 
+  it('counts offending rows once for the range, and per interval only where the range has some', async () => {
+    const unique = dataQuality({ checks: [checks.uniqueKey('rf_fact', ['id'], inInterval)] });
+    await wh.execute('INSERT INTO rf_fact SELECT id, at_ts FROM rf_staged WHERE id < 4');
+    const clean = await unique.execute(rangeContext());
+    expect(clean.checks?.map((c) => [c.interval ?? 'range', c.actual])).toEqual([['range', '0']]);
+    await wh.execute("INSERT INTO rf_fact VALUES (3, TIMESTAMP '2018-11-15 12:40:00')");
+    const failure = (await unique.execute(rangeContext()).catch((e: unknown) => e)) as TaskFailure;
+    expect(failure.outcome.checks?.map((c) => [c.interval, c.actual])).toEqual([
+      ['2018-11-15T10:00:00.000Z', '0'],
+      ['2018-11-15T11:00:00.000Z', '0'],
+      ['2018-11-15T12:00:00.000Z', '1'],
+    ]);
+  });
+
   it('fails naming the intervals a check failed in, also when the checks run one by one', async () => {
     await wh.execute("INSERT INTO rf_fact VALUES (9, TIMESTAMP '2018-11-15 11:10:00')");
     const quality = dataQuality({

@@ -25,14 +25,15 @@ export function runParams(run: RunInfo): SqlParams {
 
 /**
  * A range run's covered intervals as a derived table, `(VALUES …) AS iv (n, interval_start,
- * interval_end, interval_start_ms, interval_end_ms)`: n counts from 0, the timestamps are text as
- * the parameters have them (cast them), the `_ms` columns epoch milliseconds. Its text holds only
- * digits and sqlTimestamp's punctuation, safe in a literal.
+ * interval_end, interval_start_ms, interval_end_ms)`: n counts from 0, the timestamps are
+ * timestamps already (a check's `CAST($interval_start AS TIMESTAMP)` then casts nothing, and the
+ * engine sees a range join it can plan as one), the `_ms` columns epoch milliseconds. Its text
+ * holds only digits and sqlTimestamp's punctuation, safe in a literal.
  */
 export function intervalTable(intervals: readonly DataInterval[], alias = 'iv'): string {
   const rows = intervals.map(
     (interval, n) =>
-      `(${n}, '${sqlTimestamp(interval.start)}', '${sqlTimestamp(interval.end)}', ${interval.start.getTime()}, ${interval.end.getTime()})`,
+      `(${n}, CAST('${sqlTimestamp(interval.start)}' AS TIMESTAMP), CAST('${sqlTimestamp(interval.end)}' AS TIMESTAMP), ${interval.start.getTime()}, ${interval.end.getTime()})`,
   );
   return `(VALUES ${rows.join(', ')}) AS ${alias} (n, interval_start, interval_end, interval_start_ms, interval_end_ms)`;
 }

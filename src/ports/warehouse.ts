@@ -79,6 +79,11 @@ export interface Warehouse extends SqlSession {
    * release it after the transaction, however that ends.
    */
   prepareCopy?(request: ObjectCopyRequest): Promise<PreparedCopy>;
+  /**
+   * Optional, with prepareCopy: reads several objects ahead at once (DuckDB: one read of a range
+   * run's day files, on all cores), each then copied as prepareCopy's result is. Keyed by key.
+   */
+  prepareCopies?(requests: readonly ObjectCopyRequest[]): Promise<Map<string, PreparedCopy>>;
   close(): Promise<void>;
 }
 

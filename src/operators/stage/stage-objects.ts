@@ -41,7 +41,11 @@ export async function stageObjects(
   // Read ahead of the transaction where the warehouse can: no writer's turn is held meanwhile.
   const prepared = new Map<string, PreparedCopy>();
   try {
-    if (copy && warehouse.prepareCopy) {
+    if (copy && warehouse.prepareCopies && keys.length > 1) {
+      context.signal.throwIfAborted();
+      for (const [key, read] of await warehouse.prepareCopies(keys.map((k) => copyRequest(stage, store, k))))
+        prepared.set(key, read);
+    } else if (copy && warehouse.prepareCopy) {
       for (const key of keys) {
         context.signal.throwIfAborted();
         prepared.set(key, await warehouse.prepareCopy(copyRequest(stage, store, key)));

@@ -7,19 +7,25 @@ import {
   type SqlSession,
 } from '../../ports/index.ts';
 import { stat } from 'node:fs/promises';
-import { lineShape } from './line-shape.ts';
+import { lineShape, type LineShape } from './line-shape.ts';
 
 /** Where the read ahead runs: outside the load's transaction, so that its failure costs nothing. */
 interface Reader {
   query<T extends SqlRow = SqlRow>(sql: string, params?: Readonly<Record<string, string>>): Promise<T[]>;
 }
 
-const DEFAULT_MAX_RECORD_BYTES = 1 << 20;
+export const DEFAULT_MAX_RECORD_BYTES = 1 << 20;
 /** An in-memory database beside the warehouse's file, attached when the file is opened: files are read into it ahead of their load. */
 export const SCRATCH_DATABASE = 'downbeat_scratch';
 /** The column of a read-ahead table that says whether its record's values are all clear. */
-const CLEAR = '"downbeat:clear"';
+export const CLEAR = '"downbeat:clear"';
 let reads = 0;
+
+/** A new table's name in the scratch database, for one read ahead. */
+export function scratchTable(): string {
+  reads += 1;
+  return `${SCRATCH_DATABASE}.${quoteIdentifier(`read_${reads}`)}`;
+}
 
 /**
  * Files from this size are read into a table ahead of their load; smaller ones are read twice. A
@@ -59,30 +65,15 @@ export interface LocalJsonRead extends PreparedCopy {
  * large day file, reading twice for a small one (see readAhead, and BENCHMARKS.md).
  */
 export async function prepareLocalJson(reader: Reader, request: ObjectCopyRequest): Promise<LocalJsonRead> {
-  const declined = (reason: string): LocalJsonRead => ({
-    declined: reason,
-    release: () => Promise.resolve(),
-  });
-  const path = await request.store.localPath?.(request.key);
-  if (path === undefined) return declined('not a local file');
-  // DuckDB reads a path with these as a pattern, which might match other files too.
-  if (/[*?[\]{}]/.test(path)) return declined('its path holds characters DuckDB reads as a pattern');
-  if (request.keyColumn === undefined) return declined('no key column to undo a partial load by');
-  const fields = [...new Set(request.columns.map((c) => c.field))];
-  // DuckDB matches JSON keys exactly but SQL names without case: `userId` and `userid` would meet.
-  if (new Set(fields.map((f) => f.toLowerCase())).size !== fields.length)
-    return declined('two fields differ only in case');
-  // Not unpacked by its name (a .gz): the worker's reader refuses compressed files.
-  const readJson = (types: ReadonlyMap<string, string>) =>
-    `read_json($path, format = 'newline_delimited', records = true, compression = 'uncompressed', columns = {${fields
-      .map((f) => `${sqlText(f)}: '${types.get(f) ?? 'JSON'}'`)
-      .join(', ')}})`;
+  const local = await localFile(request);
+  if ('declined' in local) return declined(local.declined);
+  const { path, fields } = local;
+  const readJson = (types: ReadonlyMap<string, string>) => readJsonSql('$path', fields, types);
   // Every field is read (each column's clearness looks at its field), so that DuckDB meets what it
   // cannot read: a duplicate key, an array for a record.
   const clear = `coalesce(${request.columns.map(clearSql).join(' AND ') || 'true'}, false)`;
   const intoTable = (await stat(path)).size >= readAhead.intoTableFrom;
-  reads += 1;
-  const table = `${SCRATCH_DATABASE}.${quoteIdentifier(`read_${reads}`)}`;
+  const table = scratchTable();
   const release = intoTable
     ? () => reader.query(`DROP TABLE IF EXISTS ${table}`).then(() => undefined)
     : () => Promise.resolve();
@@ -145,22 +136,68 @@ export async function prepareLocalJson(reader: Reader, request: ObjectCopyReques
   const reason =
     'error' in read
       ? `DuckDB cannot read it as NDJSON: ${read.error}`
-      : shape.firstEmptyLine !== undefined
-        ? `line ${shape.firstEmptyLine} is empty, and DuckDB would not count it`
-        : shape.longestLine > (request.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES)
-          ? 'a line is longer than a record may be'
-          : read.records !== shape.lines
-            ? `DuckDB read ${read.records} record(s) from ${shape.lines} line(s)`
-            : read.doubtful > 0
-              ? `${read.doubtful} record(s) need the worker's reader, to convert or reject`
-              : intoTable && !read.ordered
-                ? "DuckDB's preserve_insertion_order is off: the rows read have lost their lines"
-                : undefined;
+      : shapeProblem(shape, read, request, intoTable);
   if (reason !== undefined) {
     await release();
     return declined(reason);
   }
   return { ...load, lines: shape.lines };
+}
+
+const declined = (reason: string): LocalJsonRead => ({ declined: reason, release: () => Promise.resolve() });
+
+/** The file's path and the fields to read, or why DuckDB cannot read the object itself. */
+export async function localFile(
+  request: ObjectCopyRequest,
+): Promise<{ path: string; fields: string[] } | { declined: string }> {
+  const path = await request.store.localPath?.(request.key);
+  if (path === undefined) return { declined: 'not a local file' };
+  // DuckDB reads a path with these as a pattern, which might match other files too.
+  if (/[*?[\]{}]/.test(path)) return { declined: 'its path holds characters DuckDB reads as a pattern' };
+  if (request.keyColumn === undefined) return { declined: 'no key column to undo a partial load by' };
+  const fields = [...new Set(request.columns.map((c) => c.field))];
+  // DuckDB matches JSON keys exactly but SQL names without case: `userId` and `userid` would meet.
+  if (new Set(fields.map((f) => f.toLowerCase())).size !== fields.length)
+    return { declined: 'two fields differ only in case' };
+  return { path, fields };
+}
+
+/**
+ * `read_json` of `paths` (a parameter, a literal, or a list of literals), each field as `types`
+ * says (JSON when not given). Not unpacked by its name (a .gz): the worker's reader refuses
+ * compressed files.
+ */
+export function readJsonSql(
+  paths: string,
+  fields: readonly string[],
+  types: ReadonlyMap<string, string>,
+  extra = '',
+): string {
+  return `read_json(${paths}, format = 'newline_delimited', records = true, compression = 'uncompressed', columns = {${fields
+    .map((f) => `${sqlText(f)}: '${types.get(f) ?? 'JSON'}'`)
+    .join(', ')}}${extra})`;
+}
+
+/**
+ * Why DuckDB's read of a file cannot be loaded as it is, from the file's lines and what DuckDB
+ * read of it; undefined when it can. A read into a table must have kept the file's order.
+ */
+export function shapeProblem(
+  shape: LineShape,
+  read: { readonly records: number; readonly doubtful: number; readonly ordered: boolean },
+  request: ObjectCopyRequest,
+  intoTable: boolean,
+): string | undefined {
+  if (shape.firstEmptyLine !== undefined)
+    return `line ${shape.firstEmptyLine} is empty, and DuckDB would not count it`;
+  if (shape.longestLine > (request.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES))
+    return 'a line is longer than a record may be';
+  if (read.records !== shape.lines)
+    return `DuckDB read ${read.records} record(s) from ${shape.lines} line(s)`;
+  if (read.doubtful > 0) return `${read.doubtful} record(s) need the worker's reader, to convert or reject`;
+  if (intoTable && !read.ordered)
+    return "DuckDB's preserve_insertion_order is off: the rows read have lost their lines";
+  return undefined;
 }
 
 /** Loads a file read ahead (prepareLocalJson) inside `tx`; declines what was declined then. */
@@ -242,7 +279,7 @@ function nativeValueSql(column: CopyColumn, types: ReadonlyMap<string, string>):
  * in quotes, escaped only where JSON must; a number as DuckDB writes it, which casts back exactly).
  * A value in doubt may not convert (TRY_CAST: null); its record is not clear, and its file declined.
  */
-function jsonValueSql(column: CopyColumn): string {
+export function jsonValueSql(column: CopyColumn): string {
   const json = sqlName(column.field);
   const raw = `CAST(${json} AS VARCHAR)`;
   const string = stringSql(json);
@@ -283,7 +320,7 @@ function stringSql(json: string): string {
  * whole number, a number for text, digits with a sign or spaces) is not clear, and left to the
  * worker's reader, which converts or rejects it by its rules.
  */
-function clearSql(column: CopyColumn): string {
+export function clearSql(column: CopyColumn): string {
   const json = sqlName(column.field);
   const raw = `CAST(${json} AS VARCHAR)`;
   const isString = `starts_with(${raw}, '"')`;
@@ -315,10 +352,10 @@ function sqlName(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-function sqlText(text: string): string {
+export function sqlText(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
-function firstLine(error: unknown): string {
+export function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }
