@@ -25,14 +25,15 @@ export async function migrations(dialect: Db['dialect']): Promise<Migration[]> {
 /**
  * Applies the migrations not applied yet, each in its own transaction with its bookkeeping row.
  * Safe to run from several processes at once: they take turns, and each migration runs once.
- * Returns the versions it applied.
+ * Returns the versions it applied. `upTo` stops after that version (an upgrade's test starts there).
  */
-export async function migrate(db: Db): Promise<number[]> {
+export async function migrate(db: Db, options: { upTo?: number } = {}): Promise<number[]> {
   await db.execute(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
   );
   const applied: number[] = [];
   for (const migration of await migrations(db.dialect)) {
+    if (options.upTo !== undefined && migration.version > options.upTo) break;
     // A SQLite migration that rebuilds a table others point at runs with foreign keys off (they
     // cannot be switched inside a transaction), and is checked before it commits.
     const keysOff = db.dialect === 'sqlite' && migration.sql.startsWith('-- foreign_keys: off');
