@@ -259,7 +259,9 @@ export function dag(options: DagOptions, build: (builder: DagBuilder) => void): 
   const backfillPolicy = options.backfillPolicy ?? { maxIntervalsPerRun: 1 };
   const perRun = backfillPolicy.maxIntervalsPerRun;
   if (perRun !== 'all' && !(Number.isInteger(perRun) && perRun >= 1)) {
-    problems.push(`backfillPolicy.maxIntervalsPerRun must be a whole number ≥ 1 or 'all', got ${String(perRun)}`);
+    problems.push(
+      `backfillPolicy.maxIntervalsPerRun must be a whole number ≥ 1 or 'all', got ${String(perRun)}`,
+    );
   }
   problems.push(...paramProblems(options.params ?? {}, options.schedule !== null));
   const builder = new DagBuilder(options.defaultArgs ?? {}, problems);

@@ -96,7 +96,9 @@ const OLD_RUNS = `FROM dag_runs r
       SELECT MAX(s.logical_date) FROM dag_runs s WHERE s.dag_id = r.dag_id AND s.run_type = 'scheduled'))`;
 
 export async function countOldRuns(db: Db, before: number): Promise<number> {
-  const [row] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n ${OLD_RUNS} AND r.kind = 'interval'`, [before]);
+  const [row] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n ${OLD_RUNS} AND r.kind = 'interval'`, [
+    before,
+  ]);
   return Number(row?.n ?? 0);
 }
 

@@ -38,32 +38,34 @@ export async function migrate(db: Db, options: { upTo?: number } = {}): Promise<
     // cannot be switched inside a transaction), and is checked before it commits.
     const keysOff = db.dialect === 'sqlite' && migration.sql.startsWith('-- foreign_keys: off');
     if (keysOff) await db.execute('PRAGMA foreign_keys = OFF');
-    const done = await db.transaction(async (tx) => {
-      // Postgres: one migrating process at a time (SQLite's BEGIN IMMEDIATE already serialises).
-      if (tx.dialect === 'postgres') await tx.execute('SELECT pg_advisory_xact_lock(8147001)');
-      const [row] = await tx.query('SELECT version FROM schema_migrations WHERE version = $1', [
-        migration.version,
-      ]);
-      if (row) return false;
-      for (const statement of migration.sql
-        .split(/;\s*$/m)
-        .map((s) => s.trim())
-        .filter(Boolean))
-        await tx.execute(statement);
-      if (keysOff) {
-        const broken = await tx.query('PRAGMA foreign_key_check');
-        if (broken.length > 0)
-          throw new Error(`migration ${migration.version} left ${broken.length} broken foreign key(s)`);
-      }
-      await tx.execute('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
-        migration.version,
-        migration.name,
-        Date.now(),
-      ]);
-      return true;
-    }).finally(async () => {
-      if (keysOff) await db.execute('PRAGMA foreign_keys = ON');
-    });
+    const done = await db
+      .transaction(async (tx) => {
+        // Postgres: one migrating process at a time (SQLite's BEGIN IMMEDIATE already serialises).
+        if (tx.dialect === 'postgres') await tx.execute('SELECT pg_advisory_xact_lock(8147001)');
+        const [row] = await tx.query('SELECT version FROM schema_migrations WHERE version = $1', [
+          migration.version,
+        ]);
+        if (row) return false;
+        for (const statement of migration.sql
+          .split(/;\s*$/m)
+          .map((s) => s.trim())
+          .filter(Boolean))
+          await tx.execute(statement);
+        if (keysOff) {
+          const broken = await tx.query('PRAGMA foreign_key_check');
+          if (broken.length > 0)
+            throw new Error(`migration ${migration.version} left ${broken.length} broken foreign key(s)`);
+        }
+        await tx.execute('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.name,
+          Date.now(),
+        ]);
+        return true;
+      })
+      .finally(async () => {
+        if (keysOff) await db.execute('PRAGMA foreign_keys = ON');
+      });
     if (done) applied.push(migration.version);
   }
   return applied;

@@ -55,7 +55,12 @@ export async function listRuns(
 }
 
 /** The newest runs before `before` (all when undefined), newest first. */
-export async function runWindow(db: Db, dagId: string, limit: number, before?: number): Promise<ReadRunRow[]> {
+export async function runWindow(
+  db: Db,
+  dagId: string,
+  limit: number,
+  before?: number,
+): Promise<ReadRunRow[]> {
   return db.query<ReadRunRow>(
     `SELECT ${RUN_COLUMNS} FROM dag_runs WHERE dag_id = $1 AND kind = 'interval' AND logical_date < $2
      ORDER BY logical_date DESC LIMIT ${limit}`,

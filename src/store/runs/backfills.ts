@@ -71,7 +71,10 @@ export async function createBackfill(
         [dag.id, range.intervals[0] as number, range.intervals[range.intervals.length - 1] as number],
       );
       const pks = new Map(existing.map((r) => [Number(r.logical_date), Number(r.id)]));
-      const covered = range.intervals.map((logicalDate) => ({ logicalDate, existingPk: pks.get(logicalDate) }));
+      const covered = range.intervals.map((logicalDate) => ({
+        logicalDate,
+        existingPk: pks.get(logicalDate),
+      }));
       await createRangeRun(tx, dag, id, covered, now);
     });
   }

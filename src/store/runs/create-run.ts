@@ -40,7 +40,12 @@ export async function createRun(
 }
 
 /** The DAG's tasks as scheduled task instances of run `runPk`. */
-export async function insertTaskInstances(tx: DbSession, dag: Dag, runPk: number, priority: number): Promise<void> {
+export async function insertTaskInstances(
+  tx: DbSession,
+  dag: Dag,
+  runPk: number,
+  priority: number,
+): Promise<void> {
   // Multi-row INSERTs, a slice at a time under the engines' parameter limits: a DAG of 500 tasks
   // is 1 round trip, not 500.
   const tasks = [...dag.tasks.values()];

@@ -21,25 +21,25 @@ interface Seen {
 
 /** extract → load (→ check): load fails in any run whose interval holds one of the bad hours. */
 function pipeline(seen: Seen[], badHours: ReadonlySet<number>, retries = 2): Dag {
-  const recorder =
-    (fail: boolean): Operator =>
-    ({
-      kind: 'recorder',
-      describe: () => ({}),
-      execute(context: TaskContext) {
-        const { start, end } = context.dataInterval;
-        seen.push({
-          task: context.taskId,
-          start: start.toISOString(),
-          end: end.toISOString(),
-          intervals: context.intervals?.length ?? 1,
-        });
-        const bad = [...badHours].find((h) => START + h * HOUR >= start.getTime() && START + h * HOUR < end.getTime());
-        if (fail && bad !== undefined)
-          throw new TaskFailure('bad_hour', `hour ${iso(START + bad * HOUR)} is bad`);
-        return Promise.resolve({ rowsWritten: { t: 1 } });
-      },
-    });
+  const recorder = (fail: boolean): Operator => ({
+    kind: 'recorder',
+    describe: () => ({}),
+    execute(context: TaskContext) {
+      const { start, end } = context.dataInterval;
+      seen.push({
+        task: context.taskId,
+        start: start.toISOString(),
+        end: end.toISOString(),
+        intervals: context.intervals?.length ?? 1,
+      });
+      const bad = [...badHours].find(
+        (h) => START + h * HOUR >= start.getTime() && START + h * HOUR < end.getTime(),
+      );
+      if (fail && bad !== undefined)
+        throw new TaskFailure('bad_hour', `hour ${iso(START + bad * HOUR)} is bad`);
+      return Promise.resolve({ rowsWritten: { t: 1 } });
+    },
+  });
   return dag(
     {
       id: 'ranged',
@@ -67,10 +67,21 @@ describe.each(['sqlite', 'postgres'] as const)('range runs on %s', (dialect) => 
   });
 
   /** Backfills `hours` hours of `d` and runs scheduler and worker until the backfill ends. */
-  async function backfill(d: Dag, hours: number, options: { perRun?: number | 'all'; reprocess?: 'none' | 'completed' } = {}) {
+  async function backfill(
+    d: Dag,
+    hours: number,
+    options: { perRun?: number | 'all'; reprocess?: 'none' | 'completed' } = {},
+  ) {
     const dags = new Map([[d.id, d]]);
     await syncDags(t.db, { dags, files: new Map(), errors: [] }, clock.now());
-    const worker = new Worker({ db: t.db, dags, connectionsFor: () => ({}) as never, clock, id: 'w', pollMs: 20 });
+    const worker = new Worker({
+      db: t.db,
+      dags,
+      connectionsFor: () => ({}) as never,
+      clock,
+      id: 'w',
+      pollMs: 20,
+    });
     worker.start();
     stoppers.push(() => worker.stop());
     const scheduler = new Scheduler({ db: t.db, dags, clock, onWork: () => worker.wake() });
@@ -108,7 +119,12 @@ describe.each(['sqlite', 'postgres'] as const)('range runs on %s', (dialect) => 
     const seen: Seen[] = [];
     expect(await backfill(pipeline(seen, new Set()), 8)).toBe('success');
     expect(seen).toEqual(
-      ['extract', 'load'].map((task) => ({ task, start: iso(START), end: iso(START + 8 * HOUR), intervals: 8 })),
+      ['extract', 'load'].map((task) => ({
+        task,
+        start: iso(START),
+        end: iso(START + 8 * HOUR),
+        intervals: 8,
+      })),
     );
     const runs = await intervalRuns();
     expect(runs).toHaveLength(8);
@@ -129,10 +145,17 @@ describe.each(['sqlite', 'postgres'] as const)('range runs on %s', (dialect) => 
     expect(runs.filter((r) => r.state === 'success')).toHaveLength(7);
     const loads = seen.filter((s) => s.task === 'load').map((s) => `${s.start.slice(11, 13)}+${s.intervals}`);
     // [0,8) fails without a retry; [0,4) and [4,8); [4,6) and [6,8); [4,5) and [5,6); [5,6) retried twice.
-    expect(loads.sort()).toEqual(['00+4', '00+8', '04+1', '04+2', '04+4', '05+1', '05+1', '05+1', '06+2'].sort());
+    expect(loads.sort()).toEqual(
+      ['00+4', '00+8', '04+1', '04+2', '04+4', '05+1', '05+1', '05+1', '06+2'].sort(),
+    );
     const ranges = await rangeRuns();
     expect(ranges.filter((r) => r.state === 'failed').map((r) => r.intervals)).toEqual([8, 4, 2, 1]);
-    expect(ranges.filter((r) => r.state === 'success').map((r) => r.intervals).sort()).toEqual([1, 2, 4]);
+    expect(
+      ranges
+        .filter((r) => r.state === 'success')
+        .map((r) => r.intervals)
+        .sort(),
+    ).toEqual([1, 2, 4]);
   });
 
   it('groups at most maxIntervalsPerRun intervals, and only consecutive ones to run', async () => {
@@ -149,7 +172,9 @@ describe.each(['sqlite', 'postgres'] as const)('range runs on %s', (dialect) => 
     });
     expect(plan.filter((p) => p.action === 'create')).toHaveLength(7);
     expect(await backfill(d, 10, { perRun: 4 })).toBe('success');
-    const extracts = seen.filter((s) => s.task === 'extract').map((s) => `${s.start.slice(11, 13)}+${s.intervals}`);
+    const extracts = seen
+      .filter((s) => s.task === 'extract')
+      .map((s) => `${s.start.slice(11, 13)}+${s.intervals}`);
     expect(extracts.sort()).toEqual(['03+4', '07+3']);
     expect((await intervalRuns()).map((r) => r.state)).toEqual(Array(10).fill('success'));
   });
@@ -163,11 +188,20 @@ describe.each(['sqlite', 'postgres'] as const)('range runs on %s', (dialect) => 
     expect(runs.map((r) => r.state)).toEqual(Array(4).fill('success'));
     expect(new Set(runs.map((r) => r.range)).size).toBe(1);
     // Clearing hour 2's load: the run takes its range run's tasks for its own and runs load again alone.
-    const [hour2] = (await runWindow(t.db, 'ranged', 100)).filter((r) => Number(r.logical_date) === START + 2 * HOUR);
+    const [hour2] = (await runWindow(t.db, 'ranged', 100)).filter(
+      (r) => Number(r.logical_date) === START + 2 * HOUR,
+    );
     seen.length = 0;
     expect(await clearTasks(t.db, Number(hour2?.id), ['load'])).toEqual(['load']);
     const dags = new Map([[d.id, d]]);
-    const worker = new Worker({ db: t.db, dags, connectionsFor: () => ({}) as never, clock, id: 'w2', pollMs: 20 });
+    const worker = new Worker({
+      db: t.db,
+      dags,
+      connectionsFor: () => ({}) as never,
+      clock,
+      id: 'w2',
+      pollMs: 20,
+    });
     worker.start();
     stoppers.push(() => worker.stop());
     const scheduler = new Scheduler({ db: t.db, dags, clock, onWork: () => worker.wake() });
@@ -175,13 +209,22 @@ describe.each(['sqlite', 'postgres'] as const)('range runs on %s', (dialect) => 
       await scheduler.tick();
       await new Promise((r) => setTimeout(r, 5));
     }
-    expect(seen).toEqual([{ task: 'load', start: iso(START + 2 * HOUR), end: iso(START + 3 * HOUR), intervals: 1 }]);
+    expect(seen).toEqual([
+      { task: 'load', start: iso(START + 2 * HOUR), end: iso(START + 3 * HOUR), intervals: 1 },
+    ]);
     const after = await intervalRuns();
     expect(after[2]?.range).toBeNull();
     expect(after.filter((r) => r.range !== null)).toHaveLength(3);
     // Marking hour 3 failed marks it alone.
-    const [hour3] = (await runWindow(t.db, 'ranged', 100)).filter((r) => Number(r.logical_date) === START + 3 * HOUR);
+    const [hour3] = (await runWindow(t.db, 'ranged', 100)).filter(
+      (r) => Number(r.logical_date) === START + 3 * HOUR,
+    );
     await markDagRun(t.db, Number(hour3?.id), 'failed', 'tester', clock.now());
-    expect((await intervalRuns()).map((r) => r.state)).toEqual(['success', 'success', expect.any(String), 'failed']);
+    expect((await intervalRuns()).map((r) => r.state)).toEqual([
+      'success',
+      'success',
+      expect.any(String),
+      'failed',
+    ]);
   });
 });

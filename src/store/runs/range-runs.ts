@@ -54,11 +54,7 @@ export async function createRangeRun(
     const slice = fresh.slice(start, start + 500);
     const rows = slice.flatMap((c) => {
       const interval = dag.intervalFor(new Date(c.logicalDate));
-      return [
-        dag.runFor(interval.start, 'backfill').runId,
-        interval.start.getTime(),
-        interval.end.getTime(),
-      ];
+      return [dag.runFor(interval.start, 'backfill').runId, interval.start.getTime(), interval.end.getTime()];
     });
     await tx.execute(
       `INSERT INTO dag_runs (dag_id, run_id, run_type, logical_date, interval_start, interval_end, state, conf,
@@ -114,7 +110,12 @@ export async function settleRange(
 }
 
 /** A new range run over some of a failed range's covered runs, its tasks copied fresh from it. */
-async function splitOff(tx: DbSession, parentPk: number, runPks: readonly number[], now: number): Promise<void> {
+async function splitOff(
+  tx: DbSession,
+  parentPk: number,
+  runPks: readonly number[],
+  now: number,
+): Promise<void> {
   const list = (from: number) => runPks.map((_, i) => `$${i + from}`).join(', ');
   const [bounds] = await tx.query<{ first: number; last_end: number }>(
     `SELECT MIN(logical_date) AS first, MAX(interval_end) AS last_end FROM dag_runs WHERE id IN (${list(1)})`,
