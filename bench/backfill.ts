@@ -2,7 +2,8 @@
  * The month's backfill through the orchestrator, as `downbeat standalone` runs it: a SQLite
  * metadata DB, the scheduler and a worker pool of 4 in one process. Run as a child process by
  * bench/run.ts and bench/scale.ts. Usage: backfill.ts SOURCE_FOLDER HOME START END [hourly|daily]
- * → prints one JSON line (`daily`: sparkify_etl_daily).
+ * [INTERVALS_PER_RUN] → prints one JSON line (`daily`: sparkify_etl_daily). INTERVALS_PER_RUN is
+ * 1 (a run per interval, the default here) or a number or `all` (range runs, DESIGN §5.1).
  */
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/index.ts';
@@ -12,9 +13,13 @@ import { Scheduler } from '../src/scheduler/index.ts';
 import { backfillProgress } from '../src/store/read/index.ts';
 import { createBackfill, syncDags } from '../src/store/runs/index.ts';
 import { migrate, openDb } from '../src/store/db/index.ts';
+import { parseIntervalsPerRun } from '../src/lifecycle/index.ts';
 import hourly, { daily } from '../pipelines/sparkify/sparkify.dag.ts';
 
-const [source, home, start, end, variant = 'hourly'] = process.argv.slice(2);
+const [source, home, start, end, variant = 'hourly', perRunText = '1'] = process.argv.slice(2);
+const perRun = parseIntervalsPerRun(perRunText);
+if (perRun === undefined)
+  throw new Error(`INTERVALS_PER_RUN must be a whole number ≥ 1 or all, got ${perRunText}`);
 if (!source || !home || !start || !end || !['hourly', 'daily'].includes(variant))
   throw new Error('usage: backfill.ts SOURCE HOME START END [hourly|daily]');
 const sparkify = variant === 'daily' ? daily : hourly;
@@ -31,7 +36,13 @@ const began = performance.now();
 const { id } = await createBackfill(
   db,
   sparkify,
-  { start: new Date(start), end: new Date(end), reprocess: 'none', maxActiveRuns: sparkify.maxActiveRuns },
+  {
+    start: new Date(start),
+    end: new Date(end),
+    reprocess: 'none',
+    maxActiveRuns: sparkify.maxActiveRuns,
+    maxIntervalsPerRun: perRun,
+  },
   Date.now(),
 );
 worker.start();

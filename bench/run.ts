@@ -80,6 +80,15 @@ try {
     start.toISOString(),
     end.toISOString(),
   ]);
+  process.stderr.write('the same backfill in range runs (one over the whole range) …\n');
+  const rangeBackfill = child('./backfill.ts', [
+    source,
+    join(root, 'range-backfill-home'),
+    start.toISOString(),
+    end.toISOString(),
+    'hourly',
+    'all',
+  ]);
   process.stderr.write('orchestration overhead on SQLite and PostgreSQL …\n');
   const orchestration = child('./orchestration.ts', []);
   process.stderr.write('1,000 reschedule sensors waiting beside no-op tasks on PostgreSQL …\n');
@@ -101,7 +110,8 @@ try {
   const sameCounts =
     JSON.stringify(direct.counts) === JSON.stringify(hourly.counts) &&
     JSON.stringify(direct.counts) === JSON.stringify(daily.counts) &&
-    JSON.stringify(direct.counts) === JSON.stringify(backfill.counts);
+    JSON.stringify(direct.counts) === JSON.stringify(backfill.counts) &&
+    JSON.stringify(direct.counts) === JSON.stringify(rangeBackfill.counts);
   const table = [
     '| load | wall time | events/s | peak RSS | tables equal |',
     '|---|---|---|---|---|',
@@ -109,6 +119,7 @@ try {
     `| hourly pipeline, ${Number(values.days) * 24} runs, in process | ${Number(hourly.seconds).toFixed(1)} s | ${rate(hourly.seconds).toLocaleString('en')} | ${Math.round(Number(hourly.maxRssMb))} MB | ${sameCounts ? 'yes' : 'NO'} |`,
     `| daily pipeline (sparkify_etl_daily), ${values.days} runs, in process | ${Number(daily.seconds).toFixed(1)} s | ${rate(daily.seconds).toLocaleString('en')} | ${Math.round(Number(daily.maxRssMb))} MB | ${sameCounts ? 'yes' : 'NO'} |`,
     `| backfill through scheduler + 4 workers (SQLite) | ${Number(backfill.seconds).toFixed(1)} s | ${rate(backfill.seconds).toLocaleString('en')} | ${Math.round(Number(backfill.maxRssMb))} MB | ${sameCounts ? 'yes' : 'NO'} |`,
+    `| the same backfill in one range run (--max-intervals-per-run all) | ${Number(rangeBackfill.seconds).toFixed(1)} s | ${rate(rangeBackfill.seconds).toLocaleString('en')} | ${Math.round(Number(rangeBackfill.maxRssMb))} MB | ${sameCounts ? 'yes' : 'NO'} |`,
     '',
     `ratio hourly / direct: ${(Number(hourly.seconds) / Number(direct.seconds)).toFixed(1)}x; ` +
       `daily / direct: ${(Number(daily.seconds) / Number(direct.seconds)).toFixed(1)}x; ` +
@@ -145,6 +156,7 @@ try {
         direct,
         hourly,
         backfill,
+        rangeBackfill,
         orchestration,
         sensors,
         api,

@@ -273,10 +273,13 @@ describe('the web UI, as a new user uses it', () => {
     await page.getByTestId('backfill-from').fill('2018-11-30T12:00');
     await page.getByTestId('backfill-to').fill('2018-12-01T00:00');
     await page.getByTestId('backfill-reprocess').selectOption('completed');
+    await page.getByTestId('backfill-per-run').fill('6');
     await page.getByTestId('backfill-preview').click();
     const rerun = page.getByTestId('preview-rerun');
     await rerun.waitFor();
     expect(await rerun.getAttribute('data-count')).toBe('12');
+    // Twelve hours in range runs of six: two executions, each hour keeping its own run.
+    expect(await page.getByTestId('preview-range-runs').getAttribute('data-count')).toBe('2');
     await shot('09-backfill-preview');
     await page.getByTestId('backfill-start').click();
     await page.getByTestId('backfill-started').waitFor();
@@ -297,6 +300,10 @@ describe('the web UI, as a new user uses it', () => {
     expect(await checks.count()).toBeGreaterThanOrEqual(10);
     expect(await page.locator('[data-testid="check-row"][data-passed="false"]').count()).toBe(0);
     expect(await page.getByTestId('checks-table').textContent()).toMatch(/songplays/i);
+    // The first start loaded the month in one range run: this hour shows it, its own
+    // reconciliation, and the checks measured once for the range, marked so.
+    await page.getByTestId('run-range').waitFor();
+    expect(await page.getByTestId('check-for-range').count()).toBeGreaterThan(0);
     await shot('12-run-checks');
     await page.goto(`${url}/dags/sparkify_etl/stats`);
     await page.getByTestId('chart-rows').waitFor();

@@ -91,7 +91,7 @@ export async function dagsBackfill(args: readonly string[], io: CliIo): Promise<
       }
       print(
         io.stdout,
-        `${plan.length} intervals: ${count('create')} to create, ${count('rerun')} to rerun, ${count('adopt')} unfinished to resume, ${count('skip')} to skip; ${ranges.length} range run(s) (dry run: nothing was changed)`,
+        `${plan.length} intervals: ${count('create')} to create, ${count('rerun')} to rerun, ${count('adopt')} unfinished to resume, ${count('skip')} to skip${ranges.length > 0 ? `, in ${ranges.length} range run(s)` : ''} (dry run: nothing was changed)`,
       );
       return 0;
     }
