@@ -2,11 +2,12 @@
  * Chaos during a Sparkify backfill in distributed mode (issue #7, item 1). A PostgreSQL cluster of
  * the test's own holds the metadata DB and the warehouse; the sources are a local folder; a
  * `downbeat scheduler` and three `downbeat worker`s run as processes, with a 1 s heartbeat and a
- * 5 s zombie timeout. Every 1.5 to 3 seconds a random one of them is killed with SIGKILL and started
- * again, 20 times, and the cluster is stopped and started once. The star schema must come out as
- * an embedded backfill of the same files makes it, with no task run twice at once. The chaotic
- * backfill runs in range runs of 4 hours (DESIGN §5.1), 180 of them: a range the restart fails is
- * split, and its halves run again; the clean one is Sparkify's policy, one range run over the month.
+ * 5 s zombie timeout. Every 0.75 to 1.5 seconds a random one of them is killed with SIGKILL and
+ * started again, 20 times, and the cluster is stopped and started once. The star schema must come
+ * out as an embedded backfill of the same files makes it, with no task run twice at once. The
+ * chaotic backfill runs in range runs of 2 hours (DESIGN §5.1), 360 of them, so that all 20 faults
+ * land while it runs: a range the restart fails is split, and its halves run again. The clean one
+ * is Sparkify's policy, one range run over the month.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -32,7 +33,7 @@ const START = new Date('2018-11-01T00:00:00Z');
 const END = new Date(START.getTime() + DAYS * 86_400_000);
 const RUNS = DAYS * 24;
 const RANGE = ['--start', START.toISOString(), '--end', END.toISOString()];
-const CHAOS_RANGES = ['--max-intervals-per-run', '4'];
+const CHAOS_RANGES = ['--max-intervals-per-run', '2'];
 const DATA = { start: START, end: END, users: 40, songs: 300, eventsPerDay: 300, matchRate: 0.3, seed: 2018 };
 const FAULTS = 20;
 /** The cluster is stopped and started after this many faults. */
@@ -190,7 +191,7 @@ async function chaosRun(): Promise<{ dump: CanonicalDump; figures: Figures }> {
     let faults = 0;
     let clusterRestarts = 0;
     while (faults < FAULTS) {
-      await sleep(1500 + random() * 1500);
+      await sleep(750 + random() * 750);
       if (finished && (await rewaitIfCutOff())) break;
       const role = roles[Math.floor(random() * roles.length)] ?? 'scheduler';
       const victim = processes.get(role);
