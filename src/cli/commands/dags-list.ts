@@ -1,6 +1,7 @@
 import { loadConfig } from '../../config/index.ts';
 import { parse } from '../args.ts';
 import { loadDags, print, type CliIo } from '../context.ts';
+import { printTable } from '../io.ts';
 
 export const help = `Usage: downbeat dags list [--json]
 
@@ -27,15 +28,7 @@ export async function dagsList(args: readonly string[], io: CliIo): Promise<numb
     ['DAG', 'FILE', 'SCHEDULE', 'START', 'TASKS'],
     ...dags.map((d) => [d.dag_id, d.file, d.schedule ?? 'none', d.start_date, String(d.tasks)]),
   ];
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  for (const row of rows)
-    print(
-      io.stdout,
-      row
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    );
+  printTable(io.stdout, rows);
   if (dags.length === 0) print(io.stdout, `(no DAGs in ${config.dagsFolder})`);
   return folder.errors.length > 0 ? 1 : 0;
 }

@@ -4,7 +4,7 @@ import { RUN_STATES, type RunState } from '../../lifecycle/index.ts';
 import { listRuns } from '../../store/read/index.ts';
 import { getDagRow } from '../../store/runs/index.ts';
 import { parse, UsageError } from '../args.ts';
-import { print, type CliIo } from '../io.ts';
+import { print, printTable, type CliIo } from '../io.ts';
 
 export const help = `Usage: downbeat dags list-runs DAG_ID [--state STATE] [--limit N] [--range-runs] [--json]
 
@@ -82,18 +82,6 @@ export async function dagsListRuns(args: readonly string[], io: CliIo): Promise<
 }
 
 function table(io: CliIo, header: readonly string[], rows: readonly (readonly string[])[]): void {
-  if (rows.length === 0) {
-    print(io.stdout, '(no runs)');
-    return;
-  }
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  for (const row of all)
-    print(
-      io.stdout,
-      row
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    );
+  if (rows.length === 0) print(io.stdout, '(no runs)');
+  else printTable(io.stdout, [header, ...rows]);
 }
