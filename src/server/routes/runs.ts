@@ -132,6 +132,12 @@ async function clear(
   taskIds: readonly string[] | undefined,
   options: ClearAcross & { dryRun: boolean },
 ): Promise<Api.ClearResult> {
+  // A range run is history of its intervals' execution: each interval is cleared on its own.
+  if (run.kind === 'range')
+    throw badRequest(
+      `"${run.run_id}" is a range run: clear the interval runs it covered (range_run_id = this id)`,
+      'run_id',
+    );
   let cleared: Awaited<ReturnType<typeof clearAcrossRuns>> = [];
   // A dry run: the same rule in a transaction rolled back, so it lists what would be cleared.
   await ctx.db

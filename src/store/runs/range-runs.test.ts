@@ -5,7 +5,7 @@ import { Worker } from '../../executor/index.ts';
 import { Scheduler } from '../../scheduler/index.ts';
 import { listRuns, runWindow } from '../read/index.ts';
 import { testDb, type TestDb } from '../db/testing.ts';
-import { clearTasks, createBackfill, markDagRun, planBackfill, syncDags } from './index.ts';
+import { cancelBackfill, clearTasks, createBackfill, markDagRun, planBackfill, syncDags } from './index.ts';
 
 const HOUR = 3_600_000;
 const START = Date.parse('2018-11-01T00:00:00Z');
@@ -226,5 +226,29 @@ describe.each(['sqlite', 'postgres'] as const)('range runs on %s', (dialect) => 
       expect.any(String),
       'failed',
     ]);
+  });
+
+  it('cancels a backfill of range runs: ranges not started go with their intervals, nothing is left running', async () => {
+    const d = pipeline([], new Set());
+    await syncDags(t.db, { dags: new Map([[d.id, d]]), files: new Map(), errors: [] }, clock.now());
+    const { id } = await createBackfill(
+      t.db,
+      d,
+      {
+        start: new Date(START),
+        end: new Date(START + 6 * HOUR),
+        reprocess: 'none',
+        maxActiveRuns: 1,
+        maxIntervalsPerRun: 2,
+      },
+      clock.now(),
+    );
+    // The scheduler starts one range run (max active runs 1); its covered runs start with it.
+    const scheduler = new Scheduler({ db: t.db, dags: new Map([[d.id, d]]), clock });
+    await scheduler.tick();
+    expect((await rangeRuns()).map((r) => r.state)).toEqual(['running', 'queued', 'queued']);
+    expect(await cancelBackfill(t.db, id, clock.now())).toBe(true);
+    expect(await rangeRuns()).toEqual([{ id: expect.any(String), state: 'running', intervals: 2 }]);
+    expect((await intervalRuns()).map((r) => r.state)).toEqual(['running', 'running']);
   });
 });
