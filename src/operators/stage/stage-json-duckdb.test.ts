@@ -275,3 +275,40 @@ describe('stageJson into DuckDB, a file read into a table', () => {
     await wh.execute('SET preserve_insertion_order = true');
   });
 });
+
+describe("stageJson into DuckDB, a range run's day files read together", () => {
+  it('loads clean files in one read and one insert, and leaves a rejecting or doubtful file to the worker, with the same rows', async () => {
+    const store = await env.connections.objectStore('source');
+    await store.put('log/2018-11-14.json', ndjson(Array.from({ length: 300 }, (_, i) => clean(i + 1))));
+    // A record the stage's rule rejects (n = 666), at line 3.
+    await store.put('log/2018-11-15.json', ndjson([clean(1), clean(2), { ...clean(3), n: 666 }, clean(4)]));
+    // A value in doubt (a fraction for a whole number): the worker's reader rejects it, at line 2.
+    await store.put('log/2018-11-16.json', ndjson([clean(5), { ...clean(6), n: 1.5 }]));
+    await store.put('log/2018-11-17.json', '');
+    const range = (): TaskContext => {
+      const start = new Date('2018-11-14T00:00:00Z');
+      const end = new Date('2018-11-18T00:00:00Z');
+      return { ...context(start.toISOString()), dataInterval: { start, end } };
+    };
+    logged = [];
+    const fast = await stage('fast').execute(range());
+    const loaded = logged.filter((m) => /loaded by duckdb/.test(m)).map((m) => m.slice(0, 19));
+    const declined = logged.filter((m) => m.includes('read by the worker')).map((m) => m.slice(0, 19));
+    expect(loaded).toEqual(['log/2018-11-14.json', 'log/2018-11-17.json']); // an empty day: 0 rows
+    expect(declined).toEqual(['log/2018-11-15.json', 'log/2018-11-16.json']);
+    const slow = await stage('slow').execute(range());
+    expect(fast.rowsWritten).toEqual({ fast: 304 });
+    expect(slow.rowsWritten).toEqual({ slow: 304 });
+    const wh = await env.connections.warehouse('warehouse');
+    const rows = (table: string) => wh.query(`SELECT * FROM ${table} ORDER BY _source_key, _source_line`);
+    expect(await rows('fast')).toEqual(await rows('slow'));
+    const rejects = (table: string) =>
+      wh.query(`SELECT object_key, line FROM _downbeat_rejects WHERE table_name = '${table}' ORDER BY 1, 2`);
+    expect(await rejects('fast')).toEqual([
+      { object_key: 'log/2018-11-15.json', line: 3 },
+      { object_key: 'log/2018-11-16.json', line: 2 },
+    ]);
+    expect(await rejects('fast')).toEqual(await rejects('slow'));
+    expect(await scratchTables()).toBe(0);
+  });
+});

@@ -1,4 +1,4 @@
-import type { ObjectCopyRequest, SqlRow } from '../../ports/index.ts';
+import type { ObjectCopyOutcome, ObjectCopyRequest, SqlRow, SqlSession } from '../../ports/index.ts';
 import {
   CLEAR,
   clearSql,
@@ -10,6 +10,7 @@ import {
   scratchTable,
   shapeProblem,
   sqlText,
+  type CopyBatch,
   type LocalJsonRead,
 } from './copy-local-json.ts';
 import { lineShape } from './line-shape.ts';
@@ -100,6 +101,7 @@ export async function prepareLocalJsonFiles(
     held -= 1;
     if (held === 0) await drop();
   };
+  const loadable: LoadableFile[] = [];
   for (const [i, { request, path }] of files.entries()) {
     const got = shaped[i];
     // A file that cannot be read to its end (it vanished, say) fails the stage, as it would alone.
@@ -114,7 +116,8 @@ export async function prepareLocalJsonFiles(
       {
         records: Number(row?.records ?? 0),
         doubtful: Number(row?.doubtful ?? 0),
-        ordered: row?.ordered === true,
+        // The setting is the reader's, whichever file's row says it (an empty file has none).
+        ordered: counted.rows.some((r) => r.ordered === true),
       },
       request,
       true,
@@ -124,17 +127,72 @@ export async function prepareLocalJsonFiles(
       continue;
     }
     held += 1;
-    prepared.set(request.key, {
-      source: `(SELECT *, rowid + 1 - ${Number(row?.first ?? 0)} AS "downbeat:line" FROM ${table}
-        WHERE ${FILE} = ${sqlText(path)}) AS one_file`,
-      values: request.columns.map((c) => quoteIdentifier(c.name)),
-      line: '"downbeat:line"',
-      lines: got?.shape.lines ?? 0,
-      release,
-    });
+    loadable.push({ key: request.key, path, first: Number(row?.first ?? 0), lines: got?.shape.lines ?? 0 });
   }
+  const batch = copyBatch(table, loadable);
+  for (const file of loadable) prepared.set(file.key, { batch, lines: file.lines, release });
   if (held === 0) await drop();
   return prepared;
+}
+
+interface LoadableFile {
+  readonly key: string;
+  readonly path: string;
+  /** The table's rowid of the file's first record. */
+  readonly first: number;
+  readonly lines: number;
+}
+
+/**
+ * The files' load, in the copying transaction: when the first of them is copied, one INSERT loads
+ * every file's records (each with its key and line); a file the stage's reject rules reject
+ * records of is deleted again and declined, to go through the worker's reader, as a file read
+ * alone would be. Each file's copy then reports its own outcome.
+ */
+function copyBatch(table: string, files: readonly LoadableFile[]): CopyBatch {
+  let outcomes: Promise<Map<string, ObjectCopyOutcome>> | undefined;
+  const load = async (tx: SqlSession, request: ObjectCopyRequest) => {
+    const keyColumn = quoteIdentifier(request.keyColumn ?? '');
+    const target = quoteIdentifier(request.table);
+    const list = files.map((f) => `(${sqlText(f.path)}, ${sqlText(f.key)}, ${f.first})`).join(', ');
+    const names = [...request.columns.map((c) => quoteIdentifier(c.name)), keyColumn];
+    const values = [...request.columns.map((c) => `t.${quoteIdentifier(c.name)}`), 'f.object_key'];
+    if (request.rankColumn) {
+      names.push(quoteIdentifier(request.rankColumn));
+      values.push('t.rowid + 1 - f.first_row');
+    }
+    const rejected = (request.rejectWhen ?? []).map((r) => `NOT coalesce((${r.condition}), false)`);
+    await tx.execute(
+      `INSERT INTO ${target} (${names.join(', ')})
+       SELECT * FROM (SELECT ${values.map((v, i) => `${v} AS ${names[i]}`).join(', ')}
+         FROM ${table} AS t JOIN (VALUES ${list}) AS f (path, object_key, first_row) ON t.${FILE} = f.path)
+       WHERE ${rejected.join(' AND ') || 'true'}`,
+    );
+    const counted = await tx.query<{ k: string; n: number }>(
+      `SELECT ${keyColumn} AS k, count(*) AS n FROM ${target}
+       WHERE ${keyColumn} IN (${files.map((f) => sqlText(f.key)).join(', ')}) GROUP BY 1`,
+    );
+    const rows = new Map(counted.map((c) => [c.k, Number(c.n)]));
+    const result = new Map<string, ObjectCopyOutcome>();
+    for (const file of files) {
+      const loaded = rows.get(file.key) ?? 0;
+      if (loaded === file.lines) {
+        result.set(file.key, { rows: loaded, rejected: 0, rejects: [] });
+        continue;
+      }
+      await tx.execute(`DELETE FROM ${target} WHERE ${keyColumn} = ${sqlText(file.key)}`);
+      result.set(file.key, {
+        declined: `${file.lines - loaded} record(s) need the worker's reader, to reject`,
+      });
+    }
+    return result;
+  };
+  return {
+    async copy(tx, request) {
+      outcomes ??= load(tx, request);
+      return (await outcomes).get(request.key) ?? { declined: 'it was not read with the others' };
+    },
+  };
 }
 
 function sameColumns(a: ObjectCopyRequest, b: ObjectCopyRequest): boolean {

@@ -45,6 +45,13 @@ export interface LocalJsonRead extends PreparedCopy {
   readonly line?: string;
   readonly params?: Readonly<Record<string, string>>;
   readonly lines?: number;
+  /** Files read ahead together (copy-local-json-files.ts): the first one's copy loads them all. */
+  readonly batch?: CopyBatch;
+}
+
+/** Several files read into one table, loaded by one statement when the first of them is copied. */
+export interface CopyBatch {
+  copy(tx: SqlSession, request: ObjectCopyRequest): Promise<ObjectCopyOutcome>;
 }
 
 /**
@@ -207,6 +214,7 @@ export async function copyLocalJson(
   prepared: LocalJsonRead | undefined,
 ): Promise<ObjectCopyOutcome> {
   if (!prepared) return { declined: 'it was not read ahead of the transaction' };
+  if (prepared.batch && prepared.declined === undefined) return prepared.batch.copy(tx, request);
   const { source, line } = prepared;
   if (prepared.declined !== undefined || !source || !line || request.keyColumn === undefined)
     return { declined: prepared.declined ?? 'it was not read ahead of the transaction' };
