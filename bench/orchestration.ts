@@ -1,7 +1,9 @@
 /**
  * Orchestration overhead, on SQLite and PostgreSQL: latency from an upstream try's end to its
  * downstream try's start, and no-op task instances per second with 1 and 4 workers (in process,
- * each running up to 8 at once; the scheduler at its default 1 s loop). Prints one JSON line.
+ * each running up to 8 at once; the scheduler at its default 1 s loop). Then, on the same
+ * PostgreSQL, graphile-worker beside Downbeat at 1 and 4 slots in all (bench/graphile.ts): no-op
+ * jobs per second and a chain's hop. Prints one JSON line.
  * Usage: orchestration.ts
  */
 import { dag, type Dag, type Operator } from '../src/dag/index.ts';
@@ -10,6 +12,7 @@ import { Scheduler } from '../src/scheduler/index.ts';
 import { createRun, syncDags } from '../src/store/runs/index.ts';
 import type { Db, MetadataDialect } from '../src/store/db/index.ts';
 import { testDb } from '../src/store/db/testing.ts';
+import { graphileHops, graphileJobsPerSecond } from './graphile.ts';
 
 const noop: Operator = { kind: 'noop', describe: () => ({}), execute: () => Promise.resolve({}) };
 const chain = dag({ id: 'chain', schedule: '@hourly', startDate: '2018-11-01', maxActiveRuns: 1 }, (d) => {
@@ -21,14 +24,21 @@ const wide = dag({ id: 'wide', schedule: '@hourly', startDate: '2018-11-01', max
 });
 
 /** Runs every run of `target` to its end; the scheduler loops every `loopMs` (its default is 1000). */
-async function runAll(db: Db, target: Dag, runs: number, workers: number, loopMs = 1000): Promise<number> {
+async function runAll(
+  db: Db,
+  target: Dag,
+  runs: number,
+  workers: number,
+  loopMs = 1000,
+  concurrency = 8,
+): Promise<number> {
   const dags = new Map([[target.id, target]]);
   await syncDags(db, { dags, files: new Map(), errors: [] }, Date.now());
   for (let i = 0; i < runs; i += 1)
     await createRun(db, target, target.runFor(new Date(Date.UTC(2018, 10, 1, i))), Date.now());
   const pool = Array.from(
     { length: workers },
-    () => new Worker({ db, dags, connectionsFor: () => ({}) as never, concurrency: 8, pollMs: 50 }),
+    () => new Worker({ db, dags, connectionsFor: () => ({}) as never, concurrency, pollMs: 50 }),
   );
   const scheduler = new Scheduler({ db, dags, loopMs, onWork: () => pool.forEach((w) => w.wake()) });
   const started = performance.now();
@@ -80,4 +90,29 @@ for (const dialect of ['sqlite', 'postgres'] as MetadataDialect[]) {
     ...throughput,
   };
 }
+// graphile-worker on the same server, side by side with Downbeat at the same total concurrency
+// (Downbeat: one worker of that many slots), Downbeat first at each.
+const side = {
+  slots: [1, 4],
+  downbeat_tis_per_second: [] as number[],
+  graphile_jobs_per_second: [] as number[],
+  downbeat_hop_p50_ms: (results.postgres as { latency_ms: { p50: number } }).latency_ms.p50,
+  graphile_hop_p50_ms: 0,
+};
+for (const slots of side.slots) {
+  process.stderr.write(`postgres and graphile-worker at ${slots} slot(s)\n`);
+  const t = await testDb('postgres');
+  side.downbeat_tis_per_second.push(Math.round(2000 / (await runAll(t.db, wide, 20, 1, 1000, slots))));
+  await t.drop();
+  side.graphile_jobs_per_second.push(await graphileJobsPerSecond(slots, 2000));
+}
+process.stderr.write('graphile-worker: a chain of 200 jobs\n');
+const hops = await graphileHops(200);
+side.graphile_hop_p50_ms = percentile(hops, 50);
+results.graphile = {
+  '1_worker_jobs_per_second': side.graphile_jobs_per_second[0],
+  '4_workers_jobs_per_second': side.graphile_jobs_per_second[1],
+  hop_ms: { p50: percentile(hops, 50), p99: percentile(hops, 99) },
+};
+results.side_by_side = side;
 process.stdout.write(`${JSON.stringify(results)}\n`);

@@ -248,7 +248,7 @@ describe.each(['sqlite', 'postgres'] as const)('range runs on %s', (dialect) => 
     await scheduler.tick();
     expect((await rangeRuns()).map((r) => r.state)).toEqual(['running', 'queued', 'queued']);
     expect(await cancelBackfill(t.db, id, clock.now())).toBe(true);
-    expect(await rangeRuns()).toEqual([{ id: expect.any(String), state: 'running', intervals: 2 }]);
+    expect((await rangeRuns()).map((r) => [r.state, r.intervals])).toEqual([['running', 2]]);
     expect((await intervalRuns()).map((r) => r.state)).toEqual(['running', 'running']);
   });
 });
