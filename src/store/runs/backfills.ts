@@ -92,6 +92,14 @@ export async function createBackfill(
       );
       if (!run) return;
       await tx.execute('UPDATE dag_runs SET backfill_id = $1 WHERE id = $2', [id, run.id]);
+      // An unfinished run a range run covers: the range comes along, so that this backfill's own
+      // engine (`dags backfill` with no scheduler alive) starts and claims it, and its splits.
+      if (planned.action === 'adopt')
+        await tx.execute(
+          `UPDATE dag_runs SET backfill_id = $1 WHERE state IN ('queued', 'running')
+             AND id = (SELECT range_run_pk FROM dag_runs WHERE id = $2)`,
+          [id, run.id],
+        );
       if (planned.action === 'rerun') await clearInTransaction(tx, run.id, undefined);
     });
   }

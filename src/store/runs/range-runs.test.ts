@@ -251,4 +251,54 @@ describe.each(['sqlite', 'postgres'] as const)('range runs on %s', (dialect) => 
     expect((await rangeRuns()).map((r) => [r.state, r.intervals])).toEqual([['running', 2]]);
     expect((await intervalRuns()).map((r) => r.state)).toEqual(['running', 'running']);
   });
+
+  it("adopts an interrupted backfill's range runs into the backfill that resumes it", async () => {
+    const d = pipeline([], new Set());
+    const dags = new Map([[d.id, d]]);
+    await syncDags(t.db, { dags, files: new Map(), errors: [] }, clock.now());
+    const request = {
+      start: new Date(START),
+      end: new Date(START + 4 * HOUR),
+      reprocess: 'none' as const,
+      maxActiveRuns: 1,
+      maxIntervalsPerRun: 2,
+    };
+    await createBackfill(t.db, d, request, clock.now());
+    await new Scheduler({ db: t.db, dags, clock }).tick(); // one range started, then the command is killed
+    const again = await createBackfill(t.db, d, request, clock.now());
+    expect(again.plan.map((p) => p.action)).toEqual(['adopt', 'adopt', 'adopt', 'adopt']);
+    const [moved] = await t.db.query<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM dag_runs WHERE kind = 'range' AND backfill_id = $1",
+      [again.id],
+    );
+    expect(Number(moved?.n)).toBe(2);
+    // The resuming command's own engine, scoped to its backfill, runs everything to the end.
+    const worker = new Worker({
+      db: t.db,
+      dags,
+      connectionsFor: () => ({}) as never,
+      clock,
+      id: 'w',
+      pollMs: 20,
+      backfillId: again.id,
+    });
+    worker.start();
+    stoppers.push(() => worker.stop());
+    const scheduler = new Scheduler({
+      db: t.db,
+      dags,
+      clock,
+      backfillId: again.id,
+      onWork: () => worker.wake(),
+    });
+    for (let i = 0; i < 1000; i += 1) {
+      await scheduler.tick();
+      const [b] = await t.db.query<{ state: string }>('SELECT state FROM backfills WHERE id = $1', [
+        again.id,
+      ]);
+      if (b?.state === 'success') break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect((await intervalRuns()).map((r) => r.state)).toEqual(Array(4).fill('success'));
+  });
 });
