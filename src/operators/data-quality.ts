@@ -42,7 +42,8 @@ export interface DataQualityOptions {
 /**
  * Runs every check, returns each result, and fails the task when any check fails. In a range run,
  * a check that names the run's interval is measured in each covered interval (its results carry
- * the interval); the others once, for the range.
+ * the interval); a count of offending rows once for the range, and per interval when not 0; the
+ * others once, for the range.
  */
 export function dataQuality(options: DataQualityOptions): Operator {
   const connection = options.warehouse ?? 'warehouse';
@@ -55,11 +56,11 @@ export function dataQuality(options: DataQualityOptions): Operator {
       const params = runParams(context);
       const intervals = coveredIntervals(context);
       const ranged = intervals.length > 1;
-      const split = options.checks.map(
-        (c, i) => ranged && !offendingRows(c) && namesTheInterval(intervalCheck(c, i)),
-      );
-      const whole = options.checks.filter((_, i) => !split[i]);
-      const perInterval = options.checks.flatMap((c, i) => (split[i] ? [intervalCheck(c, i)] : []));
+      // Named once, by their place in the DAG's list, whichever way each is measured.
+      const list = options.checks.map((c, i) => ({ ...c, name: c.name ?? `check ${i + 1}` }));
+      const split = list.map((c, i) => ranged && !offendingRows(c) && namesTheInterval(intervalCheck(c, i)));
+      const whole = list.filter((_, i) => !split[i]);
+      const perInterval = list.flatMap((c, i) => (split[i] ? [intervalCheck(c, i)] : []));
       // One transaction: every check sees the same snapshot of the warehouse. When the engine
       // refuses a combined statement, PostgreSQL has aborted that transaction: the checks then
       // run one by one in a new one.
@@ -75,7 +76,7 @@ export function dataQuality(options: DataQualityOptions): Operator {
           ...((await checkPerInterval(tx, perInterval, intervals, params, 'one_by_one', asText)) ?? []),
         ]));
       // A count of offending rows that is not 0 over the range: which intervals hold them.
-      const offending = options.checks.flatMap((c, i) => {
+      const offending = list.flatMap((c, i) => {
         const check = intervalCheck(c, i);
         const failed = checks.some((r) => r.interval === undefined && r.name === check.name && !r.passed);
         return ranged && offendingRows(c) && namesTheInterval(check) && failed ? [check] : [];
