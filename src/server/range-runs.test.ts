@@ -53,6 +53,12 @@ describe.each(['sqlite', 'postgres'] as const)('range runs in the API on %s', (d
       await send('GET', `/dags/demo/dagRuns/${encodeURIComponent(hour?.dag_run_id ?? '')}/taskInstances`),
     );
     expect(tasks.items.map((t) => t.state)).toEqual(Array(5).fill('success'));
+    // Its rows are only those given per interval (the demo's load gives its range's total: none).
+    const checks = await json<Api.RunChecks>(
+      await send('GET', `/dags/demo/dagRuns/${encodeURIComponent(hour?.dag_run_id ?? '')}/checks`),
+    );
+    expect(checks.rows).toEqual({});
+    expect(checks.checks.every((c) => c.for_range)).toBe(true);
     const grid = await json<Api.Grid>(await send('GET', '/dags/demo/grid?limit=500'));
     expect(grid.runs.find((r) => r.dag_run_id === hour?.dag_run_id)?.range_run_id).toBe(hour?.range_run_id);
     // A range run is cleared through its intervals, not itself.

@@ -241,7 +241,10 @@ export interface CheckResult {
 /** GET /dags/{dag_id}/dagRuns/{run_id}/checks */
 export interface RunChecks {
   readonly checks: readonly CheckResult[];
-  /** Rows each task reported writing, by task id (from its last try's outcome). */
+  /**
+   * Rows each task reported writing, by task id (from its last try's outcome). For a run a range
+   * run covered: only the tasks that gave their rows per interval, with this interval's.
+   */
   readonly rows: Readonly<Record<string, number>>;
 }
 

@@ -76,11 +76,12 @@ export function gridRoutes(ctx: ServerContext): Hono<AppEnv> {
       passed: Boolean(Number(r.passed)),
       for_range: covered && r.interval_start === null,
     }));
+    // A covered interval's rows: those its range run's operators gave per interval, and no others.
     const rows: Record<string, number> = {};
-    for (const o of await outcomesOf(ctx.db, [Number(run.tasks_pk)]))
-      rows[o.task_id] = covered
-        ? rowsInInterval(o.outcome, Number(run.logical_date))
-        : rowsWritten(o.outcome);
+    for (const o of await outcomesOf(ctx.db, [Number(run.tasks_pk)])) {
+      const n = covered ? rowsInInterval(o.outcome, Number(run.logical_date)) : rowsWritten(o.outcome);
+      if (n !== undefined) rows[o.task_id] = n;
+    }
     return c.json({ checks, rows } satisfies Api.RunChecks);
   });
 
@@ -99,7 +100,7 @@ export function gridRoutes(ctx: ServerContext): Hono<AppEnv> {
       const target = kind.startsWith('stage') ? staged : kind.startsWith('load') ? loaded : undefined;
       for (const r of byTasks.get(Number(o.run_pk)) ?? []) {
         const covered = Number(r.tasks_pk) !== Number(r.id);
-        const n = covered ? rowsInInterval(o.outcome, Number(r.logical_date)) : rowsWritten(o.outcome);
+        const n = (covered ? rowsInInterval(o.outcome, Number(r.logical_date)) : rowsWritten(o.outcome)) ?? 0;
         target?.set(Number(r.id), (target.get(Number(r.id)) ?? 0) + n);
       }
     }
@@ -122,12 +123,15 @@ export function gridRoutes(ctx: ServerContext): Hono<AppEnv> {
   return app;
 }
 
-/** The rows a range run's try reported writing in the interval at `logicalDate`; 0 when it did not split them. */
-function rowsInInterval(outcome: string | null, logicalDate: number): number {
-  if (!outcome) return 0;
+/**
+ * The rows a range run's try reported writing in the interval at `logicalDate`; undefined when it
+ * did not give them per interval.
+ */
+function rowsInInterval(outcome: string | null, logicalDate: number): number | undefined {
+  if (!outcome) return undefined;
   const parsed = JSON.parse(outcome) as TaskOutcome;
-  const figures = parsed.intervals?.[new Date(logicalDate).toISOString()]?.rowsWritten ?? {};
-  return Object.values(figures).reduce((a, b) => a + Number(b), 0);
+  const figures = parsed.intervals?.[new Date(logicalDate).toISOString()]?.rowsWritten;
+  return figures && Object.values(figures).reduce((a, b) => a + Number(b), 0);
 }
 
 /** The rows a try reported writing, summed over its tables. */

@@ -3,8 +3,11 @@ import { ErrorBanner } from '../components/error-banner.tsx';
 import { count } from '../lib/format.ts';
 import { usePoll } from '../lib/use-poll.ts';
 
-/** A run's data-quality checks (expected against actual) and the rows each task wrote. */
-export function ChecksTable({ dagId, runId }: { dagId: string; runId: string }) {
+/**
+ * A run's data-quality checks (expected against actual) and the rows each task wrote; `inRange`:
+ * the run's tasks ran in a range run, and only rows given per interval are this run's.
+ */
+export function ChecksTable({ dagId, runId, inRange }: { dagId: string; runId: string; inRange: boolean }) {
   const checks = usePoll((signal) => api.checks(dagId, runId, signal), [dagId, runId], 3000);
   const data = checks.data;
   const rows = Object.entries(data?.rows ?? {});
@@ -62,7 +65,18 @@ export function ChecksTable({ dagId, runId }: { dagId: string; runId: string }) 
         </div>
       )}
       <h3>Rows written</h3>
-      {data && rows.length === 0 && <p className="muted">No task has reported rows yet.</p>}
+      {data && rows.length === 0 && (
+        <p className="muted">
+          {inRange
+            ? 'No task gave its rows per interval in the range run.'
+            : 'No task has reported rows yet.'}
+        </p>
+      )}
+      {inRange && rows.length > 0 && (
+        <p className="muted small">
+          This interval's share of the range run; other tasks wrote for the whole range.
+        </p>
+      )}
       {rows.length > 0 && (
         <table className="narrow" data-testid="rows-table">
           <thead>

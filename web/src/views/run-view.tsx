@@ -136,7 +136,7 @@ export function RunView({ dagId, runId }: { dagId: string; runId: string }) {
           </table>
         </div>
       )}
-      <ChecksTable dagId={dagId} runId={runId} />
+      <ChecksTable dagId={dagId} runId={runId} inRange={r?.range_run_id != null} />
     </section>
   );
 }
