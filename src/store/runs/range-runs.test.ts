@@ -66,6 +66,24 @@ describe.each(['sqlite', 'postgres'] as const)('range runs on %s', (dialect) => 
     await t.drop();
   });
 
+  /** A started worker and a scheduler that wakes it, for `d` (scoped to one backfill if given). */
+  function engine(d: Dag, id: string, backfillId?: number) {
+    const dags = new Map([[d.id, d]]);
+    const scope = backfillId === undefined ? {} : { backfillId };
+    const worker = new Worker({
+      db: t.db,
+      dags,
+      connectionsFor: () => ({}) as never,
+      clock,
+      id,
+      pollMs: 20,
+      ...scope,
+    });
+    worker.start();
+    stoppers.push(() => worker.stop());
+    return new Scheduler({ db: t.db, dags, clock, onWork: () => worker.wake(), ...scope });
+  }
+
   /** Backfills `hours` hours of `d` and runs scheduler and worker until the backfill ends. */
   async function backfill(
     d: Dag,
@@ -74,17 +92,7 @@ describe.each(['sqlite', 'postgres'] as const)('range runs on %s', (dialect) => 
   ) {
     const dags = new Map([[d.id, d]]);
     await syncDags(t.db, { dags, files: new Map(), errors: [] }, clock.now());
-    const worker = new Worker({
-      db: t.db,
-      dags,
-      connectionsFor: () => ({}) as never,
-      clock,
-      id: 'w',
-      pollMs: 20,
-    });
-    worker.start();
-    stoppers.push(() => worker.stop());
-    const scheduler = new Scheduler({ db: t.db, dags, clock, onWork: () => worker.wake() });
+    const scheduler = engine(d, 'w');
     const { id } = await createBackfill(
       t.db,
       d,
@@ -193,18 +201,7 @@ describe.each(['sqlite', 'postgres'] as const)('range runs on %s', (dialect) => 
     );
     seen.length = 0;
     expect(await clearTasks(t.db, Number(hour2?.id), ['load'])).toEqual(['load']);
-    const dags = new Map([[d.id, d]]);
-    const worker = new Worker({
-      db: t.db,
-      dags,
-      connectionsFor: () => ({}) as never,
-      clock,
-      id: 'w2',
-      pollMs: 20,
-    });
-    worker.start();
-    stoppers.push(() => worker.stop());
-    const scheduler = new Scheduler({ db: t.db, dags, clock, onWork: () => worker.wake() });
+    const scheduler = engine(d, 'w2');
     for (let i = 0; i < 1000 && seen.length === 0; i += 1) {
       await scheduler.tick();
       await new Promise((r) => setTimeout(r, 5));
@@ -273,24 +270,7 @@ describe.each(['sqlite', 'postgres'] as const)('range runs on %s', (dialect) => 
     );
     expect(Number(moved?.n)).toBe(2);
     // The resuming command's own engine, scoped to its backfill, runs everything to the end.
-    const worker = new Worker({
-      db: t.db,
-      dags,
-      connectionsFor: () => ({}) as never,
-      clock,
-      id: 'w',
-      pollMs: 20,
-      backfillId: again.id,
-    });
-    worker.start();
-    stoppers.push(() => worker.stop());
-    const scheduler = new Scheduler({
-      db: t.db,
-      dags,
-      clock,
-      backfillId: again.id,
-      onWork: () => worker.wake(),
-    });
+    const scheduler = engine(d, 'w', again.id);
     for (let i = 0; i < 1000; i += 1) {
       await scheduler.tick();
       const [b] = await t.db.query<{ state: string }>('SELECT state FROM backfills WHERE id = $1', [

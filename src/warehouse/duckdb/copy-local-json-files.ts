@@ -5,6 +5,7 @@ import {
   firstLine,
   jsonValueSql,
   localFile,
+  objectShape,
   prepareLocalJson,
   readJsonSql,
   scratchTable,
@@ -13,7 +14,6 @@ import {
   type CopyBatch,
   type LocalJsonRead,
 } from './copy-local-json.ts';
-import { lineShape } from './line-shape.ts';
 import { quoteIdentifier } from '../../ports/index.ts';
 
 interface Reader {
@@ -77,17 +77,7 @@ export async function prepareLocalJsonFiles(
       (rows) => ({ rows }),
       (error: unknown) => ({ error: firstLine(error) }),
     );
-  const shapes = Promise.all(
-    files.map(({ request }) =>
-      request.store
-        .get(request.key)
-        .then(({ body }) => lineShape(body))
-        .then(
-          (shape) => ({ shape }),
-          (error: unknown) => ({ failure: error }),
-        ),
-    ),
-  );
+  const shapes = Promise.all(files.map(({ request }) => objectShape(request)));
   const [counted, shaped] = await Promise.all([read, shapes]);
   const drop = () => reader.query(`DROP TABLE IF EXISTS ${table}`).then(() => undefined);
   if ('error' in counted) {

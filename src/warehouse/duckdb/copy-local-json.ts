@@ -107,13 +107,7 @@ export async function prepareLocalJson(reader: Reader, request: ObjectCopyReques
         release,
       };
   const [shaped, read] = await Promise.all([
-    request.store
-      .get(request.key)
-      .then(({ body }) => lineShape(body))
-      .then(
-        (shape) => ({ shape }),
-        (error: unknown) => ({ failure: error }),
-      ),
+    objectShape(request),
     (intoTable
       ? reader
           .query(
@@ -149,6 +143,19 @@ export async function prepareLocalJson(reader: Reader, request: ObjectCopyReques
     return declined(reason);
   }
   return { ...load, lines: shape.lines };
+}
+
+/** The object's lines as the worker's reader sees them, or why it could not be read to its end. */
+export function objectShape(
+  request: ObjectCopyRequest,
+): Promise<{ shape: LineShape } | { failure: unknown }> {
+  return request.store
+    .get(request.key)
+    .then(({ body }) => lineShape(body))
+    .then(
+      (shape) => ({ shape }),
+      (error: unknown) => ({ failure: error }),
+    );
 }
 
 const declined = (reason: string): LocalJsonRead => ({ declined: reason, release: () => Promise.resolve() });
