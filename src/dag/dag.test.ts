@@ -85,6 +85,34 @@ describe('dag()', () => {
     ).toMatch(/task "x" timeout: cannot read duration/);
   });
 
+  it('takes a backfill policy of a whole number or all, and refuses any other, naming it', () => {
+    const d = (maxIntervalsPerRun: unknown) =>
+      dag(
+        {
+          id: 'p',
+          schedule: '@hourly',
+          startDate: '2018-11-01',
+          backfillPolicy: { maxIntervalsPerRun: maxIntervalsPerRun as number },
+        },
+        (b) => b.task('x', op),
+      );
+    expect(d('all').backfillPolicy).toEqual({ maxIntervalsPerRun: 'all' });
+    expect(d(24).backfillPolicy).toEqual({ maxIntervalsPerRun: 24 });
+    expect(
+      dag({ id: 'q', schedule: '@hourly', startDate: '2018-11-01' }, (b) => b.task('x', op)).backfillPolicy,
+    ).toEqual({ maxIntervalsPerRun: 1 });
+    for (const bad of [0, 1.5, 'some'])
+      expect(problemsOf(() => d(bad))).toEqual([
+        `backfillPolicy.maxIntervalsPerRun must be a whole number ≥ 1 or 'all', got ${bad}`,
+      ]);
+    // The schedule's intervals a range run over [start, end) covers.
+    expect(
+      d(1)
+        .intervalsBetween(new Date('2018-11-01T01:30:00Z'), new Date('2018-11-01T04:00:00Z'))
+        .map((i) => i.start.toISOString()),
+    ).toEqual(['2018-11-01T02:00:00.000Z', '2018-11-01T03:00:00.000Z']);
+  });
+
   it('gives each logical date its data interval on the schedule', () => {
     const hourly = dag({ id: 'h', schedule: '0 * * * *', startDate: '2018-11-01' }, (b) => b.task('x', op));
     expect(hourly.intervalFor(new Date('2018-11-15T10:00:00Z'))).toEqual({
