@@ -1,9 +1,30 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { inPoolTransaction } from '../../util/index.ts';
 import type { Db, DbRow, DbSession, DbValue } from './db.ts';
 
 // BIGINT columns hold epoch milliseconds and ids: read them as numbers, not strings.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+/** How many statements are kept prepared on each connection; the others are planned every time. */
+const PREPARED_LIMIT = 1000;
+const preparedNames = new Map<string, string>();
+
+/**
+ * A statement with parameters, named so that each connection parses and plans it once (the queue's
+ * claims and ends are a few small statements, run thousands of times). A statement without
+ * parameters goes as a simple query: it may hold several (a migration).
+ */
+function prepared(sql: string, params: readonly DbValue[]): pg.QueryConfig<DbValue[]> {
+  const values = [...params];
+  if (values.length === 0) return { text: sql, values };
+  let name = preparedNames.get(sql);
+  if (name === undefined && preparedNames.size < PREPARED_LIMIT) {
+    name = `downbeat_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    preparedNames.set(sql, name);
+  }
+  return name === undefined ? { text: sql, values } : { name, text: sql, values };
+}
 
 /** PostgreSQL through a pool of connections. */
 export class PostgresDb implements Db {
@@ -20,11 +41,11 @@ export class PostgresDb implements Db {
   }
 
   async query<T extends object = DbRow>(sql: string, params: readonly DbValue[] = []): Promise<T[]> {
-    return (await this.#pool.query(sql, [...params])).rows as T[];
+    return (await this.#pool.query(prepared(sql, params))).rows as T[];
   }
 
   async execute(sql: string, params: readonly DbValue[] = []): Promise<number> {
-    return (await this.#pool.query(sql, [...params])).rowCount ?? 0;
+    return (await this.#pool.query(prepared(sql, params))).rowCount ?? 0;
   }
 
   transaction<T>(work: (tx: DbSession) => Promise<T>): Promise<T> {
@@ -32,8 +53,8 @@ export class PostgresDb implements Db {
       const session: DbSession = {
         dialect: 'postgres',
         query: async <R extends object>(sql: string, params: readonly DbValue[] = []) =>
-          (await client.query(sql, [...params])).rows as R[],
-        execute: async (sql, params = []) => (await client.query(sql, [...params])).rowCount ?? 0,
+          (await client.query(prepared(sql, params))).rows as R[],
+        execute: async (sql, params = []) => (await client.query(prepared(sql, params))).rowCount ?? 0,
       };
       return work(session);
     });

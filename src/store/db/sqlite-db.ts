@@ -91,7 +91,13 @@ export class SqliteDb implements Db {
 
   #query<T>(sql: string, params: readonly DbValue[]): T[] {
     const { statement, order } = this.#prepare(sql);
-    return statement.all(...order.map((i) => bindable(params[i - 1]))) as T[];
+    const values = order.map((i) => bindable(params[i - 1]));
+    // A write without RETURNING gives no rows (inOneStatement's last statement may be one).
+    if (!statement.reader) {
+      statement.run(...values);
+      return [];
+    }
+    return statement.all(...values) as T[];
   }
 
   #execute(sql: string, params: readonly DbValue[]): number {
