@@ -11,7 +11,7 @@ import {
   type PoolProblem,
   type PoolRoom,
 } from '../../lifecycle/index.ts';
-import { placeholders, sqlList, type Db, type DbSession } from '../db/index.ts';
+import { inOneStatement, placeholders, sqlList, type Db, type DbSession } from '../db/index.ts';
 
 const CLAIMABLE = sqlList(CLAIMABLE_TASK_STATES);
 
@@ -74,13 +74,15 @@ export async function claimTasks(
       full.length === 0
         ? ''
         : `AND t.pool NOT IN (${placeholders(full.length, scope.backfillId === undefined ? 3 : 4)})`;
-    // The candidates in claim order, read from the claim's index alone (migration 012), from its
-    // start to the limit. SQLite is told to walk it: left to choose, it reads and sorts every
-    // claimable row.
-    const candidates = await tx.query<{ id: number; pool: string; pool_slots: number }>(
-      `SELECT t.id, t.pool, t.pool_slots FROM task_instances t ${postgres ? '' : 'INDEXED BY task_instances_claim'}
+    // The candidates in claim order, with what the worker needs of each, read from the claim's
+    // index (migration 012) from its start to the limit. SQLite is told to walk it: left to choose,
+    // it reads and sorts every claimable row.
+    const candidates = await tx.query<ClaimedRow>(
+      `SELECT t.id, t.pool, t.pool_slots, t.state, t.run_pk, t.dag_id, t.task_id, t.try_number, t.first_started_at,
+         t.timeout_ms, r.run_id, r.run_type, r.logical_date, r.interval_start, r.interval_end, r.conf, r.kind
+       FROM task_instances t ${postgres ? '' : 'INDEXED BY task_instances_claim'} JOIN dag_runs r ON r.id = t.run_pk
        WHERE t.state IN (${CLAIMABLE}) AND t.ready_at <= $1 ${inScope} ${notFull}
-       ORDER BY t.priority, t.priority_weight DESC, t.ready_at, t.id LIMIT $2 ${postgres ? 'FOR UPDATE SKIP LOCKED' : ''}`,
+       ORDER BY t.priority, t.priority_weight DESC, t.ready_at, t.id LIMIT $2 ${postgres ? 'FOR UPDATE OF t SKIP LOCKED' : ''}`,
       [now, limit, ...(scope.backfillId === undefined ? [] : [scope.backfillId]), ...full],
     );
     if (candidates.length === 0) return [];
@@ -99,14 +101,7 @@ export async function claimTasks(
       [...rooms.keys()],
     );
     if (admitted.length === 0) return [];
-    // What the worker needs of each task it claims.
-    const rows = await tx.query<ClaimedRow>(
-      `SELECT t.id, t.state, t.run_pk, t.dag_id, t.task_id, t.try_number, t.first_started_at, t.timeout_ms,
-         r.run_id, r.run_type, r.logical_date, r.interval_start, r.interval_end, r.conf, r.kind
-       FROM task_instances t JOIN dag_runs r ON r.id = t.run_pk WHERE t.id IN (${placeholders(admitted.length)})`,
-      admitted.map((a) => a.id),
-    );
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const byId = new Map(candidates.map((r) => [r.id, r]));
     const claimed = admitted.map(({ id, problem }) => {
       const row = byId.get(id) as ClaimedRow;
       // A sensor's next poke goes on the try it rescheduled.
@@ -114,27 +109,32 @@ export async function claimTasks(
         row.state === 'up_for_reschedule' ? Number(row.try_number) : Number(row.try_number) + 1;
       return claimedTask(row, tryNumber, Number(row.first_started_at ?? now), problem);
     });
-    await tx.execute(
-      `UPDATE task_instances SET state = 'running', worker = $1, heartbeat_at = $2, ended_at = NULL,
-         try_number = CASE WHEN state = 'up_for_reschedule' THEN try_number ELSE try_number + 1 END,
-         started_at = CASE WHEN state = 'up_for_reschedule' THEN started_at ELSE $2 END,
-         first_started_at = COALESCE(first_started_at, $2)
-       WHERE id IN (${placeholders(claimed.length, 3)})`,
-      [worker, now, ...claimed.map((c) => c.tiId)],
-    );
-    await tx.execute(
-      `INSERT INTO task_tries (ti_id, try_number, state, worker, started_at) VALUES ${claimed
-        .map((_, i) => `($${i * 2 + 3}, $${i * 2 + 4}, 'running', $1, $2)`)
-        .join(', ')}
-       ON CONFLICT (ti_id, try_number) DO UPDATE SET state = 'running', worker = $1, ended_at = NULL`,
-      [worker, now, ...claimed.flatMap((c) => [c.tiId, c.tryNumber])],
-    );
+    // The task instances and their tries, in one statement on PostgreSQL.
+    await inOneStatement(tx, [
+      {
+        sql: `UPDATE task_instances SET state = 'running', worker = $1, heartbeat_at = $2, ended_at = NULL,
+           try_number = CASE WHEN state = 'up_for_reschedule' THEN try_number ELSE try_number + 1 END,
+           started_at = CASE WHEN state = 'up_for_reschedule' THEN started_at ELSE $2 END,
+           first_started_at = COALESCE(first_started_at, $2)
+         WHERE id IN (${placeholders(claimed.length, 3)})`,
+        params: [worker, now, ...claimed.map((c) => c.tiId)],
+      },
+      {
+        sql: `INSERT INTO task_tries (ti_id, try_number, state, worker, started_at) VALUES ${claimed
+          .map((_, i) => `($${i * 2 + 3}, $${i * 2 + 4}, 'running', $1, $2)`)
+          .join(', ')}
+         ON CONFLICT (ti_id, try_number) DO UPDATE SET state = 'running', worker = $1, ended_at = NULL`,
+        params: [worker, now, ...claimed.flatMap((c) => [c.tiId, c.tryNumber])],
+      },
+    ]);
     return claimed;
   });
 }
 
 interface ClaimedRow {
   id: number;
+  pool: string;
+  pool_slots: number;
   state: string;
   run_pk: number;
   dag_id: string;
