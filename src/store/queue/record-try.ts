@@ -1,6 +1,6 @@
 import type { CheckResult, TaskOutcome } from '../../dag/index.ts';
-import type { DbSession } from '../db/index.ts';
-import { appendLog } from './logs.ts';
+import type { DbSession, MetadataDialect, Statement } from '../db/index.ts';
+import { appendLogStatement } from './logs.ts';
 
 /** How a try's work ended, as its worker reports it. */
 export interface TryEnd {
@@ -20,19 +20,19 @@ export interface TryEnd {
 }
 
 /**
- * The try's row, the rest of its log, and its data-quality results. A range run's results per
- * covered interval (thousands, for a month of hours) are kept in check_results only, not again in
- * the try's outcome.
+ * The try's row and the rest of its log, as statements that read none of each other's writes (for
+ * inOneStatement). A range run's results per covered interval (thousands, for a month of hours) are
+ * kept in check_results only (recordChecks), not again in the try's outcome.
  */
-export async function recordTry(tx: DbSession, end: TryEnd, now: number): Promise<void> {
+export function recordTryStatements(dialect: MetadataDialect, end: TryEnd, now: number): Statement[] {
   const checks: readonly CheckResult[] = end.outcome.checks ?? [];
   const outcome = checks.some((c) => c.interval !== undefined)
     ? { ...end.outcome, checks: checks.filter((c) => c.interval === undefined) }
     : end.outcome;
-  await tx.execute(
-    `UPDATE task_tries SET state = $1, ended_at = $2, error_code = $3, error_message = $4, outcome = $5, output = $8
+  const tryRow: Statement = {
+    sql: `UPDATE task_tries SET state = $1, ended_at = $2, error_code = $3, error_message = $4, outcome = $5, output = $8
      WHERE ti_id = $6 AND try_number = $7`,
-    [
+    params: [
       end.state,
       now,
       end.error?.code ?? null,
@@ -42,9 +42,14 @@ export async function recordTry(tx: DbSession, end: TryEnd, now: number): Promis
       end.tryNumber,
       end.output === undefined ? null : JSON.stringify(end.output),
     ],
-  );
-  await appendLog(tx, end.tiId, end.tryNumber, end.log);
-  // Multi-row INSERTs, under the engines' parameter limits.
+  };
+  if (end.log.length === 0) return [tryRow];
+  return [tryRow, appendLogStatement(dialect, end.tiId, end.tryNumber, end.log)];
+}
+
+/** The try's data-quality results, in multi-row INSERTs under the engines' parameter limits. */
+export async function recordChecks(tx: DbSession, end: TryEnd): Promise<void> {
+  const checks: readonly CheckResult[] = end.outcome.checks ?? [];
   for (let start = 0; start < checks.length; start += 500) {
     const slice = checks.slice(start, start + 500);
     await tx.execute(

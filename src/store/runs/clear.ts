@@ -1,5 +1,6 @@
 import { tasksToClear, type ClearOptions } from '../../lifecycle/index.ts';
 import type { Db, DbSession } from '../db/index.ts';
+import { lockRun } from './complete-run.ts';
 import { ownTasks } from './range-runs.ts';
 import { readRunTasks, reopenBackfill, writeStates } from './run-tasks.ts';
 
@@ -23,6 +24,7 @@ export async function clearInTransaction(
   taskIds: readonly string[] | undefined,
   options: ClearOptions = {},
 ): Promise<string[]> {
+  await lockRun(tx, runPk);
   await ownTasks(tx, runPk);
   const run = await readRunTasks(tx, runPk);
   const cleared = tasksToClear(run.graph, run.states, taskIds, options);

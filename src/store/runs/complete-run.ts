@@ -5,23 +5,35 @@ import { settleRange } from './range-runs.ts';
 const ACTIVE = sqlList(ACTIVE_TASK_STATES);
 
 /**
+ * Takes the row lock of run `runPk` (on PostgreSQL; SQLite runs one writing transaction at a time),
+ * its backfill's first, in the order every transaction that changes a run's task states after its
+ * start takes them: its backfill, the run, then its task instances. Held until commit: of two tries
+ * of a run ending at once, the second waits for the first's commit and then sees its task ended, so
+ * the last one to end always ends the run.
+ * NO KEY UPDATE, not UPDATE: a task instance updated twice in one transaction (made ready after its
+ * upstream count rose) has its foreign key checked, which share-locks this row's key; that must
+ * not wait on another ender's lock.
+ */
+export async function lockRun(tx: DbSession, runPk: number): Promise<void> {
+  if (tx.dialect !== 'postgres') return;
+  await tx.query(
+    'SELECT b.id FROM backfills b JOIN dag_runs r ON r.backfill_id = b.id WHERE r.id = $1 FOR UPDATE OF b',
+    [runPk],
+  );
+  await tx.query('SELECT id FROM dag_runs WHERE id = $1 FOR NO KEY UPDATE', [runPk]);
+}
+
+/**
  * Ends a running run whose task instances have all ended, in the state src/lifecycle/run-outcome.ts
- * gives; returns that state, or undefined while the run goes on. A range run passes its end on to
- * the interval runs it covers (store/runs/range-runs.ts).
+ * gives; returns that state, or undefined while the run goes on. The caller holds the run's row
+ * lock (lockRun, or an update of the row in its transaction). A range run passes its end on to the
+ * interval runs it covers (store/runs/range-runs.ts).
  */
 export async function completeRunIfDone(
   tx: DbSession,
   runPk: number,
   now: number,
 ): Promise<RunState | undefined> {
-  // The run's row is locked until this transaction commits: of two tries of a run ending at once,
-  // the second to get here waits for the first's commit and then sees its task ended, so the last
-  // one to end always ends the run. (SQLite runs one writing transaction at a time anyway.)
-  // NO KEY UPDATE, not UPDATE: a task instance updated twice in one transaction (made ready after
-  // its upstream count rose) has its foreign key checked, which share-locks this row's key; two
-  // such ends asking FOR UPDATE then deadlock. NO KEY UPDATE still excludes the other enders.
-  if (tx.dialect === 'postgres')
-    await tx.query('SELECT id FROM dag_runs WHERE id = $1 FOR NO KEY UPDATE', [runPk]);
   // Most ends are not the run's last: one task still to run says so without counting them all.
   const [active] = await tx.query(
     `SELECT 1 AS active FROM task_instances WHERE run_pk = $1 AND state IN (${ACTIVE}) LIMIT 1`,

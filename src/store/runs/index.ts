@@ -8,7 +8,7 @@ export { specAndVersion } from './dag-version.ts';
 export type { DagRow } from './dags.ts';
 export { createRun } from './create-run.ts';
 export { startQueuedRuns } from './start-runs.ts';
-export { completeRunIfDone } from './complete-run.ts';
+export { completeRunIfDone, lockRun } from './complete-run.ts';
 export { countEnds, decideWaiting, releaseHeldTasks, runGraph, skipTasks } from './propagate.ts';
 export type { Propagated } from './propagate.ts';
 export { getRun } from './run-row.ts';

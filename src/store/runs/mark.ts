@@ -5,7 +5,7 @@
  */
 import { markRun, markTask, type MarkState } from '../../lifecycle/index.ts';
 import { notifyQueue, type Db } from '../db/index.ts';
-import { completeRunIfDone } from './complete-run.ts';
+import { completeRunIfDone, lockRun } from './complete-run.ts';
 import { decideWaiting } from './propagate.ts';
 import { ownTasks } from './range-runs.ts';
 import { readRunTasks, reopenBackfill, writeStates } from './run-tasks.ts';
@@ -24,6 +24,7 @@ export async function markTaskInstance(
   now: number,
 ): Promise<MarkResult> {
   return db.transaction(async (tx) => {
+    await lockRun(tx, runPk);
     await ownTasks(tx, runPk);
     const run = await readRunTasks(tx, runPk);
     if (run.states.get(taskId) === 'running') return { running: taskId };
@@ -56,6 +57,7 @@ export async function markDagRun(
   now: number,
 ): Promise<string[]> {
   return db.transaction(async (tx) => {
+    await lockRun(tx, runPk);
     await ownTasks(tx, runPk);
     const run = await readRunTasks(tx, runPk);
     const changes = markRun(run.states, state);

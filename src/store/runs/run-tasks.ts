@@ -27,13 +27,8 @@ export interface RunTasks {
   readonly states: ReadonlyMap<string, TaskState>;
 }
 
+/** The caller holds the run's lock (lockRun). */
 export async function readRunTasks(tx: DbSession, runPk: number): Promise<RunTasks> {
-  // The run's backfill row first, as finishBackfills locks it first: the two never cross.
-  if (tx.dialect === 'postgres')
-    await tx.query(
-      'SELECT b.id FROM backfills b JOIN dag_runs r ON r.backfill_id = b.id WHERE r.id = $1 FOR UPDATE OF b',
-      [runPk],
-    );
   const rows = await tx.query<TaskRow>(
     `SELECT task_id, state, downstream, upstream_done, upstream_success, upstream_skipped, upstream_failed
      FROM task_instances WHERE run_pk = $1`,
