@@ -36,15 +36,19 @@ export interface ClaimedTask {
   readonly poolProblem?: PoolProblem;
 }
 
-/** Each pool's slots and what its running task instances take now (these pools, or all). */
-async function poolRooms(tx: DbSession, names?: readonly string[]): Promise<Map<string, PoolRoom>> {
-  const only = names === undefined ? '' : `WHERE p.name IN (${placeholders(names.length)})`;
+/** Each pool's slots and what its running task instances take now. */
+async function poolRooms(tx: DbSession): Promise<Map<string, PoolRoom>> {
   const rows = await tx.query<{ name: string; slots: number; running: number | null }>(
     `SELECT p.name, p.slots, (SELECT SUM(t.pool_slots) FROM task_instances t WHERE t.state = 'running' AND t.pool = p.name) AS running
-     FROM pools p ${only}`,
-    names ?? [],
+     FROM pools p`,
   );
   return new Map(rows.map((r) => [r.name, { slots: Number(r.slots), running: Number(r.running ?? 0) }]));
+}
+
+/** Which task instances a claim may take. */
+export interface ClaimScope {
+  /** Only tasks of this backfill's runs. @default any */
+  readonly backfillId?: number;
 }
 
 /**
@@ -52,83 +56,82 @@ async function poolRooms(tx: DbSession, names?: readonly string[]): Promise<Map<
  * PostgreSQL skips rows another worker has locked; SQLite's BEGIN IMMEDIATE lets one claim at a time.
  * A sensor's next poke goes on the try it rescheduled, so its pokes share one try and one log.
  * Pools (src/lifecycle/pool-admission.ts) are counted in the same transaction, under a lock of
- * each candidate's pool row on PostgreSQL: their slots hold across every worker and machine.
+ * the pools' rows on PostgreSQL: their slots hold across every worker and machine.
  */
-export async function claimTasks(
+export function claimTasks(
   db: Db,
   worker: string,
   limit: number,
   now: number,
-  scope: { backfillId?: number } = {},
+  scope: ClaimScope = {},
 ): Promise<ClaimedTask[]> {
-  return db.transaction(async (tx) => {
-    const postgres = tx.dialect === 'postgres';
-    const inScope =
-      scope.backfillId === undefined
-        ? ''
-        : 'AND t.run_pk IN (SELECT id FROM dag_runs WHERE backfill_id = $3)';
-    // The tasks of a full pool are not looked at, so they do not stand in front of the others.
-    const rooms = await poolRooms(tx);
-    const full = fullPools(rooms);
-    const notFull =
-      full.length === 0
-        ? ''
-        : `AND t.pool NOT IN (${placeholders(full.length, scope.backfillId === undefined ? 3 : 4)})`;
-    // The candidates in claim order, with what the worker needs of each, read from the claim's
-    // index (migration 012) from its start to the limit. SQLite is told to walk it: left to choose,
-    // it reads and sorts every claimable row.
-    const candidates = await tx.query<ClaimedRow>(
-      `SELECT t.id, t.pool, t.pool_slots, t.state, t.run_pk, t.dag_id, t.task_id, t.try_number, t.first_started_at,
-         t.timeout_ms, r.run_id, r.run_type, r.logical_date, r.interval_start, r.interval_end, r.conf, r.kind
-       FROM task_instances t ${postgres ? '' : 'INDEXED BY task_instances_claim'} JOIN dag_runs r ON r.id = t.run_pk
-       WHERE t.state IN (${CLAIMABLE}) AND t.ready_at <= $1 ${inScope} ${notFull}
-       ORDER BY t.priority, t.priority_weight DESC, t.ready_at, t.id LIMIT $2 ${postgres ? 'FOR UPDATE OF t SKIP LOCKED' : ''}`,
-      [now, limit, ...(scope.backfillId === undefined ? [] : [scope.backfillId]), ...full],
-    );
-    if (candidates.length === 0) return [];
-    const pools = [...new Set(candidates.map((c) => c.pool))].sort();
-    // On PostgreSQL other claims run at the same time: the candidates' pools are counted again under
-    // a lock of their rows, so no two claims fill a pool's last slot. SQLite's claims take turns.
-    if (postgres) {
-      await tx.query(
-        `SELECT name FROM pools WHERE name IN (${placeholders(pools.length)}) ORDER BY name FOR UPDATE`,
-        pools,
-      );
-    }
-    const admitted = admitToPools(
-      candidates.map((c) => ({ id: c.id, pool: c.pool, poolSlots: Number(c.pool_slots) })),
-      postgres ? await poolRooms(tx, pools) : rooms,
-      [...rooms.keys()],
-    );
-    if (admitted.length === 0) return [];
-    const byId = new Map(candidates.map((r) => [r.id, r]));
-    const claimed = admitted.map(({ id, problem }) => {
-      const row = byId.get(id) as ClaimedRow;
-      // A sensor's next poke goes on the try it rescheduled.
-      const tryNumber =
-        row.state === 'up_for_reschedule' ? Number(row.try_number) : Number(row.try_number) + 1;
-      return claimedTask(row, tryNumber, Number(row.first_started_at ?? now), problem);
-    });
-    // The task instances and their tries, in one statement on PostgreSQL.
-    await inOneStatement(tx, [
-      {
-        sql: `UPDATE task_instances SET state = 'running', worker = $1, heartbeat_at = $2, ended_at = NULL,
-           try_number = CASE WHEN state = 'up_for_reschedule' THEN try_number ELSE try_number + 1 END,
-           started_at = CASE WHEN state = 'up_for_reschedule' THEN started_at ELSE $2 END,
-           first_started_at = COALESCE(first_started_at, $2)
-         WHERE id IN (${placeholders(claimed.length, 3)})`,
-        params: [worker, now, ...claimed.map((c) => c.tiId)],
-      },
-      {
-        sql: `INSERT INTO task_tries (ti_id, try_number, state, worker, started_at) VALUES ${claimed
-          .map((_, i) => `($${i * 2 + 3}, $${i * 2 + 4}, 'running', $1, $2)`)
-          .join(', ')}
-         ON CONFLICT (ti_id, try_number) DO UPDATE SET state = 'running', worker = $1, ended_at = NULL`,
-        params: [worker, now, ...claimed.flatMap((c) => [c.tiId, c.tryNumber])],
-      },
-    ]);
-    return claimed;
+  return db.transaction((tx) => claimInTransaction(tx, worker, limit, now, scope));
+}
+
+async function claimInTransaction(
+  tx: DbSession,
+  worker: string,
+  limit: number,
+  now: number,
+  scope: ClaimScope = {},
+): Promise<ClaimedTask[]> {
+  if (limit <= 0) return [];
+  const postgres = tx.dialect === 'postgres';
+  // On PostgreSQL other claims run at the same time: the pools' rows are locked before they are
+  // counted, so no two claims fill a pool's last slot. SQLite's claims take turns.
+  if (postgres) await tx.query('SELECT name FROM pools ORDER BY name FOR UPDATE');
+  const rooms = await poolRooms(tx);
+  const inScope =
+    scope.backfillId === undefined ? '' : 'AND t.run_pk IN (SELECT id FROM dag_runs WHERE backfill_id = $3)';
+  // The tasks of a full pool are not looked at, so they do not stand in front of the others.
+  const full = fullPools(rooms);
+  const notFull =
+    full.length === 0
+      ? ''
+      : `AND t.pool NOT IN (${placeholders(full.length, scope.backfillId === undefined ? 3 : 4)})`;
+  // The candidates in claim order, with what the worker needs of each, read from the claim's
+  // index (migration 012) from its start to the limit. SQLite is told to walk it: left to choose,
+  // it reads and sorts every claimable row.
+  const candidates = await tx.query<ClaimedRow>(
+    `SELECT t.id, t.pool, t.pool_slots, t.state, t.run_pk, t.dag_id, t.task_id, t.try_number, t.first_started_at,
+       t.timeout_ms, r.run_id, r.run_type, r.logical_date, r.interval_start, r.interval_end, r.conf, r.kind
+     FROM task_instances t ${postgres ? '' : 'INDEXED BY task_instances_claim'} JOIN dag_runs r ON r.id = t.run_pk
+     WHERE t.state IN (${CLAIMABLE}) AND t.ready_at <= $1 ${inScope} ${notFull}
+     ORDER BY t.priority, t.priority_weight DESC, t.ready_at, t.id LIMIT $2 ${postgres ? 'FOR UPDATE OF t SKIP LOCKED' : ''}`,
+    [now, limit, ...(scope.backfillId === undefined ? [] : [scope.backfillId]), ...full],
+  );
+  if (candidates.length === 0) return [];
+  const admitted = admitToPools(
+    candidates.map((c) => ({ id: c.id, pool: c.pool, poolSlots: Number(c.pool_slots) })),
+    rooms,
+  );
+  if (admitted.length === 0) return [];
+  const byId = new Map(candidates.map((r) => [r.id, r]));
+  const claimed = admitted.map(({ id, problem }) => {
+    const row = byId.get(id) as ClaimedRow;
+    // A sensor's next poke goes on the try it rescheduled.
+    const tryNumber = row.state === 'up_for_reschedule' ? Number(row.try_number) : Number(row.try_number) + 1;
+    return claimedTask(row, tryNumber, Number(row.first_started_at ?? now), problem);
   });
+  // The task instances and their tries, in one statement on PostgreSQL.
+  await inOneStatement(tx, [
+    {
+      sql: `UPDATE task_instances SET state = 'running', worker = $1, heartbeat_at = $2, ended_at = NULL,
+         try_number = CASE WHEN state = 'up_for_reschedule' THEN try_number ELSE try_number + 1 END,
+         started_at = CASE WHEN state = 'up_for_reschedule' THEN started_at ELSE $2 END,
+         first_started_at = COALESCE(first_started_at, $2)
+       WHERE id IN (${placeholders(claimed.length, 3)})`,
+      params: [worker, now, ...claimed.map((c) => c.tiId)],
+    },
+    {
+      sql: `INSERT INTO task_tries (ti_id, try_number, state, worker, started_at) VALUES ${claimed
+        .map((_, i) => `($${i * 2 + 3}, $${i * 2 + 4}, 'running', $1, $2)`)
+        .join(', ')}
+       ON CONFLICT (ti_id, try_number) DO UPDATE SET state = 'running', worker = $1, ended_at = NULL`,
+      params: [worker, now, ...claimed.flatMap((c) => [c.tiId, c.tryNumber])],
+    },
+  ]);
+  return claimed;
 }
 
 interface ClaimedRow {
