@@ -179,7 +179,7 @@ async function chaosRun(): Promise<{ dump: CanonicalDump; figures: Figures }> {
     const rewaitIfCutOff = async (): Promise<boolean> => {
       const result = await backfill;
       if (succeeded.test(result.stdout) || waitCutOff.length >= 3) return true;
-      waitCutOff.push(`${result.stdout}${result.stderr}`.trim().split('\n').slice(-3).join(' / '));
+      waitCutOff.push(`${result.stdout}${result.stderr}`.trim().split('\n').slice(-12).join(' / '));
       backfill = wait();
       return false;
     };
