@@ -6,10 +6,10 @@ const ACTIVE = sqlList(ACTIVE_TASK_STATES);
 
 /**
  * Takes the row lock of run `runPk` (on PostgreSQL; SQLite runs one writing transaction at a time),
- * its backfill's first, in the order every transaction that changes a run's task states after its
- * start takes them: its backfill, the run, then its task instances. Held until commit: of two tries
- * of a run ending at once, the second waits for the first's commit and then sees its task ended, so
- * the last one to end always ends the run.
+ * its backfill's first, in the order clear and mark take them: its backfill, the run, then its task
+ * instances (the end of a try locks the run, then its task, in one statement: end-try.ts). Held
+ * until commit: of two tries of a run ending at once, the second waits for the first's commit and
+ * then sees its task ended, so the last one to end always ends the run.
  * NO KEY UPDATE, not UPDATE: a task instance updated twice in one transaction (made ready after its
  * upstream count rose) has its foreign key checked, which share-locks this row's key; that must
  * not wait on another ender's lock.
