@@ -4,7 +4,7 @@
  * tries of dead workers, and LISTEN for work on PostgreSQL.
  */
 export { claimTasks, heartbeat } from './claim.ts';
-export type { ClaimedTask, ClaimScope } from './claim.ts';
+export type { ClaimedTask } from './claim.ts';
 export { endTry } from './end-try.ts';
 export type { TryEndResult } from './end-try.ts';
 export type { TryEnd } from './record-try.ts';
