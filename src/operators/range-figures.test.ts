@@ -52,6 +52,10 @@ describe.each(['duckdb', 'postgres'] as const)('a range run over three hours on 
   });
 
   it('gives the rows loaded in each covered interval', async () => {
+    // Rows just outside the range, kept by the load, are in none of its intervals.
+    await wh.execute(
+      `INSERT INTO rf_fact VALUES (8, TIMESTAMP '2018-11-15 09:59:59'), (9, TIMESTAMP '2018-11-15 13:00:00')`,
+    );
     const load = loadFact({
       table: 'rf_fact',
       columns: ['id', 'at_ts'],
