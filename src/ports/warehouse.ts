@@ -116,6 +116,8 @@ export interface ObjectCopyRequest {
   readonly rejectsKept: number;
   /** A longer record is rejected. @default 1 MiB */
   readonly maxRecordBytes?: number;
+  /** `ndjson`: a record per line; `json`: documents one after another, pretty-printed or not. @default ndjson */
+  readonly framing?: 'ndjson' | 'json';
 }
 
 /**

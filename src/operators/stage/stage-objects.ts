@@ -78,6 +78,7 @@ function copyRequest(stage: ResolvedStageJson, store: ObjectStore, key: string):
     rejectWhen: stage.rejectWhen,
     rejectsKept: REJECTS_KEPT_PER_OBJECT,
     maxRecordBytes: stage.maxRecordBytes,
+    framing: stage.framing,
   };
 }
 
@@ -123,7 +124,7 @@ function stageInTransaction(
       if (result.rejected > 0) context.log.warn(`${key}: ${result.rejected} record(s) rejected`);
     }
     if (streamed.length > 0)
-      count += await streamObjects(stage, context, store, tx, streamed, staged, rejects);
+      count += await streamObjects(stage, context, store, tx, streamed, staged, rejects, keys.length);
     await recordObjects(tx, stage.table, staged, rejects);
     return count;
   });

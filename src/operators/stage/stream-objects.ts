@@ -12,7 +12,7 @@ const READ_AHEAD = 16;
 /**
  * Streams objects through this worker's reader into the table, inside `tx`; returns rows loaded,
  * and adds each object's manifest entry and kept rejects to `staged` and `rejects`. An object that
- * cannot be read as JSON text fails the whole transaction.
+ * cannot be read as JSON text fails the whole transaction, whose objects number `together`.
  */
 export async function streamObjects(
   stage: ResolvedStageJson,
@@ -22,6 +22,7 @@ export async function streamObjects(
   keys: readonly string[],
   staged: StagedObject[],
   rejects: Reject[],
+  together = keys.length,
 ): Promise<number> {
   let unreadable: Reject | undefined;
   async function* rows(): AsyncIterable<BulkRow> {
@@ -65,7 +66,7 @@ export async function streamObjects(
     throw new TaskFailure(
       'source_unreadable',
       `${unreadable.key}:${unreadable.line}: ${unreadable.reason}. Nothing of it was staged into ${stage.table}` +
-        (keys.length > 1 ? ` (nor of the ${keys.length - 1} other object(s) staged with it)` : ''),
+        (together > 1 ? ` (nor of the ${together - 1} other object(s) staged with it)` : ''),
     );
   }
   return count;

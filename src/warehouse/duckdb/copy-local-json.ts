@@ -178,16 +178,17 @@ export async function localFile(
 
 /**
  * `read_json` of `paths` (a parameter, a literal, or a list of literals), each field as `types`
- * says (JSON when not given). Not unpacked by its name (a .gz): the worker's reader refuses
- * compressed files.
+ * says (JSON when not given); `unstructured` reads JSON documents one after another. Not unpacked
+ * by its name (a .gz): the worker's reader refuses compressed files.
  */
 export function readJsonSql(
   paths: string,
   fields: readonly string[],
   types: ReadonlyMap<string, string>,
   extra = '',
+  format: 'newline_delimited' | 'unstructured' = 'newline_delimited',
 ): string {
-  return `read_json(${paths}, format = 'newline_delimited', records = true, compression = 'uncompressed', columns = {${fields
+  return `read_json(${paths}, format = '${format}', records = true, compression = 'uncompressed', columns = {${fields
     .map((f) => `${sqlText(f)}: '${types.get(f) ?? 'JSON'}'`)
     .join(', ')}}${extra})`;
 }

@@ -42,3 +42,41 @@ export async function lineShape(body: AsyncIterable<Uint8Array>): Promise<LineSh
     ? { lines: records, longestLine }
     : { lines: records, firstEmptyLine, longestLine };
 }
+
+/** What DuckDB's load of a file of JSON documents (the `json` framing) must agree with. */
+export interface DocumentShape {
+  /** The line its first document starts on; none when it holds only white space. */
+  readonly firstLine?: number;
+  readonly bytes: number;
+  /** Bytes `{` and `[` anywhere (in strings too): no document in it nests deeper. */
+  readonly openers: number;
+}
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const WHITE_SPACE = new Set([0x20, 0x09, 0x0d, NEWLINE]);
+/** A byte-order mark, which the worker's reader skips between documents as it skips white space. */
+const BOM = [0xef, 0xbb, 0xbf];
+
+/** Scans a file of JSON documents for where its first one starts and how deep any may nest. */
+export async function documentShape(body: AsyncIterable<Uint8Array>): Promise<DocumentShape> {
+  let line = 1;
+  let firstLine: number | undefined;
+  let bytes = 0;
+  let openers = 0;
+  let bom = 0; // bytes of a byte-order mark matched so far
+  for await (const chunk of body) {
+    for (let at = 0; at < chunk.length; at += 1) {
+      const byte = chunk[at] ?? 0;
+      if (byte === OPEN_BRACE || byte === OPEN_BRACKET) openers += 1;
+      if (firstLine !== undefined) continue;
+      if (byte === BOM[bom]) bom = (bom + 1) % BOM.length;
+      else if (bom > 0 || !WHITE_SPACE.has(byte)) firstLine = line;
+      else if (byte === NEWLINE) line += 1;
+    }
+    bytes += chunk.length;
+  }
+  // A byte-order mark cut short is text, not white space.
+  if (bom > 0) firstLine ??= line;
+  return firstLine === undefined ? { bytes, openers } : { firstLine, bytes, openers };
+}
