@@ -21,7 +21,7 @@ export async function webserver(args: readonly string[], io: CliIo): Promise<num
   const port = portOption(values.port);
   const runtime = await runtimeFor(io);
   try {
-    const http = await serveHttp(runtime, io, port);
+    const http = await serveHttp(runtime, io, port, 'read-only');
     const reload = await reloadOnChange(runtime, io);
     print(io.stdout, `Downbeat webserver: ${http.url} (metadata ${runtime.db.location})`);
     await untilStopped();
