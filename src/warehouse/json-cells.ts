@@ -20,5 +20,5 @@ export function jsonCell(value: unknown): JsonCell {
   if (typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonCell(v)]));
   }
-  return String(value);
+  return ''; // a symbol or a function: no driver reads one
 }

@@ -69,14 +69,19 @@ async function check(connection: DuckDBConnection, sql: string): Promise<void> {
           AND table_type = 'BASE TABLE') AS tables`,
     { sql },
   );
-  const [row] = reader.getRowObjectsJS();
-  const parsed: unknown = JSON.parse(String(row?.parsed));
+  const [row] = reader.getRowObjectsJS() as {
+    parsed: string;
+    catalog: string;
+    schema: string;
+    tables: string[] | null;
+  }[];
+  const parsed: unknown = JSON.parse(row?.parsed ?? 'null');
   const refused = refusal(
     parsed,
     {
-      tables: new Set((row?.tables as string[] | null) ?? []),
-      catalog: String(row?.catalog).toLowerCase(),
-      schema: String(row?.schema).toLowerCase(),
+      tables: new Set(row?.tables ?? []),
+      catalog: (row?.catalog ?? '').toLowerCase(),
+      schema: (row?.schema ?? '').toLowerCase(),
     },
     /^\s*(\w+)/.exec(sql)?.[1] ?? 'not a SELECT',
   );

@@ -100,7 +100,8 @@ function cteEntries(node: Node): [string, unknown][] {
 
 function refusedHere(node: Node, ctes: ReadonlySet<string>, names: WarehouseNames): string | undefined {
   if (node.type === 'TABLE_FUNCTION') {
-    const fn = isNode(node.function) ? String(node.function.function_name) : 'a table function';
+    const name = isNode(node.function) ? node.function.function_name : undefined;
+    const fn = typeof name === 'string' ? name : 'a table function';
     return `${fn} is not allowed: the explorer reads only the warehouse's tables`;
   }
   if (node.type === 'BASE_TABLE') return refusedTable(node, ctes, names);
@@ -115,9 +116,10 @@ function refusedHere(node: Node, ctes: ReadonlySet<string>, names: WarehouseName
 }
 
 function refusedTable(node: Node, ctes: ReadonlySet<string>, names: WarehouseNames): string | undefined {
-  const table = String(node.table_name ?? '');
-  const schema = String(node.schema_name ?? '').toLowerCase();
-  const catalog = String(node.catalog_name ?? '').toLowerCase();
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const table = text(node.table_name);
+  const schema = text(node.schema_name).toLowerCase();
+  const catalog = text(node.catalog_name).toLowerCase();
   const lower = table.toLowerCase();
   if (schema === '' && catalog === '' && ctes.has(lower)) return undefined;
   const ownSchema = schema === '' || schema === names.schema;
