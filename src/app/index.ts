@@ -13,3 +13,5 @@ export { addUser, metricsText, serve, serveRuntime, WEB_DIST } from './web.ts';
 export type { ServeOptions, WebServer } from './web.ts';
 export { runOnce } from './run-once.ts';
 export type { RunOnceOptions } from './run-once.ts';
+export { warehouseSource } from './warehouse-source.ts';
+export type { WarehouseAccess, WarehouseSourceOptions } from './warehouse-source.ts';

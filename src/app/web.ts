@@ -13,10 +13,12 @@ import {
   WEB_DIST,
   type ConnectionAdmin,
   type ServerContext,
+  type WarehouseSource,
 } from '../server/index.ts';
 import { createUser } from '../store/admin/index.ts';
 import type { Db } from '../store/db/index.ts';
 import type { Runtime } from './runtime.ts';
+import { warehouseSource, type WarehouseAccess } from './warehouse-source.ts';
 
 export { WEB_DIST };
 
@@ -37,6 +39,8 @@ export interface ServeOptions {
   /** @default ignored */
   readonly log?: (line: string) => void;
   readonly metricsCacheMs?: number;
+  /** The warehouse the explorer reads. @default none: the explorer answers 503 */
+  readonly warehouse?: WarehouseSource;
 }
 
 const NO_CONNECTIONS: ConnectionAdmin = {
@@ -54,6 +58,7 @@ function contextOf(options: ServeOptions): ServerContext {
     log: options.log ?? (() => undefined),
     webRoot: options.webRoot,
     metricsCacheMs: options.metricsCacheMs,
+    warehouse: options.warehouse,
   };
 }
 
@@ -74,7 +79,8 @@ export async function addUser(db: Db, username: string, password: string, now: n
 
 /**
  * The HTTP server of `standalone` and `webserver`: makes the first user when there is none (its
- * login printed once), builds the web UI when its build is stale, and serves.
+ * login printed once), builds the web UI when its build is stale, and serves. The explorer opens
+ * the warehouse as `warehouse` says: `shared` in the process that runs the tasks, else `read-only`.
  */
 export async function serveRuntime(
   runtime: Runtime,
@@ -82,6 +88,7 @@ export async function serveRuntime(
     readonly port: number;
     readonly print: (line: string) => void;
     readonly warn: (line: string) => void;
+    readonly warehouse: WarehouseAccess;
   },
 ): Promise<WebServer> {
   await ensureFirstUser(runtime.db, runtime.config.env, options.print, Date.now());
@@ -91,7 +98,13 @@ export async function serveRuntime(
   } catch (error) {
     options.warn(`the web UI could not be built (the API still serves): ${(error as Error).message}`);
   }
-  return serve({
+  const warehouse = warehouseSource({
+    config: runtime.config,
+    db: runtime.db,
+    access: options.warehouse,
+    queryTimeoutMs: runtime.config.warehouseQueryTimeoutMs,
+  });
+  const server = await serve({
     db: runtime.db,
     dags: runtime.folder.dags,
     port: options.port,
@@ -99,5 +112,16 @@ export async function serveRuntime(
     webRoot,
     log: options.warn,
     metricsCacheMs: runtime.config.metricsCacheMs,
+    warehouse,
+  }).catch(async (error: Error) => {
+    await warehouse.close();
+    throw error;
   });
+  return {
+    url: server.url,
+    async close() {
+      await server.close();
+      await warehouse.close();
+    },
+  };
 }

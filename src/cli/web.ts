@@ -1,12 +1,21 @@
-import { serveRuntime, type Runtime, type WebServer } from '../app/index.ts';
+import { serveRuntime, type Runtime, type WarehouseAccess, type WebServer } from '../app/index.ts';
 import { print, type CliIo } from './context.ts';
 import { UsageError } from './args.ts';
 
-/** The HTTP server of `standalone` and `webserver`, its login and build lines on stdout. */
-export async function serveHttp(runtime: Runtime, io: CliIo, port: number): Promise<WebServer> {
+/**
+ * The HTTP server of `standalone` and `webserver`, its login and build lines on stdout; the
+ * explorer reads the warehouse as `warehouse` says (DESIGN §8).
+ */
+export async function serveHttp(
+  runtime: Runtime,
+  io: CliIo,
+  port: number,
+  warehouse: WarehouseAccess,
+): Promise<WebServer> {
   try {
     return await serveRuntime(runtime, {
       port,
+      warehouse,
       print: (line) => print(io.stdout, line),
       warn: (line) => print(io.stderr, line),
     });

@@ -31,6 +31,11 @@ export interface DownbeatConfig {
    * @default undefined: logs are kept forever
    */
   readonly logRetentionMs?: number;
+  /**
+   * The warehouse explorer cancels a query that runs longer. From DOWNBEAT_WAREHOUSE_QUERY_SECONDS.
+   * @default 30
+   */
+  readonly warehouseQueryTimeoutMs?: number;
   /** The environment, for connection variables (`DOWNBEAT_CONN_<ID>`). */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -46,6 +51,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     zombieAfterMs: seconds(env, 'DOWNBEAT_ZOMBIE_SECONDS', 60) * 1000,
     metricsCacheMs: seconds(env, 'DOWNBEAT_METRICS_CACHE_SECONDS', 30, { zero: true }) * 1000,
     logRetentionMs: retention(env.DOWNBEAT_LOG_RETENTION, 'DOWNBEAT_LOG_RETENTION'),
+    warehouseQueryTimeoutMs: seconds(env, 'DOWNBEAT_WAREHOUSE_QUERY_SECONDS', 30) * 1000,
     env,
   };
 }

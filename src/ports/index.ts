@@ -20,3 +20,17 @@ export type {
   Warehouse,
   WarehouseDialect,
 } from './warehouse.ts';
+export {
+  QueryRefusedError,
+  QueryTimeoutError,
+  quoteName,
+  tablePageSql,
+  WarehouseUnavailableError,
+} from './warehouse-explorer.ts';
+export type {
+  JsonCell,
+  ReadOnlyQueryOptions,
+  ReadOnlyResult,
+  WarehouseExplorer,
+  WarehouseTable,
+} from './warehouse-explorer.ts';

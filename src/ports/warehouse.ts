@@ -1,5 +1,6 @@
 import { DownbeatError } from '../errors/index.ts';
 import type { ObjectStore } from './object-store.ts';
+import type { WarehouseExplorer } from './warehouse-explorer.ts';
 
 /** A value bound to a `$name` parameter. Timestamps are passed as ISO text and cast in SQL. */
 export type SqlValue = string | number | bigint | boolean | null;
@@ -30,9 +31,10 @@ export type WarehouseDialect = 'duckdb' | 'postgres' | 'redshift';
 
 /**
  * A SQL warehouse: DuckDB, PostgreSQL or Redshift. Write conflicts between concurrent writers are
- * the adapter's to resolve (serialise or retry), never the task's.
+ * the adapter's to resolve (serialise or retry), never the task's. The explorer's reads
+ * (WarehouseExplorer) are each adapter's own, decided by its engine.
  */
-export interface Warehouse extends SqlSession {
+export interface Warehouse extends SqlSession, WarehouseExplorer {
   readonly dialect: WarehouseDialect;
   /** Where the warehouse is, for messages; never holds a secret. */
   readonly location: string;

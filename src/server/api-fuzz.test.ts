@@ -79,6 +79,8 @@ function hostileBody(next: () => number): string {
         'reprocess_behavior',
         'max_active_runs',
         'dry_run',
+        'sql',
+        'limit',
       ]) {
         if (next() < 0.5) body[field] = pick(HOSTILE_VALUES);
       }
@@ -115,6 +117,7 @@ describe('the API under hostile input', () => {
       try: '1',
       id: '1',
       connection_id: 'none',
+      name: 'facts',
     };
     const before = await counts();
     const seen = new Map<number, number>();

@@ -16,6 +16,7 @@ import { markRoutes } from './routes/marks.ts';
 import { poolRoutes } from './routes/pools.ts';
 import { runRoutes } from './routes/runs.ts';
 import { taskInstanceRoutes } from './routes/task-instances.ts';
+import { warehouseRoutes } from './routes/warehouse.ts';
 import { serveUi } from './static-ui.ts';
 
 /** Request bodies larger than this are refused with 413 before they are read whole. */
@@ -78,6 +79,7 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
     backfillRoutes,
     poolRoutes,
     connectionRoutes,
+    warehouseRoutes,
     sessionRoutes,
   ]) {
     api.route('/', routes(ctx));

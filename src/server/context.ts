@@ -1,4 +1,5 @@
 import type { Dag } from '../dag/index.ts';
+import type { WarehouseExplorer } from '../ports/index.ts';
 import type { Db } from '../store/db/index.ts';
 import type { Connection } from './api/types.ts';
 
@@ -7,6 +8,19 @@ export interface ConnectionAdmin {
   list(): Promise<Connection[]>;
   add(id: string, uri: string): Promise<void>;
   delete(id: string): Promise<boolean>;
+}
+
+/** The warehouse the explorer reads, as the serving process holds or opens it. */
+export interface WarehouseSource {
+  /** The connection's id, named when the warehouse cannot be reached. */
+  readonly connectionId: string;
+  /** A query is cancelled past this. */
+  readonly queryTimeoutMs: number;
+  /**
+   * Runs `work` on the warehouse, opened for it if need be (and a DuckDB file let go of after);
+   * throws WarehouseUnavailableError when it cannot be opened.
+   */
+  use<T>(work: (warehouse: WarehouseExplorer) => Promise<T>): Promise<T>;
 }
 
 /** What the routes need from the process that serves them. */
@@ -20,6 +34,8 @@ export interface ServerContext {
   readonly log: (line: string) => void;
   /** The built web UI (web/dist); the UI routes answer 503 with a hint when it is missing. */
   readonly webRoot?: string;
+  /** The explorer's warehouse. @default none: the explorer's routes answer 503 */
+  readonly warehouse?: WarehouseSource;
   /** How long /metrics keeps what it counts over all history (ended runs and tasks, try durations). @default 30000 */
   readonly metricsCacheMs?: number;
 }

@@ -4,7 +4,7 @@ export { ensureFirstUser } from './auth/auth.ts';
 export { hashPassword } from './auth/password.ts';
 export { prometheusMetrics } from './metrics.ts';
 export { connectionAdmin } from './connection-admin.ts';
-export type { ConnectionAdmin, ServerContext } from './context.ts';
+export type { ConnectionAdmin, ServerContext, WarehouseSource } from './context.ts';
 export { startWebServer } from './server.ts';
 export type { WebServerOptions } from './server.ts';
 export { ensureWebBuild, WEB_DIST } from './web-build.ts';

@@ -154,6 +154,27 @@ export const ROUTES: readonly RouteDoc[] = [
     ok: 201,
   },
   { method: 'delete', path: '/connections/{connection_id}', summary: 'Delete a stored connection', ok: 204 },
+  {
+    method: 'get',
+    path: '/warehouse/tables',
+    summary: "The warehouse's tables (default schema) with row counts and columns",
+    ok: 200,
+  },
+  {
+    method: 'get',
+    path: '/warehouse/tables/{name}/rows',
+    summary: 'A page of a table, in storage order; CSV with Accept: text/csv',
+    query: ['limit', 'offset'],
+    ok: 200,
+  },
+  {
+    method: 'post',
+    path: '/warehouse/query',
+    summary:
+      "One read-only SELECT of the warehouse's own tables, within a row and a time limit; CSV with Accept: text/csv",
+    body: 'WarehouseQueryBody',
+    ok: 200,
+  },
   { method: 'get', path: '/auth/session', summary: 'The logged-in user and CSRF token', ok: 200 },
   { method: 'post', path: '/auth/tokens', summary: 'Create an API (bearer) token, shown once', ok: 201 },
   { method: 'get', path: '/openapi.json', summary: 'This description', ok: 200 },
@@ -241,6 +262,15 @@ const BODIES: Record<string, unknown> = {
     properties: { connection_id: string, uri: string },
     additionalProperties: false,
   },
+  WarehouseQueryBody: {
+    type: 'object',
+    required: ['sql'],
+    properties: {
+      sql: { type: 'string', description: 'one SELECT; anything else is refused (400 query_refused)' },
+      limit: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 },
+    },
+    additionalProperties: false,
+  },
   Error: {
     type: 'object',
     properties: { error: { type: 'object', properties: { code: string, message: string, field: string } } },
@@ -277,6 +307,9 @@ export function openApiDocument(): unknown {
         400: errorAnswer('Invalid input: the message names the field'),
         401: errorAnswer('No or wrong credentials'),
         404: errorAnswer('Unknown id'),
+        ...(route.path.startsWith('/warehouse/')
+          ? { 503: errorAnswer('The warehouse cannot be read now: the message names its connection') }
+          : {}),
       },
     };
   }

@@ -11,8 +11,9 @@ import { createUser } from '../store/admin/index.ts';
 import { syncDags } from '../store/runs/index.ts';
 import type { Db, MetadataDialect } from '../store/db/index.ts';
 import { testDb } from '../store/db/testing.ts';
+import { openWarehouse } from '../warehouse/index.ts';
 import { hashPassword } from './auth/password.ts';
-import type { ConnectionAdmin } from './context.ts';
+import type { ConnectionAdmin, WarehouseSource } from './context.ts';
 import { startWebServer } from './server.ts';
 
 export const USER = 'ada';
@@ -162,8 +163,16 @@ export async function testServer(
     : undefined;
   worker?.start();
   scheduler?.start();
+  // The explorer's warehouse: an in-memory DuckDB with one small table.
+  const warehouse = await openWarehouse('duckdb://:memory:');
+  await warehouse.execute("CREATE TABLE facts AS SELECT i AS n, 'fact ' || i AS label FROM range(5) t(i)");
+  const explored: WarehouseSource = {
+    connectionId: 'warehouse',
+    queryTimeoutMs: 5000,
+    use: (work) => work(warehouse),
+  };
   const server = await startWebServer(
-    { db: t.db, dags, connections, now: Date.now, log: () => undefined },
+    { db: t.db, dags, connections, now: Date.now, log: () => undefined, warehouse: explored },
     { port: 0 },
   );
   return {
@@ -182,6 +191,7 @@ export async function testServer(
       await server.close();
       await scheduler?.stop();
       await worker?.stop();
+      await warehouse.close();
       await t.drop();
     },
   };

@@ -9,7 +9,14 @@ export { DuckDbWarehouse } from './duckdb/index.ts';
 export { PostgresWarehouse } from './postgres/index.ts';
 export { RedshiftWarehouse } from './redshift/index.ts';
 
-export type OpenWarehouseOptions = RedshiftOpenOptions;
+export { listWarehouseTables } from './warehouse-tables.ts';
+
+export interface OpenWarehouseOptions extends RedshiftOpenOptions {
+  /** DuckDB: open the file read-only (a process that never writes it). @default false */
+  readonly readOnly?: boolean;
+  /** DuckDB: fail with WarehouseUnavailableError when the file does not exist, not make it. @default false */
+  readonly mustExist?: boolean;
+}
 
 /**
  * Opens the warehouse a connection URI names: `duckdb:///path/file.duckdb` (with `?threads=N` and
@@ -28,6 +35,8 @@ export async function openWarehouse(uri: string, options: OpenWarehouseOptions =
     return await DuckDbWarehouse.open({
       path: path === ':memory:' ? path : resolve(decodeURIComponent(path)),
       ...settings,
+      readOnly: options.readOnly,
+      mustExist: options.mustExist,
     });
   }
   if (/^postgres(ql)?:\/\//.test(uri)) return new PostgresWarehouse(uri);

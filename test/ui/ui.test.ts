@@ -311,6 +311,47 @@ describe('the web UI, as a new user uses it', () => {
     await shot('13-stats');
   });
 
+  it("shows the warehouse's tables, a page of rows, and a query typed and its result", async () => {
+    const tables = await api<Api.Page<Api.WarehouseTable>>('/api/v1/warehouse/tables');
+    const names = tables.items.map((t) => t.name);
+    for (const name of ['songplays', 'users', 'songs', 'artists', 'time', 'staging_events', 'staging_songs'])
+      expect(names).toContain(name);
+    const plays = tables.items.find((t) => t.name === 'songplays')?.row_count ?? 0;
+    expect(plays).toBeGreaterThan(50);
+    await page.goto(`${url}/warehouse`);
+    const songplays = page.locator('[data-testid="warehouse-table"][data-table="songplays"]');
+    await songplays.waitFor();
+    expect(await songplays.getByTestId('warehouse-table-rows').textContent()).toBe(
+      plays.toLocaleString('en-US'),
+    );
+    await songplays.getByRole('link', { name: 'songplays' }).click();
+    const tablePage = page.getByTestId('table-page');
+    await expect.poll(() => tablePage.getByTestId('result-row').count()).toBe(50);
+    await tablePage.getByTestId('table-next').waitFor();
+
+    await page.getByTestId('query-sql').fill('');
+    await page
+      .getByTestId('query-sql')
+      .pressSequentially('SELECT level, count(*) AS plays FROM songplays GROUP BY level ORDER BY level');
+    await page.getByTestId('query-run').click();
+    const result = page.getByTestId('query-result');
+    await result.waitFor();
+    const rows = result.getByTestId('result-row');
+    expect(await rows.count()).toBe(2);
+    expect(await rows.nth(0).locator('td').first().textContent()).toBe('free');
+    expect(await rows.nth(1).locator('td').first().textContent()).toBe('paid');
+    const perLevel = await rows.locator('td.number').allTextContents();
+    expect(perLevel.reduce((sum, text) => sum + Number(text.replace(/,/g, '')), 0)).toBe(plays);
+    await shot('13b-warehouse-query');
+
+    await page.getByTestId('query-sql').fill('DROP TABLE songplays');
+    await page.getByTestId('query-run').click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('only a SELECT may run');
+    await shot('13c-warehouse-refused');
+    const after = await api<Api.Page<Api.WarehouseTable>>('/api/v1/warehouse/tables');
+    expect(after.items.find((t) => t.name === 'songplays')?.row_count).toBe(plays);
+  });
+
   it('adds a connection and never shows its password', async () => {
     await page.goto(`${url}/connections`);
     await page.getByTestId('connection-id').fill('redshift');

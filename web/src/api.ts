@@ -26,6 +26,10 @@ import type {
   TaskInstance,
   TaskTry,
   TriggerRunBody,
+  WarehouseQueryBody,
+  WarehouseQueryResult,
+  WarehouseRows,
+  WarehouseTable,
 } from '../../src/server/api/types.ts';
 
 export type * from '../../src/server/api/types.ts';
@@ -169,6 +173,11 @@ export const api = {
   connections: (signal?: AbortSignal) => get<Page<Connection>>('/connections', signal),
   addConnection: (body: ConnectionBody) => post<Connection>('/connections', body),
   deleteConnection: (id: string) => request<unknown>('DELETE', `/connections/${enc(id)}`),
+
+  warehouseTables: (signal?: AbortSignal) => get<Page<WarehouseTable>>('/warehouse/tables', signal),
+  warehouseRows: (name: string, limit: number, offset: number, signal?: AbortSignal) =>
+    get<WarehouseRows>(`/warehouse/tables/${enc(name)}/rows${query({ limit, offset })}`, signal),
+  warehouseQuery: (body: WarehouseQueryBody) => post<WarehouseQueryResult>('/warehouse/query', body),
 };
 
 /** The message to show for anything thrown by the client. */

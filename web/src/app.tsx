@@ -14,6 +14,7 @@ import { NotFound } from './views/not-found.tsx';
 import { RunView } from './views/run-view.tsx';
 import { StatsView } from './views/stats-view.tsx';
 import { TaskInstanceView } from './views/task-instance-view.tsx';
+import { WarehouseView } from './views/warehouse-view.tsx';
 
 function dagView(dagId: string, tab: DagTab, view: (dag: DagDetail) => ReactNode) {
   return (
@@ -34,6 +35,7 @@ function route(path: string): ReactNode {
   if (match('/backfills', path)) return <BackfillsView />;
   if (match('/pools', path)) return <PoolsView />;
   if (match('/connections', path)) return <ConnectionsView />;
+  if (match('/warehouse', path)) return <WarehouseView />;
   if (match('/import-errors', path)) return <ImportErrorsView />;
   const dag = match('/dags/:dag', path);
   if (dag) return <Redirect to={toPath('dags', dag.dag ?? '', 'grid')} />;

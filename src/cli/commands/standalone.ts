@@ -36,7 +36,7 @@ export async function standalone(args: readonly string[], io: CliIo): Promise<nu
 
   const runtime = await runtimeFor(io);
   let engine: ReturnType<typeof startEngine> | undefined;
-  const http = await serveHttp(runtime, io, port).catch(async (error: Error) => {
+  const http = await serveHttp(runtime, io, port, 'shared').catch(async (error: Error) => {
     await runtime.close();
     throw error;
   });

@@ -13,7 +13,9 @@ Everything but /health and /login needs a login: a browser session from /login, 
 bearer token (POST /api/v1/auth/tokens). The first user is DOWNBEAT_ADMIN_USER with
 DOWNBEAT_ADMIN_PASSWORD; when they are unset and there is no user yet, "admin" is created with a
 generated password, printed once. The UI is built into web/dist when its build is stale. The
-DAGs folder is loaded again when a file in it changes.
+DAGs folder is loaded again when a file in it changes. The warehouse explorer (the Warehouse page,
+/api/v1/warehouse) never writes the warehouse: it opens a DuckDB file read-only for each request
+only, and cancels a query past DOWNBEAT_WAREHOUSE_QUERY_SECONDS (default 30).
   --port N   HTTP port (default 8080; 0 picks a free one)`;
 
 export async function webserver(args: readonly string[], io: CliIo): Promise<number> {
@@ -21,7 +23,7 @@ export async function webserver(args: readonly string[], io: CliIo): Promise<num
   const port = portOption(values.port);
   const runtime = await runtimeFor(io);
   try {
-    const http = await serveHttp(runtime, io, port);
+    const http = await serveHttp(runtime, io, port, 'read-only');
     const reload = await reloadOnChange(runtime, io);
     print(io.stdout, `Downbeat webserver: ${http.url} (metadata ${runtime.db.location})`);
     await untilStopped();

@@ -34,6 +34,8 @@ function copyingWarehouse(wh: Warehouse): Warehouse {
     transaction: (work) => wh.transaction(work),
     withLock: (name, work) => wh.withLock(name, work),
     tableColumns: (table) => wh.tableColumns(table),
+    listTables: () => wh.listTables(),
+    readOnlyQuery: (sql, options) => wh.readOnlyQuery(sql, options),
     close: () => wh.close(),
     refreshStatistics: (table) => Promise.resolve(void refreshed.push(table)),
     canCopyFrom: () => true,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
@@ -10,21 +11,27 @@ import {
   quoteIdentifier,
   WarehouseBusyError,
   WarehouseError,
+  WarehouseUnavailableError,
   type BulkRow,
   type ObjectCopyOutcome,
   type ObjectCopyRequest,
   type ObjectStore,
   type PreparedCopy,
+  type ReadOnlyQueryOptions,
+  type ReadOnlyResult,
   type SqlParams,
   type SqlResultValue,
   type SqlRow,
   type SqlSession,
   type Warehouse,
+  type WarehouseTable,
 } from '../../ports/index.ts';
 import { Mutex, NamedMutexes } from '../../util/index.ts';
 import { bindableParams } from '../sql-params.ts';
+import { listWarehouseTables } from '../warehouse-tables.ts';
 import { copyLocalJson, prepareLocalJson, SCRATCH_DATABASE, type LocalJsonRead } from './copy-local-json.ts';
 import { prepareLocalJsonFiles } from './copy-local-json-files.ts';
+import { duckDbReadOnlyQuery } from './read-only-query.ts';
 
 export interface DuckDbWarehouseOptions {
   /** A file path, or `:memory:`. */
@@ -43,6 +50,14 @@ export interface DuckDbWarehouseOptions {
    * the file is opened after a crash, and is written into the file on close. @default 256MB
    */
   readonly checkpointThreshold?: string;
+  /**
+   * Opens the file read-only (DuckDB's access_mode), so that it holds a shared lock only: for a
+   * process that never writes (the webserver's explorer). Such an instance has no scratch
+   * database, so it cannot stage. @default false
+   */
+  readonly readOnly?: boolean;
+  /** Fails with WarehouseUnavailableError when the file does not exist, instead of making it. @default false */
+  readonly mustExist?: boolean;
 }
 
 const DEFAULT_CHECKPOINT_THRESHOLD = '256MB';
@@ -59,7 +74,7 @@ async function withScratch(instance: DuckDBInstance): Promise<DuckDBInstance> {
 }
 
 /** One instance per file in this process: DuckDB must not open a file twice. */
-const instances = new Map<string, { instance: Promise<DuckDBInstance>; users: number }>();
+const instances = new Map<string, { instance: Promise<DuckDBInstance>; users: number; readOnly: boolean }>();
 
 /**
  * The embedded warehouse. DuckDB lets one process open a file and fails a transaction that writes
@@ -85,13 +100,23 @@ export class DuckDbWarehouse implements Warehouse {
 
   static async open(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
     const { path } = options;
-    if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
+    const readOnly = options.readOnly ?? false;
+    if (path !== ':memory:' && (options.mustExist || readOnly) && !existsSync(path))
+      throw new WarehouseUnavailableError(
+        `the DuckDB warehouse ${path} does not exist yet: no load has written it`,
+      );
+    if (path !== ':memory:' && !readOnly) await mkdir(dirname(path), { recursive: true });
     let entry = path === ':memory:' ? undefined : instances.get(path);
+    if (entry && entry.readOnly !== readOnly)
+      throw new WarehouseError(
+        `the DuckDB warehouse ${path} is open ${entry.readOnly ? 'read-only' : 'for writing'} in this process already`,
+      );
     if (!entry) {
       const settings: Record<string, string> = {
         autoinstall_known_extensions: 'false',
         allow_community_extensions: 'false',
       };
+      if (readOnly) settings.access_mode = 'READ_ONLY';
       if (options.threads) settings.threads = String(options.threads);
       if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
       settings.checkpoint_threshold = options.checkpointThreshold ?? DEFAULT_CHECKPOINT_THRESHOLD;
@@ -102,7 +127,8 @@ export class DuckDbWarehouse implements Warehouse {
       // An ASOF join whose side it believes small (a table empty before the transaction's own
       // load) is made a nested loop: 9 s, not 0.15 s, to place a month's songplays in its hours.
       settings.asof_loop_join_threshold = '0';
-      entry = { instance: DuckDBInstance.create(path, settings).then(withScratch), users: 0 };
+      const created = DuckDBInstance.create(path, settings);
+      entry = { instance: readOnly ? created : created.then(withScratch), users: 0, readOnly };
       if (path !== ':memory:') instances.set(path, entry);
     }
     entry.users += 1;
@@ -187,6 +213,15 @@ export class DuckDbWarehouse implements Warehouse {
     prepared?: PreparedCopy,
   ): Promise<ObjectCopyOutcome> {
     return copyLocalJson(tx, request, prepared);
+  }
+
+  listTables(): Promise<WarehouseTable[]> {
+    return listWarehouseTables(this);
+  }
+
+  readOnlyQuery(sql: string, options: ReadOnlyQueryOptions): Promise<ReadOnlyResult> {
+    if (this.#closed) throw new WarehouseError(`${this.location} is closed`);
+    return duckDbReadOnlyQuery(this.#instance, sql, options);
   }
 
   async tableColumns(table: string): Promise<{ name: string; type: string }[]> {

@@ -6,14 +6,19 @@ import {
   quoteIdentifier,
   WarehouseError,
   type BulkRow,
+  type ReadOnlyQueryOptions,
+  type ReadOnlyResult,
   type SqlParams,
   type SqlRow,
   type SqlSession,
   type Warehouse,
   type WarehouseDialect,
+  type WarehouseTable,
 } from '../../ports/index.ts';
 import { inPoolTransaction, withPoolClient } from '../../util/index.ts';
+import { listWarehouseTables } from '../warehouse-tables.ts';
 import { runStatement as run } from './pg-statements.ts';
+import { postgresReadOnlyQuery, type PostgresExplorerChecks } from './read-only-query.ts';
 
 // TIMESTAMP (without time zone) holds UTC here: read it as UTC, not as the process's local time.
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (text) => new Date(`${text.replace(' ', 'T')}Z`));
@@ -151,6 +156,19 @@ export class PostgresWarehouse implements Warehouse {
        WHERE table_name = $table AND table_schema = current_schema() ORDER BY ordinal_position`,
       { table },
     );
+  }
+
+  listTables(): Promise<WarehouseTable[]> {
+    return listWarehouseTables(this);
+  }
+
+  readOnlyQuery(sql: string, options: ReadOnlyQueryOptions): Promise<ReadOnlyResult> {
+    return postgresReadOnlyQuery(this.pool, this.location, sql, options, this.explorerChecks);
+  }
+
+  /** What the explorer's query checks beyond PostgreSQL's parser and its read-only transaction. */
+  protected get explorerChecks(): PostgresExplorerChecks {
+    return { lowerPrivileges: true, checkPlan: true };
   }
 
   async close(): Promise<void> {

@@ -13,7 +13,11 @@ import {
   type WarehouseDialect,
 } from '../../ports/index.ts';
 import { withPoolClient } from '../../util/index.ts';
-import { PostgresWarehouse, type PostgresWarehouseOptions } from '../postgres/index.ts';
+import {
+  PostgresWarehouse,
+  type PostgresExplorerChecks,
+  type PostgresWarehouseOptions,
+} from '../postgres/index.ts';
 import { copyObject, s3Root, type CopySettings } from './copy-object.ts';
 import { insertRows } from './insert-rows.ts';
 import { parseAwsKeys } from '../../connections/index.ts';
@@ -103,6 +107,11 @@ export class RedshiftWarehouse extends PostgresWarehouse {
    */
   override async refreshStatistics(table: string): Promise<void> {
     await this.execute(`ANALYZE ${quoteIdentifier(table)}`);
+  }
+
+  /** Redshift's EXPLAIN has no JSON, and it has no pg_read_all_data: its read-only transaction decides. */
+  protected override get explorerChecks(): PostgresExplorerChecks {
+    return { lowerPrivileges: false, checkPlan: false };
   }
 
   /** Not retried: its rows may be a stream that can be read once. */

@@ -1,0 +1,110 @@
+import { Hono, type Context } from 'hono';
+import {
+  QueryRefusedError,
+  QueryTimeoutError,
+  tablePageSql,
+  WarehouseBusyError,
+  WarehouseError,
+  WarehouseUnavailableError,
+  type ReadOnlyResult,
+  type WarehouseExplorer,
+} from '../../ports/index.ts';
+import type * as Api from '../api/types.ts';
+import type { AppEnv, ServerContext } from '../context.ts';
+import { toCsv } from '../csv.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { jsonBody, onlyFields, requiredString, wholeNumber } from '../validate.ts';
+
+const MAX_QUERY_ROWS = 10_000;
+const MAX_PAGE_ROWS = 1000;
+const MAX_SQL = 100_000;
+
+/**
+ * The warehouse explorer (DESIGN §8), read-only: the tables with counts and columns, a page of a
+ * table, and one read-only query. Each adapter decides what a read is with its own engine
+ * (ports/warehouse-explorer.ts); here its refusals become answers that say why.
+ */
+export function warehouseRoutes(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  /** `query`: whether a failure is the caller's query's (else our own reads failed: 503). */
+  const use = async <T>(work: (warehouse: WarehouseExplorer) => Promise<T>, query: boolean): Promise<T> => {
+    if (!ctx.warehouse) throw new ApiError(503, 'warehouse_unavailable', 'this server reads no warehouse');
+    try {
+      return await ctx.warehouse.use(work);
+    } catch (error) {
+      throw answerFor(error, ctx.warehouse.connectionId, query);
+    }
+  };
+  const timeoutMs = () => ctx.warehouse?.queryTimeoutMs ?? 0;
+
+  app.get('/warehouse/tables', async (c) => {
+    const items = await use((warehouse) => warehouse.listTables(), false);
+    return c.json({ items, total_entries: items.length } satisfies Api.Page<Api.WarehouseTable>);
+  });
+
+  app.get('/warehouse/tables/:name/rows', async (c) => {
+    const name = c.req.param('name');
+    const limit = wholeNumber(c.req.query('limit'), 'limit', { min: 1, max: MAX_PAGE_ROWS, default: 100 });
+    const offset = wholeNumber(c.req.query('offset'), 'offset', {
+      min: 0,
+      max: Number.MAX_SAFE_INTEGER,
+      default: 0,
+    });
+    const { table, page } = await use(async (warehouse) => {
+      const found = (await warehouse.listTables()).find((t) => t.name === name);
+      if (!found) throw notFound(`warehouse table "${name}"`);
+      const rows = await warehouse.readOnlyQuery(tablePageSql(found.name, offset), {
+        limit,
+        timeoutMs: timeoutMs(),
+      });
+      return { table: found, page: rows };
+    }, true);
+    const answer: Api.WarehouseRows = { name: table.name, offset, total_entries: table.row_count, ...page };
+    return respond(c, page, answer);
+  });
+
+  app.post('/warehouse/query', async (c) => {
+    const body = await jsonBody(c.req);
+    onlyFields(body, ['sql', 'limit']);
+    const sql = requiredString(body, 'sql', MAX_SQL);
+    const limit = wholeNumber(body.limit, 'limit', { min: 1, max: MAX_QUERY_ROWS, default: 1000 });
+    const result = await use(
+      (warehouse) => warehouse.readOnlyQuery(sql, { limit, timeoutMs: timeoutMs() }),
+      true,
+    );
+    return respond(c, result, result satisfies Api.WarehouseQueryResult);
+  });
+
+  return app;
+}
+
+/** JSON, or CSV when the caller asks for it (`Accept: text/csv`). */
+function respond(c: Context<AppEnv>, result: ReadOnlyResult, json: Api.WarehouseQueryResult): Response {
+  if (/\btext\/csv\b/i.test(c.req.header('accept') ?? '')) {
+    return c.body(toCsv(result.columns, result.rows), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      ...(result.truncated ? { 'x-truncated': 'true' } : {}),
+    });
+  }
+  return c.json(json);
+}
+
+/** The answer for what the warehouse threw: a refusal or a failed query is the caller's. */
+function answerFor(error: unknown, connectionId: string, query: boolean): unknown {
+  if (error instanceof ApiError) return error;
+  if (error instanceof QueryRefusedError)
+    return new ApiError(400, 'query_refused', `the query was refused: ${error.message}`);
+  if (error instanceof QueryTimeoutError) return new ApiError(400, 'query_timeout', error.message);
+  const unavailable =
+    error instanceof WarehouseUnavailableError ||
+    error instanceof WarehouseBusyError ||
+    (error instanceof WarehouseError && !query);
+  if (unavailable)
+    return new ApiError(
+      503,
+      'warehouse_unavailable',
+      `the warehouse (connection "${connectionId}") cannot be read now: ${(error as Error).message}`,
+    );
+  if (error instanceof WarehouseError) return new ApiError(400, 'query_failed', error.message);
+  return error;
+}
