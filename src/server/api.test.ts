@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Api from './api/types.ts';
 import { createApp } from './app.ts';
 import { ROUTES } from './openapi.ts';
-import { BASIC, eventually, PASSWORD, switches, testServer, USER, type TestServer } from './testing.ts';
+import {
+  BASIC,
+  eventually,
+  PASSWORD,
+  requestFrom,
+  switches,
+  testServer,
+  USER,
+  type TestServer,
+} from './testing.ts';
 
 const json = async <T>(response: Response): Promise<T> => (await response.json()) as T;
 const runPath = (runId: string) => `/api/v1/dags/demo/dagRuns/${encodeURIComponent(runId)}`;
@@ -93,16 +102,18 @@ describe.each(['sqlite', 'postgres'] as const)('REST API on %s', (dialect) => {
     });
 
     it('refuses a login with the wrong password, then rate-limits the name with 429 and Retry-After', async () => {
+      // From an address of its own: the limit locks the address too (login-limit.test.ts).
       const attempt = () =>
-        fetch(`${s.url}/login`, {
+        requestFrom('127.0.0.41', `${s.url}/login`, {
           method: 'POST',
-          body: new URLSearchParams({ username: 'mallory', password: 'guess' }),
-          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ username: 'mallory', password: 'guess' }).toString(),
         });
       for (let i = 0; i < 5; i += 1) expect((await attempt()).status).toBe(401);
       const limited = await attempt();
       expect(limited.status).toBe(429);
-      expect(await limited.text()).toMatch(/too many failed logins/);
+      expect(limited.headers['retry-after']).toBe('300');
+      expect(limited.body).toMatch(/too many failed logins/);
     });
 
     it('issues bearer tokens, stored only hashed', async () => {

@@ -3,6 +3,7 @@
  * log, report rows and checks, and fail while `failing` is set, a scheduler and a worker in this
  * process, and a user. Everything is torn down by `close()`.
  */
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { dag, TaskFailure, type Dag, type Operator } from '../dag/index.ts';
 import { Worker } from '../executor/index.ts';
 import { noop } from '../operators/index.ts';
@@ -122,7 +123,7 @@ export interface TestServer {
 
 export async function testServer(
   dialect: MetadataDialect,
-  options: { engine?: boolean } = {},
+  options: { engine?: boolean; now?: () => number } = {},
 ): Promise<TestServer> {
   const t = await testDb(dialect);
   const dags = new Map([
@@ -172,7 +173,14 @@ export async function testServer(
     use: (work) => work(warehouse),
   };
   const server = await startWebServer(
-    { db: t.db, dags, connections, now: Date.now, log: () => undefined, warehouse: explored },
+    {
+      db: t.db,
+      dags,
+      connections,
+      now: options.now ?? Date.now,
+      log: () => undefined,
+      warehouse: explored,
+    },
     { port: 0 },
   );
   return {
@@ -206,4 +214,31 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
     if (Date.now() > deadline) throw new Error(`not true after ${ms} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * A request from another loopback address (127.0.0.0/8 is all this machine's): what a client
+ * elsewhere looks like to the server, for limits kept per address. The status and body.
+ */
+export function requestFrom(
+  address: string,
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      url,
+      { method: init.method ?? 'GET', headers: init.headers, localAddress: address },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body, headers: response.headers }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end(init.body);
+  });
 }

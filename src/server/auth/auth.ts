@@ -17,7 +17,7 @@ import type { AppEnv, AuthUser, ServerContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { loginPage } from './login-page.ts';
 import { generatePassword, hashPassword, newToken, tokenHash, verifyPassword } from './password.ts';
-import { LoginRateLimit } from './rate-limit.ts';
+import { LoginRateLimit, loginKeys } from './rate-limit.ts';
 
 const COOKIE = 'downbeat_session';
 const SESSION_MS = 12 * 3600_000;
@@ -64,6 +64,8 @@ export function authentication(ctx: ServerContext): {
   const limit = new LoginRateLimit();
   // Basic credentials verified recently, so an API client does not pay scrypt on every call.
   const verified = new Map<string, number>();
+  // What an unknown user's password is checked against: the same scrypt work as a known user's.
+  let unknownUser: Promise<string> | undefined;
   const clientOf = (c: Context): string => {
     try {
       return getConnInfo(c).remote.address ?? 'unknown';
@@ -72,24 +74,25 @@ export function authentication(ctx: ServerContext): {
     }
   };
 
+  /** 429 while the user name or the address is locked: asked before anything else of a login. */
+  function refuseWhileLocked(c: Context, username: string): void {
+    const wait = limit.retryAfter(loginKeys(username, clientOf(c)), ctx.now());
+    if (wait === 0) return;
+    throw new ApiError(
+      429,
+      'too_many_attempts',
+      `too many failed logins for "${username}" or from this address: try again in ${wait} s`,
+      { headers: { 'Retry-After': String(wait) } },
+    );
+  }
+
   async function checkPassword(c: Context, username: string, password: string): Promise<boolean> {
-    const now = ctx.now();
-    const key = `${clientOf(c)}|${username}`;
-    const wait = limit.retryAfter(key, now);
-    if (wait > 0) {
-      throw new ApiError(
-        429,
-        'too_many_attempts',
-        `too many failed logins for "${username}": try again in ${wait} s`,
-        {
-          headers: { 'Retry-After': String(wait) },
-        },
-      );
-    }
+    refuseWhileLocked(c, username);
     const stored = await passwordHashOf(ctx.db, username);
-    const ok = stored !== undefined && (await verifyPassword(password, stored));
-    if (ok) limit.succeeded(key);
-    else limit.failed(key, now);
+    unknownUser ??= hashPassword(generatePassword());
+    const matches = await verifyPassword(password, stored ?? (await unknownUser));
+    const ok = stored !== undefined && matches;
+    if (!ok) limit.failed(loginKeys(username, clientOf(c)), ctx.now());
     return ok;
   }
 
@@ -101,6 +104,8 @@ export function authentication(ctx: ServerContext): {
       const colon = decoded.indexOf(':');
       if (colon < 0) throw unauthorized(c, 'malformed Basic credentials: expected base64 of user:password');
       const username = decoded.slice(0, colon);
+      // Before the remembered credentials too: while a lock holds, right and wrong look alike.
+      refuseWhileLocked(c, username);
       const cacheKey = tokenHash(decoded);
       if (
         (verified.get(cacheKey) ?? 0) > now ||
@@ -162,7 +167,7 @@ export function authentication(ctx: ServerContext): {
       ok = username !== '' && (await checkPassword(c, username, password));
     } catch (error) {
       if (error instanceof ApiError)
-        return c.html(loginPage({ next, username, error: error.message }), error.status);
+        return c.html(loginPage({ next, username, error: error.message }), error.status, error.headers);
       throw error;
     }
     if (!ok) return c.html(loginPage({ next, username, error: 'Wrong user name or password.' }), 401);
