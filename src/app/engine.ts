@@ -1,5 +1,5 @@
 import type { Dag } from '../dag/index.ts';
-import { Worker } from '../executor/index.ts';
+import { deadlineAlerts, Worker } from '../executor/index.ts';
 import { Scheduler } from '../scheduler/index.ts';
 import { variableReader } from '../store/admin/index.ts';
 import { QueueListener } from '../store/queue/index.ts';
@@ -54,6 +54,7 @@ export function startEngine(runtime: Runtime, options: EngineOptions): Engine {
             ? runtime.config.logRetentionMs
             : (options.logRetentionMs ?? undefined),
         onWork: () => worker?.wake(),
+        onDeadlineMisses: deadlineAlerts((dag) => runtime.connectionsFor(dag), options.log),
       })
     : undefined;
   const url = runtime.config.databaseUrl;

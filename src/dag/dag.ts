@@ -3,6 +3,7 @@ import type { Operator } from './operator.ts';
 import { CronSchedule, type DataInterval } from './schedule.ts';
 import { findCycle } from './graph.ts';
 import { runIdFor, type RunInfo, type RunType } from './context.ts';
+import { durationMs, type Duration } from './duration.ts';
 import { paramProblems, type ParamSpecs } from './params.ts';
 import {
   resolveTaskSettings,
@@ -39,6 +40,13 @@ export interface DagOptions {
    * `dags backfill --max-intervals-per-run` overrides it. @default { maxIntervalsPerRun: 1 }
    */
   readonly backfillPolicy?: BackfillPolicy;
+  /**
+   * By when each scheduled interval must be loaded, after its end (Airflow's deadline alerts,
+   * Dagster's freshness): a scheduled run not succeeded by then is a miss, recorded on the run
+   * (and kept when it succeeds later), alerted once through the DAG's alert connection
+   * (`defaultArgs.alertConnection`, default `alert_webhook`) and counted in /metrics. @default none
+   */
+  readonly deadline?: Duration;
 }
 
 /**
@@ -164,6 +172,10 @@ export class Dag {
   readonly connectionDefaults: Readonly<Record<string, string>>;
   readonly params: ParamSpecs;
   readonly backfillPolicy: BackfillPolicy;
+  /** After an interval's end, by when its scheduled run must have succeeded; null: no deadline. */
+  readonly deadlineMs: number | null;
+  /** The connection a deadline miss is alerted through. */
+  readonly alertConnection: string;
   readonly tasks: ReadonlyMap<string, Task>;
 
   constructor(fields: Omit<Dag, 'intervalFor' | 'intervalsBetween' | 'runFor' | 'topologicalOrder'>) {
@@ -177,6 +189,8 @@ export class Dag {
     this.connectionDefaults = fields.connectionDefaults;
     this.params = fields.params;
     this.backfillPolicy = fields.backfillPolicy;
+    this.deadlineMs = fields.deadlineMs;
+    this.alertConnection = fields.alertConnection;
     this.tasks = fields.tasks;
     Object.defineProperty(this, DAG_BRAND, { value: DAG_COPY });
   }
@@ -264,6 +278,16 @@ export function dag(options: DagOptions, build: (builder: DagBuilder) => void): 
     );
   }
   problems.push(...paramProblems(options.params ?? {}, options.schedule !== null));
+  let deadlineMs: number | null = null;
+  if (options.deadline !== undefined) {
+    try {
+      deadlineMs = durationMs(options.deadline);
+    } catch (error) {
+      problems.push(`deadline: ${(error as Error).message}`);
+    }
+    if (options.schedule === null)
+      problems.push('a deadline needs a schedule: it is counted from each interval end');
+  }
   const builder = new DagBuilder(options.defaultArgs ?? {}, problems);
   try {
     build(builder);
@@ -287,6 +311,8 @@ export function dag(options: DagOptions, build: (builder: DagBuilder) => void): 
     connectionDefaults: options.connectionDefaults ?? {},
     params: options.params ?? {},
     backfillPolicy: { maxIntervalsPerRun: perRun },
+    deadlineMs,
+    alertConnection: options.defaultArgs?.alertConnection ?? 'alert_webhook',
     tasks,
   });
 }
@@ -303,6 +329,8 @@ export interface DagSpec {
   readonly tags: readonly string[];
   readonly params: ParamSpecs;
   readonly backfillPolicy: BackfillPolicy;
+  /** Milliseconds after each interval's end; null: none. */
+  readonly deadlineMs: number | null;
   readonly tasks: readonly {
     readonly id: string;
     readonly kind: string;
@@ -324,6 +352,7 @@ export function dagSpec(dag: Dag): DagSpec {
     tags: dag.tags,
     params: dag.params,
     backfillPolicy: dag.backfillPolicy,
+    deadlineMs: dag.deadlineMs,
     tasks: dag.topologicalOrder().map((id) => {
       const task = dag.tasks.get(id) as Task;
       return {

@@ -1,3 +1,4 @@
+export { deadlineAlerts } from './alerts.ts';
 export { executeTask, TaskTimeoutError } from './execute-task.ts';
 export type { ExecuteTaskOptions, TryResult } from './execute-task.ts';
 export { runInProcess, runStateOf } from './run-in-process.ts';

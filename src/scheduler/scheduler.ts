@@ -2,7 +2,13 @@ import { hostname } from 'node:os';
 import type { Dag } from '../dag/index.ts';
 import { systemClock, type Clock } from '../clock/index.ts';
 import { beat, deleteOldLogLines, forget } from '../store/admin/index.ts';
-import { finishBackfills, releaseHeldTasks, startQueuedRuns } from '../store/runs/index.ts';
+import {
+  decideDeadlines,
+  finishBackfills,
+  releaseHeldTasks,
+  startQueuedRuns,
+  type MissedRun,
+} from '../store/runs/index.ts';
 import { requeueZombies } from '../store/queue/index.ts';
 import type { Db } from '../store/db/index.ts';
 import { createDueRuns } from './create-due-runs.ts';
@@ -31,6 +37,11 @@ export interface SchedulerOptions {
   readonly logRetentionMs?: number;
   /** @default 3600000 (an hour) */
   readonly logCleanEveryMs?: number;
+  /**
+   * Told of the scheduled runs of a DAG newly found past its deadline (once per run, whichever
+   * scheduler finds them): the alert webhook. Not awaited by the loop. @default nothing is told
+   */
+  readonly onDeadlineMisses?: (dag: Dag, missed: readonly MissedRun[]) => Promise<void>;
 }
 
 export interface LoopResult {
@@ -39,6 +50,8 @@ export interface LoopResult {
   readonly requeued: number;
   /** Log lines deleted by the log retention in this loop. */
   readonly logLinesDeleted: number;
+  /** Scheduled runs found past their DAG's deadline in this loop. */
+  readonly deadlineMisses: number;
   readonly ms: number;
 }
 
@@ -84,14 +97,30 @@ export class Scheduler {
     const released = await releaseHeldTasks(db, now);
     if (startedRuns > 0 || requeued > 0 || released > 0) this.#options.onWork?.();
     const logLinesDeleted = scoped ? 0 : await this.#cleanLogs(now);
+    const deadlineMisses = scoped ? 0 : await this.#decideDeadlines(now);
     this.lastLoop = {
       created,
       started: startedRuns,
       requeued,
       logLinesDeleted,
+      deadlineMisses,
       ms: performance.now() - started,
     };
     return this.lastLoop;
+  }
+
+  /** Decides the deadlines that passed; tells of the misses. How many runs missed theirs. */
+  async #decideDeadlines(now: number): Promise<number> {
+    let missed = 0;
+    for (const dag of this.#options.dags.values()) {
+      if (dag.deadlineMs === null) continue;
+      const runs = await decideDeadlines(this.#options.db, dag.id, dag.deadlineMs, now);
+      if (runs.length === 0) continue;
+      missed += runs.length;
+      // An alert must not hold up the loop, nor its failure stop it (the miss is recorded).
+      void this.#options.onDeadlineMisses?.(dag, runs).catch(() => undefined);
+    }
+    return missed;
   }
 
   /** A bounded step of the log retention's pass, when one is due or under way. */

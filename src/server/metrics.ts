@@ -1,4 +1,5 @@
 import {
+  deadlineMisses,
   liveProcesses,
   queueDepth,
   runsByState,
@@ -107,6 +108,14 @@ export async function prometheusMetrics(
     sample('downbeat_task_try_duration_seconds_sum', labels, Number(r.seconds));
     sample('downbeat_task_try_duration_seconds_count', labels, Number(r.n));
   }
+
+  family(
+    'downbeat_deadline_misses_total',
+    'counter',
+    "Scheduled runs not succeeded by their interval end plus their DAG's deadline, by DAG.",
+  );
+  for (const r of await deadlineMisses(ctx.db))
+    sample('downbeat_deadline_misses_total', { dag_id: r.dagId }, r.misses);
 
   const depth = await queueDepth(ctx.db, now);
   family(

@@ -32,6 +32,7 @@ export function presentRun(run: RunRow & { readonly range_run_id?: string | null
     kind: run.kind,
     intervals: Number(run.intervals),
     range_run_id: run.range_run_id ?? null,
+    deadline_missed_at: iso(run.deadline_missed_at ?? null),
   };
 }
 

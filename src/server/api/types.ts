@@ -42,7 +42,12 @@ export interface DagSummary {
   readonly next_run: string | null;
   readonly last_run: DagRun | null;
   /** The newest runs' states, newest first (up to 10). */
-  readonly recent_runs: readonly { readonly run_id: string; readonly state: RunState }[];
+  /** `deadline_missed`: the run was not succeeded by its DAG's deadline (see DagRun). */
+  readonly recent_runs: readonly {
+    readonly run_id: string;
+    readonly state: RunState;
+    readonly deadline_missed: boolean;
+  }[];
 }
 
 export interface DagTask {
@@ -112,6 +117,11 @@ export interface DagRun {
   readonly intervals: number;
   /** The range run that covers (or covered) this interval run and holds its tasks; null when none. */
   readonly range_run_id: string | null;
+  /**
+   * When this scheduled run was found not succeeded by its interval's end plus its DAG's
+   * `deadline` (kept when it succeeds later); null: no miss.
+   */
+  readonly deadline_missed_at: string | null;
 }
 
 /** POST /dags/{dag_id}/dagRuns */
@@ -215,6 +225,8 @@ export interface Grid {
     readonly states: readonly TaskState[];
     /** The range run whose tasks these are, when one covered the run. */
     readonly range_run_id: string | null;
+    /** Not succeeded by its DAG's deadline (see DagRun's deadline_missed_at). */
+    readonly deadline_missed: boolean;
   }[];
   readonly total_runs: number;
   /** Pass as `before` for the previous page; null when there are no older runs. */
@@ -364,36 +376,6 @@ export interface Health {
   readonly scheduler: { readonly alive: boolean; readonly last_heartbeat: string | null };
 }
 
-// ---- Warehouse explorer (read-only) --------------------------------------------------------
+// ---- Warehouse explorer (read-only): ./warehouse.ts ------------------------------------------
 
-/** A value of a result: numbers as numbers (their digits as text past 2^53), times as ISO-8601. */
-export type WarehouseCell =
-  string | number | boolean | null | readonly WarehouseCell[] | { readonly [key: string]: WarehouseCell };
-
-/** GET /warehouse/tables: a table of the default schema, named as a query writes it. */
-export interface WarehouseTable {
-  readonly name: string;
-  readonly row_count: number;
-  readonly columns: readonly { readonly name: string; readonly type: string }[];
-}
-
-/** POST /warehouse/query; `limit` rows at most (default 1000). */
-export interface WarehouseQueryBody {
-  readonly sql: string;
-  readonly limit?: number;
-}
-
-/** POST /warehouse/query and GET /warehouse/tables/{name}/rows. */
-export interface WarehouseQueryResult {
-  readonly columns: readonly string[];
-  readonly rows: readonly (readonly WarehouseCell[])[];
-  /** There were more rows than the limit. */
-  readonly truncated: boolean;
-}
-
-/** GET /warehouse/tables/{name}/rows: a page of a table, in its storage order. */
-export interface WarehouseRows extends WarehouseQueryResult {
-  readonly name: string;
-  readonly offset: number;
-  readonly total_entries: number;
-}
+export type * from './warehouse.ts';

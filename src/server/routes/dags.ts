@@ -81,7 +81,11 @@ async function summary(ctx: ServerContext, row: DagRow): Promise<Api.DagSummary>
     tags: spec.tags,
     next_run: await nextRun(ctx, row),
     last_run: runs[0] ? presentRun(runs[0]) : null,
-    recent_runs: recent.map((r) => ({ run_id: r.run_id, state: r.state })),
+    recent_runs: recent.map((r) => ({
+      run_id: r.run_id,
+      state: r.state,
+      deadline_missed: r.deadline_missed_at !== null,
+    })),
   };
 }
 

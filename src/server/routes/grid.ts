@@ -50,6 +50,7 @@ export function gridRoutes(ctx: ServerContext): Hono<AppEnv> {
         duration: seconds(r.started_at, r.ended_at),
         states: states.get(Number(r.tasks_pk)) ?? [],
         range_run_id: r.range_run_id,
+        deadline_missed: r.deadline_missed_at !== null,
       })),
       total_runs: await countRuns(ctx.db, dag.dag_id),
       older: runs.length > limit && shown[0] ? iso(shown[0].logical_date) : null,

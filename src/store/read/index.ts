@@ -32,5 +32,12 @@ export {
   listDagRows,
 } from './dags-and-backfills.ts';
 export type { BackfillProgress, BackfillRow } from './dags-and-backfills.ts';
-export { liveProcesses, queueDepth, runsByState, taskInstancesByState, tryDurations } from './metrics.ts';
+export {
+  deadlineMisses,
+  liveProcesses,
+  queueDepth,
+  runsByState,
+  taskInstancesByState,
+  tryDurations,
+} from './metrics.ts';
 export type { DagRow, RunRow } from '../runs/index.ts';

@@ -58,3 +58,11 @@ export async function liveProcesses(
     [now - withinMs],
   );
 }
+
+/** Deadline misses per DAG, for /metrics. */
+export async function deadlineMisses(db: Db): Promise<{ dagId: string; misses: number }[]> {
+  const rows = await db.query<{ dag_id: string; n: number }>(
+    "SELECT dag_id, COUNT(*) AS n FROM dag_runs WHERE deadline = 'missed' GROUP BY dag_id ORDER BY dag_id",
+  );
+  return rows.map((r) => ({ dagId: r.dag_id, misses: Number(r.n) }));
+}

@@ -24,6 +24,7 @@ export interface RunFilter {
  */
 const RUN_COLUMNS = `id, dag_id, run_id, run_type, logical_date, interval_start, interval_end, state, conf, backfill_id,
   created_at, started_at, ended_at, dag_version, marked_by, marked_at, kind, intervals, range_run_pk,
+  deadline_missed_at,
   COALESCE(range_run_pk, id) AS tasks_pk,
   (SELECT g.run_id FROM dag_runs g WHERE g.id = dag_runs.range_run_pk) AS range_run_id`;
 
@@ -90,9 +91,9 @@ export async function recentRunStates(
   db: Db,
   dagId: string,
   limit: number,
-): Promise<{ run_id: string; state: RunState; logical_date: number }[]> {
+): Promise<{ run_id: string; state: RunState; logical_date: number; deadline_missed_at: number | null }[]> {
   return db.query(
-    `SELECT run_id, state, logical_date FROM dag_runs WHERE dag_id = $1 AND kind = 'interval'
+    `SELECT run_id, state, logical_date, deadline_missed_at FROM dag_runs WHERE dag_id = $1 AND kind = 'interval'
      ORDER BY logical_date DESC LIMIT ${limit}`,
     [dagId],
   );

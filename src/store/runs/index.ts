@@ -20,3 +20,5 @@ export { markDagRun, markTaskInstance } from './mark.ts';
 export type { MarkResult } from './mark.ts';
 export { cancelBackfill, createBackfill, finishBackfills, planBackfill } from './backfills.ts';
 export type { BackfillRequest } from './backfills.ts';
+export { decideDeadlines } from './deadlines.ts';
+export type { MissedRun } from './deadlines.ts';

@@ -27,6 +27,8 @@ export interface RunRow {
   readonly intervals: number;
   /** An interval run's range run, whose task instances are its own while it covers it. */
   readonly range_run_pk: number | null;
+  /** When the run was found past its DAG's deadline without having succeeded; null: not (yet). */
+  readonly deadline_missed_at: number | null;
 }
 
 /** A run as the readers give it (store/read/runs.ts): where its tasks are, its range run's id. */

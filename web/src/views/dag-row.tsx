@@ -58,6 +58,14 @@ export function DagRow({ dag, onChange }: Props) {
         {dag.last_run ? (
           <Link to={path('dags', dag.dag_id, 'runs', dag.last_run.dag_run_id)}>
             {shortDate(dag.last_run.logical_date)} <StateBadge state={dag.last_run.state} />
+            {dag.last_run.deadline_missed_at !== null && (
+              <span
+                className="badge deadline-badge"
+                title={`found late at ${dag.last_run.deadline_missed_at}`}
+              >
+                deadline missed
+              </span>
+            )}
           </Link>
         ) : (
           <span className="muted">never</span>
@@ -72,9 +80,9 @@ export function DagRow({ dag, onChange }: Props) {
             <li key={run.run_id}>
               <Link
                 to={path('dags', dag.dag_id, 'runs', run.run_id)}
-                className={`dot state-${run.state}`}
-                title={`${run.run_id}: ${run.state}`}
-                aria-label={`${run.run_id} ${run.state}`}
+                className={`dot state-${run.state}${run.deadline_missed ? ' deadline-missed' : ''}`}
+                title={`${run.run_id}: ${run.state}${run.deadline_missed ? ', missed its deadline' : ''}`}
+                aria-label={`${run.run_id} ${run.state}${run.deadline_missed ? ' deadline missed' : ''}`}
               />
             </li>
           ))}

@@ -75,6 +75,14 @@ export function RunView({ dagId, runId }: { dagId: string; runId: string }) {
               </dd>
             </>
           )}
+          {r.deadline_missed_at !== null && (
+            <>
+              <dt>Deadline</dt>
+              <dd data-testid="run-deadline">
+                <span className="badge deadline-badge">missed</span> found at {longDate(r.deadline_missed_at)}
+              </dd>
+            </>
+          )}
           <dt>Started</dt>
           <dd>{longDate(r.start_date)}</dd>
           <dt>Ended</dt>
