@@ -205,9 +205,14 @@ describe.each(['duckdb', 'postgres'] as const)("a run's rejects and ledger on %s
         table: 'staging_events',
         object_key: DAY,
         line: 10,
-        reason: expect.stringContaining('not valid JSON'),
+        reason: expect.stringContaining('not valid JSON') as unknown,
       },
-      { table: 'staging_events', object_key: DAY, line: 20, reason: expect.stringContaining('ts') },
+      {
+        table: 'staging_events',
+        object_key: DAY,
+        line: 20,
+        reason: expect.stringMatching(/^ts: .*"soon"/) as unknown,
+      },
     ];
     const ledgerTable = { table: 'staging_events', objects: 1, lines_read: lines, rows_staged: staged };
 
