@@ -36,6 +36,8 @@ export function sparkifyDag(options: {
   maxIntervalsPerRun?: number | 'all';
   /** The wait before each of the 3 retries. @default '5m' (the brief's) */
   retryDelay?: Duration;
+  /** Rejected event records a run tolerates (their lines are kept either way). @default 0 */
+  eventsRejectLimit?: number;
 }) {
   return dag(
     {
@@ -83,6 +85,7 @@ export function sparkifyDag(options: {
           validate: validateEvent,
           // On Redshift with an S3 source, each day file is loaded by COPY, which checks these instead.
           rejectWhere: eventRejectWhere,
+          rejectLimit: options.eventsRejectLimit ?? 0,
           // A late day file is waited for, not failed on, without holding a worker; a backfill of
           // a day that has no file fails at once, naming it.
           waitForObjects: options.eventsWait ?? { pokeInterval: '1m', timeout: '1h' },

@@ -23,3 +23,6 @@ export type { DataQualityCheck, DataQualityOptions } from './data-quality.ts';
 export { runParams, sqlTimestamp } from './run-params.ts';
 export { sensorOperator, waitForObjects, waitForRun } from './sensors/index.ts';
 export type { Poke, SensorOptions, WaitForObjectsOptions, WaitForRunOptions } from './sensors/index.ts';
+export { intervalObjectsOf, reconciliationsOf } from './ledger-spec.ts';
+export { runLedger, runRejects } from './stage/index.ts';
+export type { BookkeepingReader, LedgerFigures, RunObjectScope, RunReject } from './stage/index.ts';

@@ -14,6 +14,7 @@ import { dagRoutes } from './routes/dags.ts';
 import { gridRoutes } from './routes/grid.ts';
 import { markRoutes } from './routes/marks.ts';
 import { poolRoutes } from './routes/pools.ts';
+import { runLedgerRoutes } from './routes/run-ledger.ts';
 import { runRoutes } from './routes/runs.ts';
 import { taskInstanceRoutes } from './routes/task-instances.ts';
 import { warehouseRoutes } from './routes/warehouse.ts';
@@ -80,6 +81,7 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
     poolRoutes,
     connectionRoutes,
     warehouseRoutes,
+    runLedgerRoutes,
     sessionRoutes,
   ]) {
     api.route('/', routes(ctx));

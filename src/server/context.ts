@@ -1,5 +1,5 @@
 import type { Dag } from '../dag/index.ts';
-import type { WarehouseExplorer } from '../ports/index.ts';
+import type { Warehouse, WarehouseExplorer } from '../ports/index.ts';
 import type { Db } from '../store/db/index.ts';
 import type { Connection } from './api/types.ts';
 
@@ -9,6 +9,13 @@ export interface ConnectionAdmin {
   add(id: string, uri: string): Promise<void>;
   delete(id: string): Promise<boolean>;
 }
+
+/**
+ * The warehouse as the server reads it: the explorer's reads (a caller's query goes only through
+ * readOnlyQuery), and `query` and `tableColumns` for the server's own fixed reads of the staging
+ * bookkeeping (a run's rejects and ledger).
+ */
+export type ServedWarehouse = WarehouseExplorer & Pick<Warehouse, 'query' | 'tableColumns'>;
 
 /** The warehouse the explorer reads, as the serving process holds or opens it. */
 export interface WarehouseSource {
@@ -20,7 +27,7 @@ export interface WarehouseSource {
    * Runs `work` on the warehouse, opened for it if need be (and a DuckDB file let go of after);
    * throws WarehouseUnavailableError when it cannot be opened.
    */
-  use<T>(work: (warehouse: WarehouseExplorer) => Promise<T>): Promise<T>;
+  use<T>(work: (warehouse: ServedWarehouse) => Promise<T>): Promise<T>;
 }
 
 /** What the routes need from the process that serves them. */

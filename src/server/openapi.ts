@@ -105,6 +105,21 @@ export const ROUTES: readonly RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/dags/{dag_id}/dagRuns/{run_id}/rejects',
+    summary:
+      'The source records the run read and could not load (table, object, line, reason), paged; a run a range run covered: those of its interval',
+    query: ['limit', 'offset'],
+    ok: 200,
+  },
+  {
+    method: 'get',
+    path: '/dags/{dag_id}/dagRuns/{run_id}/ledger',
+    summary:
+      "The run's ledger: per staging table, lines read = rows staged + rejected; its reconciliation checks' results; pass or fail",
+    ok: 200,
+  },
+  {
+    method: 'get',
     path: '/dags/{dag_id}/grid',
     summary: 'Runs × tasks, a window of runs',
     query: ['limit', 'before'],
@@ -277,6 +292,9 @@ const BODIES: Record<string, unknown> = {
   },
 };
 
+/** Routes that read the warehouse answer 503 when it cannot be read. */
+const readsWarehouse = (path: string) => path.startsWith('/warehouse/') || /\/(rejects|ledger)$/.test(path);
+
 export function openApiDocument(): unknown {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
@@ -307,7 +325,7 @@ export function openApiDocument(): unknown {
         400: errorAnswer('Invalid input: the message names the field'),
         401: errorAnswer('No or wrong credentials'),
         404: errorAnswer('Unknown id'),
-        ...(route.path.startsWith('/warehouse/')
+        ...(readsWarehouse(route.path)
           ? { 503: errorAnswer('The warehouse cannot be read now: the message names its connection') }
           : {}),
       },

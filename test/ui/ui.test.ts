@@ -72,6 +72,40 @@ export default dag({
 });
 `;
 
+/**
+ * A day's plays staged with a reject limit (three of its lines cannot be read), and a reconciliation:
+ * the rows staged for the run = those the staging manifest counted.
+ */
+const REJECTS_DAG = `import { checks, dag, dataQuality, sql, stageJson } from 'downbeat';
+
+const runObjects = 'SELECT object_key FROM _downbeat_run_objects WHERE run_id = $run_id';
+export default dag({
+  id: 'rejects_demo',
+  schedule: '@daily',
+  startDate: '2018-11-01',
+  connectionDefaults: { plays_source: 'file://\${DOWNBEAT_HOME}/plays' },
+}, (d) => {
+  d.chain(
+    d.task('create_table', sql({
+      statements: ['CREATE TABLE IF NOT EXISTS demo_plays (song VARCHAR, ts BIGINT, _source_key VARCHAR, _source_line BIGINT)'],
+    })),
+    d.task('stage_plays', stageJson({
+      source: 'plays_source',
+      table: 'demo_plays',
+      objects: { every: 'day', key: 'days/{{ ds }}.json' },
+      framing: 'ndjson',
+      columns: [{ name: 'song', type: 'text' }, { name: 'ts', type: 'bigint', required: true }],
+      rejectLimit: 10,
+    })),
+    d.task('check_plays', dataQuality({ checks: [checks.reconcile(
+      'rows staged = rows the manifest counted',
+      \`SELECT COUNT(*) FROM demo_plays WHERE _source_key IN (\${runObjects})\`,
+      \`SELECT COALESCE(SUM(row_count), 0) FROM _downbeat_staged_objects WHERE table_name = 'demo_plays' AND object_key IN (\${runObjects})\`,
+    )] })),
+  );
+});
+`;
+
 let root: string;
 let shots: string;
 let server: ChildProcess;
@@ -124,6 +158,7 @@ beforeAll(async () => {
   );
   await writeFile(join(dags, 'flaky.dag.ts'), FLAKY_DAG);
   await writeFile(join(dags, 'late-file.dag.ts'), LATE_FILE_DAG);
+  await writeFile(join(dags, 'rejects.dag.ts'), REJECTS_DAG);
   server = spawn(process.execPath, [join(REPO, 'bin/downbeat.js'), 'standalone', '--port', '0'], {
     env: {
       ...process.env,
@@ -310,6 +345,44 @@ describe('the web UI, as a new user uses it', () => {
     await page.getByTestId('chart-durations').waitFor();
     await shot('13-stats');
   });
+
+  it("shows a run's rejected lines, paged, and its ledger with a pass/fail badge", async () => {
+    const plays = join(root, 'home', 'plays', 'days');
+    await mkdir(plays, { recursive: true });
+    const lines = Array.from({ length: 60 }, (_, i) =>
+      i % 20 === 7
+        ? `{"song": "Cut off", "ts": 1541${i}`
+        : JSON.stringify({ song: `song ${i}`, ts: 1541548800000 + i }),
+    );
+    await writeFile(join(plays, '2018-11-07.json'), `${lines.join('\n')}\n`);
+    await post('/api/v1/dags/rejects_demo/dagRuns', { logical_date: '2018-11-07T00:00:00Z' });
+    const run = await until('the rejects_demo run succeeds', async () => {
+      const runs = await api<Api.Page<Api.DagRun>>('/api/v1/dags/rejects_demo/dagRuns');
+      return runs.items[0]?.state === 'success' && runs.items[0];
+    });
+    await page.goto(`${url}/dags/rejects_demo/runs/${encodeURIComponent(run.dag_run_id)}`);
+    await page.getByTestId('run-tab-rejects').click();
+    const rows = page.getByTestId('reject-row');
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await rows.nth(0).textContent()).toContain('days/2018-11-07.json');
+    expect(await rows.nth(0).locator('td.num').textContent()).toBe('8');
+    expect(await rows.nth(0).textContent()).toContain('not valid JSON');
+    const table = page.getByTestId('ledger-table');
+    expect(await table.getAttribute('data-balanced')).toBe('true');
+    expect(await table.locator('td.num').allTextContents()).toEqual(['1', '60', '57', '3']);
+    expect(await page.getByTestId('ledger-reconciliation').getAttribute('data-passed')).toBe('true');
+    expect(await page.getByTestId('ledger-verdict').textContent()).toBe('passed');
+    await shot('12b-run-rejects');
+    // A Sparkify hour of the month's range run: its day file balanced, its own reconciliation.
+    await page.goto(
+      `${url}/dags/sparkify_etl/runs/${encodeURIComponent('backfill__2018-11-15T10:00:00.000Z')}?tab=rejects`,
+    );
+    await page.getByTestId('no-rejects').waitFor();
+    expect(await page.getByTestId('ledger-table').getAttribute('data-balanced')).toBe('true');
+    expect(await page.getByTestId('ledger-reconciliation').textContent()).toContain('NextSong events');
+    expect(await page.getByTestId('ledger-verdict').textContent()).toBe('passed');
+    await shot('12c-run-ledger-sparkify');
+  }, 120_000);
 
   it("shows the warehouse's tables, a page of rows, and a query typed and its result", async () => {
     const tables = await api<Api.Page<Api.WarehouseTable>>('/api/v1/warehouse/tables');

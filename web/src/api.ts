@@ -21,6 +21,8 @@ import type {
   MarkTaskBody,
   Page,
   RunChecks,
+  RunLedger,
+  RunRejects,
   RunStats,
   Session,
   TaskInstance,
@@ -138,6 +140,10 @@ export const api = {
     get<Page<TaskInstance>>(`${runPath(dagId, runId)}/taskInstances`, signal),
   checks: (dagId: string, runId: string, signal?: AbortSignal) =>
     get<RunChecks>(`${runPath(dagId, runId)}/checks`, signal),
+  rejects: (dagId: string, runId: string, limit: number, offset: number, signal?: AbortSignal) =>
+    get<RunRejects>(`${runPath(dagId, runId)}/rejects${query({ limit, offset })}`, signal),
+  ledger: (dagId: string, runId: string, signal?: AbortSignal) =>
+    get<RunLedger>(`${runPath(dagId, runId)}/ledger`, signal),
   clearRun: (dagId: string, runId: string) => post<ClearResult>(`${runPath(dagId, runId)}/clear`, {}),
   markRun: (dagId: string, runId: string, state: MarkRunBody['state']) =>
     patch<DagRun>(runPath(dagId, runId), { state } satisfies MarkRunBody),

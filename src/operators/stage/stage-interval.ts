@@ -1,13 +1,8 @@
-import {
-  renderTemplate,
-  TaskFailure,
-  utcDaysIn,
-  type TaskContext,
-  type TaskOutcome,
-} from '../../dag/index.ts';
+import { TaskFailure, type TaskContext, type TaskOutcome } from '../../dag/index.ts';
 import type { Warehouse } from '../../ports/index.ts';
 import { ensureBookkeeping } from '../bookkeeping-tables.ts';
 import { notYet } from '../sensors/index.ts';
+import { intervalKeys } from './interval-keys.ts';
 import { failOnRejects } from './reject-policy.ts';
 import { pinRunObjects } from './run-objects.ts';
 import type { IntervalObjects, ResolvedStageJson } from './stage-json-options.ts';
@@ -29,7 +24,7 @@ export async function stageInterval(
   const store = await context.connections.objectStore(stage.source);
   const warehouse = await context.connections.warehouse(stage.warehouseId);
   await ensureBookkeeping(warehouse);
-  const keys = [...new Set(utcDaysIn(context.dataInterval).map((day) => renderTemplate(objects.key, day)))];
+  const keys = intervalKeys(objects, context.dataInterval);
   if (stage.wait?.runTypes.includes(context.runType)) {
     const missing: string[] = [];
     for (const key of keys) if (!(await store.stat(key))) missing.push(key);

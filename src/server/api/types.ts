@@ -376,6 +376,6 @@ export interface Health {
   readonly scheduler: { readonly alive: boolean; readonly last_heartbeat: string | null };
 }
 
-// ---- Warehouse explorer (read-only): ./warehouse.ts ------------------------------------------
+// ---- The warehouse, read-only: the explorer, and a run's rejects and ledger ------------------------
 
 export type * from './warehouse.ts';

@@ -7,10 +7,9 @@ import {
   WarehouseError,
   WarehouseUnavailableError,
   type ReadOnlyResult,
-  type WarehouseExplorer,
 } from '../../ports/index.ts';
 import type * as Api from '../api/types.ts';
-import type { AppEnv, ServerContext } from '../context.ts';
+import type { AppEnv, ServedWarehouse, ServerContext } from '../context.ts';
 import { toCsv } from '../csv.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { jsonBody, onlyFields, requiredString, wholeNumber } from '../validate.ts';
@@ -26,15 +25,7 @@ const MAX_SQL = 100_000;
  */
 export function warehouseRoutes(ctx: ServerContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  /** `query`: whether a failure is the caller's query's (else our own reads failed: 503). */
-  const use = async <T>(work: (warehouse: WarehouseExplorer) => Promise<T>, query: boolean): Promise<T> => {
-    if (!ctx.warehouse) throw new ApiError(503, 'warehouse_unavailable', 'this server reads no warehouse');
-    try {
-      return await ctx.warehouse.use(work);
-    } catch (error) {
-      throw answerFor(error, ctx.warehouse.connectionId, query);
-    }
-  };
+  const use = readWarehouse(ctx);
   const timeoutMs = () => ctx.warehouse?.queryTimeoutMs ?? 0;
 
   app.get('/warehouse/tables', async (c) => {
@@ -76,6 +67,24 @@ export function warehouseRoutes(ctx: ServerContext): Hono<AppEnv> {
   });
 
   return app;
+}
+
+/**
+ * Runs `work` on the server's warehouse; what it throws becomes an answer that says why (503
+ * naming the connection when it cannot be read). `query`: whether a failure is the caller's
+ * query's (else our own reads failed: 503).
+ */
+export function readWarehouse(
+  ctx: ServerContext,
+): <T>(work: (warehouse: ServedWarehouse) => Promise<T>, query: boolean) => Promise<T> {
+  return async (work, query) => {
+    if (!ctx.warehouse) throw new ApiError(503, 'warehouse_unavailable', 'this server reads no warehouse');
+    try {
+      return await ctx.warehouse.use(work);
+    } catch (error) {
+      throw answerFor(error, ctx.warehouse.connectionId, query);
+    }
+  };
 }
 
 /** JSON, or CSV when the caller asks for it (`Accept: text/csv`). */

@@ -1,18 +1,26 @@
 import { useState } from 'react';
-import { api, errorMessage } from '../api.ts';
+import { api, errorMessage, type Page, type TaskInstance } from '../api.ts';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { ErrorBanner, Loading } from '../components/error-banner.tsx';
 import { StateBadge } from '../components/state-badge.tsx';
 import { duration, longDate, shortDate } from '../lib/format.ts';
-import { Link, path } from '../lib/router.tsx';
-import { usePoll } from '../lib/use-poll.ts';
+import { Link, path, useLocation } from '../lib/router.tsx';
+import { usePoll, type Polled } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 import { ChecksTable } from './checks-table.tsx';
 import { MarkButtons } from './mark-buttons.tsx';
+import { RunRejects } from './run-rejects.tsx';
 
-/** One run: its facts, its task instances, clear it all, and its data-quality results. */
+/**
+ * One run: its facts, clear it all; a tab with its task instances and data-quality results, and
+ * one with its ledger and rejected source records.
+ */
 export function RunView({ dagId, runId }: { dagId: string; runId: string }) {
   useTitle(`${dagId} ${runId}`);
+  const { query } = useLocation();
+  const tab = query.get('tab') === 'rejects' ? 'rejects' : 'tasks';
+  const here = path('dags', dagId, 'runs', runId);
+  const rejectsAt = (offset: number) => `${here}?tab=rejects${offset > 0 ? `&offset=${offset}` : ''}`;
   const run = usePoll((signal) => api.run(dagId, runId, signal), [dagId, runId]);
   const tis = usePoll((signal) => api.taskInstances(dagId, runId, signal), [dagId, runId]);
   const [message, setMessage] = useState<string | null>(null);
@@ -106,6 +114,46 @@ export function RunView({ dagId, runId }: { dagId: string; runId: string }) {
           </span>
         )}
       </div>
+      <nav className="tabs" aria-label="Run">
+        <Link to={here} aria-current={tab === 'tasks' ? 'page' : undefined} data-testid="run-tab-tasks">
+          Tasks and checks
+        </Link>
+        <Link
+          to={rejectsAt(0)}
+          aria-current={tab === 'rejects' ? 'page' : undefined}
+          data-testid="run-tab-rejects"
+        >
+          Rejects and ledger
+        </Link>
+      </nav>
+      {tab === 'rejects' ? (
+        <RunRejects
+          dagId={dagId}
+          runId={runId}
+          offset={Math.max(0, Math.floor(Number(query.get('offset')) || 0))}
+          pageLink={rejectsAt}
+        />
+      ) : (
+        <TasksTab dagId={dagId} runId={runId} inRange={r?.range_run_id != null} tis={tis} />
+      )}
+    </section>
+  );
+}
+
+/** The run's task instances, and its data-quality results. */
+function TasksTab({
+  dagId,
+  runId,
+  inRange,
+  tis,
+}: {
+  dagId: string;
+  runId: string;
+  inRange: boolean;
+  tis: Polled<Page<TaskInstance>>;
+}) {
+  return (
+    <>
       <h3>Task instances</h3>
       <ErrorBanner message={tis.error} />
       {tis.data === undefined ? (
@@ -144,7 +192,7 @@ export function RunView({ dagId, runId }: { dagId: string; runId: string }) {
           </table>
         </div>
       )}
-      <ChecksTable dagId={dagId} runId={runId} inRange={r?.range_run_id != null} />
-    </section>
+      <ChecksTable dagId={dagId} runId={runId} inRange={inRange} />
+    </>
   );
 }
