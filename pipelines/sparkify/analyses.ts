@@ -69,6 +69,8 @@ export interface Analysis {
   /** What it shows, in a sentence. */
   readonly description: string;
   readonly sql: string;
+  /** What the period's count counts: "plays", or "matched plays" for a ranking of songs. */
+  readonly summarises: string;
   /** Rows asked for: more than the query gives for years of data (a cut result says so). */
   readonly limit: number;
   readonly chart: AnalysisChart;
@@ -91,6 +93,7 @@ export const sparkifyAnalyses: readonly Analysis[] = [
 FROM songplays
 GROUP BY EXTRACT(HOUR FROM start_time)
 ORDER BY hour_of_day`,
+    summarises: 'plays',
     limit: 24,
     chart: {
       kind: 'columns',
@@ -110,6 +113,7 @@ ORDER BY hour_of_day`,
 FROM songplays
 GROUP BY CAST(start_time AS DATE)
 ORDER BY play_date`,
+    summarises: 'plays',
     limit: 5000,
     chart: {
       kind: 'columns',
@@ -140,6 +144,7 @@ FROM ranked r
 LEFT JOIN songs s ON s.songid = r.songid
 LEFT JOIN artists a ON a.artistid = s.artistid
 ORDER BY r.plays DESC, r.songid`,
+    summarises: 'matched plays',
     limit: TOP,
     chart: { kind: 'ranking', label: ['song', 'artist'], value: { column: 'plays', label: 'plays' } },
   },
@@ -163,6 +168,7 @@ SELECT COALESCE(a.name, r.artistid) AS artist,
 FROM ranked r
 LEFT JOIN artists a ON a.artistid = r.artistid
 ORDER BY r.plays DESC, r.artistid`,
+    summarises: 'matched plays',
     limit: TOP,
     chart: { kind: 'ranking', label: ['artist'], value: { column: 'plays', label: 'plays' } },
   },
@@ -188,6 +194,7 @@ SELECT CAST(play_day AS VARCHAR(10)) AS play_date,
 FROM user_days
 GROUP BY play_day
 ORDER BY play_date`,
+    summarises: 'plays',
     limit: 5000,
     chart: {
       kind: 'lines',
@@ -223,6 +230,7 @@ FROM songplays
 GROUP BY user_agent
 ORDER BY plays DESC, user_agent
 LIMIT ${TOP}`,
+    summarises: 'plays',
     limit: TOP,
     chart: { kind: 'ranking', label: ['user_agent'], value: { column: 'plays', label: 'plays' } },
   },
