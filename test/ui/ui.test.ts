@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Api from '../../src/server/api/types.ts';
 import { linkDownbeat } from '../../src/app/testing.ts';
+import { sparkifyAnalyses } from '../../pipelines/sparkify/analyses.ts';
 import { launchChromium } from './browser.ts';
 
 const REPO = new URL('../../', import.meta.url).pathname;
@@ -120,9 +121,9 @@ async function api<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-async function post(path: string, body: unknown): Promise<void> {
+async function post(path: string, body: unknown, method = 'POST'): Promise<void> {
   const response = await fetch(`${url}${path}`, {
-    method: 'POST',
+    method,
     headers: { authorization: AUTH, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
@@ -423,6 +424,53 @@ describe('the web UI, as a new user uses it', () => {
     await shot('13c-warehouse-refused');
     const after = await api<Api.Page<Api.WarehouseTable>>('/api/v1/warehouse/tables');
     expect(after.items.find((t) => t.name === 'songplays')?.row_count).toBe(plays);
+  });
+
+  it("charts Sparkify's analyses from the warehouse, each with its period and the query it ran", async () => {
+    const tables = await api<Api.Page<Api.WarehouseTable>>('/api/v1/warehouse/tables');
+    const plays = tables.items.find((t) => t.name === 'songplays')?.row_count ?? 0;
+    await page.goto(`${url}/`);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sparkify' }).click();
+    await page.waitForURL(`${url}/sparkify`);
+    const cards = page.getByTestId('analysis');
+    await expect.poll(() => cards.count()).toBe(sparkifyAnalyses.length);
+    await expect.poll(() => page.getByTestId('analysis-period').count(), { timeout: 30_000 }).toBe(6);
+    expect(await page.getByTestId('error').count()).toBe(0);
+    const card = (id: string) => page.locator(`[data-testid="analysis"][data-analysis="${id}"]`);
+    // Every play, in the sample month, counted once by hour: 24 bars.
+    const perHour = await card('plays-per-hour').getByTestId('analysis-period').textContent();
+    expect(perHour).toMatch(/2018-11-01 \d\d:\d\d:\d\d to 2018-11-30 \d\d:\d\d:\d\d UTC/);
+    expect(perHour).toContain(`${plays.toLocaleString('en-US')} plays`);
+    expect(await card('plays-per-hour').locator('svg rect').count()).toBe(24);
+    expect(await card('plays-per-day').locator('svg rect').count()).toBe(30);
+    for (const id of ['top-songs', 'top-artists', 'top-user-agents'])
+      expect([id, await card(id).getByTestId('ranking-row').count()]).toEqual([id, 10]);
+    expect(await card('top-songs').getByTestId('analysis-period').textContent()).toContain('matched plays');
+    expect(await card('free-vs-paid').getByTestId('analysis-lines').count()).toBe(2);
+    // "Show query" shows the very SQL that was sent.
+    const toggle = card('top-songs').getByTestId('analysis-toggle-sql');
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(await card('top-songs').getByTestId('analysis-sql').textContent()).toBe(
+      sparkifyAnalyses.find((a) => a.id === 'top-songs')?.sql,
+    );
+    await shot('13d-sparkify');
+
+    // A warehouse that is not there yet: the page says so, and draws nothing.
+    await post('/api/v1/connections', { connection_id: 'warehouse', uri: `duckdb://${root}/later.duckdb` });
+    try {
+      await page.reload();
+      const notReady = page.getByTestId('sparkify-not-ready');
+      await notReady.waitFor();
+      expect(await notReady.getAttribute('data-state')).toBe('unavailable');
+      expect(await notReady.textContent()).toContain('The warehouse is not there yet');
+      expect(await page.getByTestId('analysis').count()).toBe(0);
+      await shot('13e-sparkify-no-warehouse');
+    } finally {
+      await post('/api/v1/connections/warehouse', undefined, 'DELETE');
+    }
+    await page.reload();
+    await expect.poll(() => page.getByTestId('analysis-period').count(), { timeout: 30_000 }).toBe(6);
   });
 
   it('adds a connection and never shows its password', async () => {

@@ -12,6 +12,7 @@ import { GridView } from './views/grid-view.tsx';
 import { ImportErrorsView } from './views/import-errors-view.tsx';
 import { NotFound } from './views/not-found.tsx';
 import { RunView } from './views/run-view.tsx';
+import { SparkifyView } from './views/sparkify-view.tsx';
 import { StatsView } from './views/stats-view.tsx';
 import { TaskInstanceView } from './views/task-instance-view.tsx';
 import { WarehouseView } from './views/warehouse-view.tsx';
@@ -36,6 +37,7 @@ function route(path: string): ReactNode {
   if (match('/pools', path)) return <PoolsView />;
   if (match('/connections', path)) return <ConnectionsView />;
   if (match('/warehouse', path)) return <WarehouseView />;
+  if (match('/sparkify', path)) return <SparkifyView />;
   if (match('/import-errors', path)) return <ImportErrorsView />;
   const dag = match('/dags/:dag', path);
   if (dag) return <Redirect to={toPath('dags', dag.dag ?? '', 'grid')} />;

@@ -12,11 +12,13 @@ interface Props {
   readonly title: string;
   readonly bars: readonly Bar[];
   readonly format?: (value: number) => string;
+  /** About how many x labels to show. @default 6 */
+  readonly xLabelCount?: number;
   readonly testId?: string;
 }
 
 /** One bar per run (oldest left), each with its own colour and a tooltip. */
-export function BarChart({ title, bars, format, testId }: Props) {
+export function BarChart({ title, bars, format, xLabelCount, testId }: Props) {
   const n = bars.length;
   const { max, ticks } = niceTicks(Math.max(0, ...bars.map((bar) => bar.value)));
   const inner = CHART.width - CHART.left - CHART.right;
@@ -34,6 +36,7 @@ export function BarChart({ title, bars, format, testId }: Props) {
           xLabels={spreadLabels(
             bars.map((b) => b.label),
             x,
+            xLabelCount,
           )}
         />
         {bars.map((bar, i) => (

@@ -6,6 +6,7 @@ const SECTIONS = [
   { to: '/backfills', label: 'Backfills', active: (p: string) => p.startsWith('/backfills') },
   { to: '/pools', label: 'Pools', active: (p: string) => p.startsWith('/pools') },
   { to: '/warehouse', label: 'Warehouse', active: (p: string) => p.startsWith('/warehouse') },
+  { to: '/sparkify', label: 'Sparkify', active: (p: string) => p.startsWith('/sparkify') },
   { to: '/connections', label: 'Connections', active: (p: string) => p.startsWith('/connections') },
   { to: '/import-errors', label: 'Import errors', active: (p: string) => p.startsWith('/import-errors') },
 ];
