@@ -61,6 +61,29 @@ describe('the login limit', () => {
     expect((await login('127.0.0.21', 'peggy', 'guess')).status).toBe(401);
   });
 
+  it("holds for bearer tokens: a locked user's token waits, and guessed tokens lock their address", async () => {
+    const token = (
+      JSON.parse(
+        (
+          await requestFrom('127.0.0.51', `${s.url}/api/v1/auth/tokens`, {
+            method: 'POST',
+            headers: { authorization: basic(USER, PASSWORD) },
+          })
+        ).body,
+      ) as { token: string }
+    ).token;
+    const withToken = (address: string, value: string) =>
+      requestFrom(address, `${s.url}/api/v1/dags`, { headers: { authorization: `Bearer ${value}` } });
+    expect((await withToken('127.0.0.52', token)).status).toBe(200);
+    for (let i = 0; i < 5; i += 1) expect((await dags('127.0.0.53', USER, `guess ${i}`)).status).toBe(401);
+    expect((await withToken('127.0.0.52', token)).status).toBe(429);
+    now += 5 * 60_000;
+    expect((await withToken('127.0.0.52', token)).status).toBe(200);
+    for (let i = 0; i < 5; i += 1) expect((await withToken('127.0.0.54', `guess${i}`)).status).toBe(401);
+    expect((await withToken('127.0.0.54', token)).status).toBe(429);
+    expect((await withToken('127.0.0.55', token)).status).toBe(200);
+  });
+
   it('answers an unknown user as a known one with a wrong password', async () => {
     const unknown = await login('127.0.0.31', 'nobody', 'guess');
     const known = await login('127.0.0.32', USER, 'guess');

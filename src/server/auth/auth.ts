@@ -17,7 +17,7 @@ import type { AppEnv, AuthUser, ServerContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { loginPage } from './login-page.ts';
 import { generatePassword, hashPassword, newToken, tokenHash, verifyPassword } from './password.ts';
-import { LoginRateLimit, loginKeys } from './rate-limit.ts';
+import { addressKey, LoginRateLimit, loginKeys } from './rate-limit.ts';
 
 const COOKIE = 'downbeat_session';
 const SESSION_MS = 12 * 3600_000;
@@ -74,16 +74,19 @@ export function authentication(ctx: ServerContext): {
     }
   };
 
-  /** 429 while the user name or the address is locked: asked before anything else of a login. */
-  function refuseWhileLocked(c: Context, username: string): void {
-    const wait = limit.retryAfter(loginKeys(username, clientOf(c)), ctx.now());
+  /**
+   * 429 while the user name (when known) or the address is locked: asked before anything else of
+   * a login, a bearer token's included.
+   */
+  function refuseWhileLocked(c: Context, username: string | undefined): void {
+    const address = clientOf(c);
+    const keys = username === undefined ? [addressKey(address)] : loginKeys(username, address);
+    const wait = limit.retryAfter(keys, ctx.now());
     if (wait === 0) return;
-    throw new ApiError(
-      429,
-      'too_many_attempts',
-      `too many failed logins for "${username}" or from this address: try again in ${wait} s`,
-      { headers: { 'Retry-After': String(wait) } },
-    );
+    const whose = username === undefined ? 'from this address' : `for "${username}" or from this address`;
+    throw new ApiError(429, 'too_many_attempts', `too many failed logins ${whose}: try again in ${wait} s`, {
+      headers: { 'Retry-After': String(wait) },
+    });
   }
 
   async function checkPassword(c: Context, username: string, password: string): Promise<boolean> {
@@ -117,8 +120,15 @@ export function authentication(ctx: ServerContext): {
       throw unauthorized(c, 'wrong user name or password');
     }
     if (/^bearer /i.test(header)) {
+      refuseWhileLocked(c, undefined);
       const token = await findToken(ctx.db, tokenHash(header.slice(7).trim()), now);
-      if (!token || token.kind !== 'api') throw unauthorized(c, 'unknown or expired token');
+      if (!token || token.kind !== 'api') {
+        // Guessed tokens count against the address, as guessed passwords do.
+        limit.failed([addressKey(clientOf(c))], now);
+        throw unauthorized(c, 'unknown or expired token');
+      }
+      // A locked user's tokens wait too: the lock holds however the user comes.
+      refuseWhileLocked(c, token.username);
       return { username: token.username, via: 'bearer', csrfToken: null };
     }
     const cookie = getCookie(c, COOKIE);

@@ -51,5 +51,10 @@ export class LoginRateLimit {
 
 /** The keys a login is counted under: its user name, and the address it came from. */
 export function loginKeys(username: string, address: string): string[] {
-  return [`user:${username}`, `address:${address}`];
+  return [`user:${username}`, addressKey(address)];
+}
+
+/** The key of an address alone: a bearer token names no user until it is found. */
+export function addressKey(address: string): string {
+  return `address:${address}`;
 }
