@@ -1,6 +1,7 @@
 import { TASK_STATES, stateLabel } from '../lib/states.ts';
 
-export function Legend() {
+/** The states' colours; `deadlines`: also what a ring around a run means. */
+export function Legend({ deadlines = false }: { deadlines?: boolean }) {
   return (
     <ul className="legend" aria-label="State colours" data-testid="legend">
       {TASK_STATES.map((state) => (
@@ -9,6 +10,12 @@ export function Legend() {
           {stateLabel(state)}
         </li>
       ))}
+      {deadlines && (
+        <li>
+          <span className="swatch deadline-missed" aria-hidden="true" />
+          ringed run: missed its deadline
+        </li>
+      )}
     </ul>
   );
 }

@@ -71,7 +71,7 @@ export function GridView({ dagId }: { dagId: string }) {
       ) : (
         <GridTable dagId={dagId} grid={grid.data} />
       )}
-      <Legend />
+      <Legend deadlines={runs.some((run) => run.deadline_missed)} />
     </section>
   );
 }
