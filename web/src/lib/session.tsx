@@ -2,7 +2,7 @@
 import { createContext, useContext } from 'react';
 import type { Session } from '../api.ts';
 
-export const SessionContext = createContext<Session>({ username: '', csrf_token: '' });
+export const SessionContext = createContext<Session>({ username: '', role: 'viewer', csrf_token: '' });
 
 export function useSession(): Session {
   return useContext(SessionContext);
