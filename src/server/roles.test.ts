@@ -27,6 +27,44 @@ describe('the role table', () => {
   });
 });
 
+/** The list, written out apart from the table: what is not here is the viewer's. */
+const OP = [
+  'PATCH /dags/{dag_id}',
+  'POST /dags/{dag_id}/dagRuns',
+  'PATCH /dags/{dag_id}/dagRuns/{run_id}',
+  'PATCH /dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}',
+  'POST /dags/{dag_id}/dagRuns/{run_id}/clear',
+  'POST /dags/{dag_id}/clearTaskInstances',
+  'POST /backfills',
+  'POST /backfills/{id}/cancel',
+  'POST /pools',
+  'PATCH /pools/{name}',
+  'DELETE /pools/{name}',
+];
+const ADMIN = [
+  'GET /connections',
+  'POST /connections',
+  'DELETE /connections/{connection_id}',
+  'GET /users',
+  'POST /users',
+  'PATCH /users/{username}',
+  'POST /users/{username}/password',
+  'DELETE /users/{username}',
+];
+
+describe('the roles of the routes', () => {
+  it("are the issue's: changes to runs, DAGs, backfills and pools are the op's; connections and users the admin's", () => {
+    const expected = Object.fromEntries(
+      Object.keys(ROUTE_ROLES).map((key) => [
+        key,
+        ADMIN.includes(key) ? 'admin' : OP.includes(key) ? 'op' : 'viewer',
+      ]),
+    );
+    expect(ROUTE_ROLES).toEqual(expected);
+    expect(ROUTE_ROLES['POST /warehouse/query']).toBe('viewer');
+  });
+});
+
 describe.each(['sqlite', 'postgres'] as const)('each route × role on %s', (dialect) => {
   let s: TestServer;
   let runId = '';
