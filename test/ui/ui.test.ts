@@ -581,6 +581,16 @@ describe('the web UI, as a new user uses it', () => {
       });
       expect(refused.status).toBe(403);
       expect(refused.body).toContain('needs the op role; watcher is a viewer');
+
+      // A new password, set by the admin, ends the viewer's session.
+      await page.reload();
+      await added.getByTestId('user-reset').click();
+      await added.getByTestId('user-new-password').fill('a-new-secret');
+      await added.getByTestId('user-reset-save').click();
+      await added.getByTestId('user-reset').waitFor();
+      expect(await page.content()).not.toContain('a-new-secret');
+      await viewer.goto(`${url}/pools`);
+      expect(new URL(viewer.url()).pathname).toBe('/login');
     } finally {
       await context.close();
     }

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, type Role } from '../api.ts';
+import { PasswordReset } from './password-reset.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { ErrorBanner, Loading } from '../components/error-banner.tsx';
 import { shortDate } from '../lib/format.ts';
@@ -28,10 +29,6 @@ export function UsersView() {
       setUsername('');
       setPassword('');
     }
-  };
-  const reset = (name: string) => {
-    const fresh = window.prompt(`New password for ${name} (at least 8 characters):`);
-    if (fresh !== null) void run(() => api.resetPassword(name, fresh));
   };
 
   return (
@@ -126,14 +123,11 @@ export function UsersView() {
                   </td>
                   <td>{shortDate(user.created_at)}</td>
                   <td className="actions">
-                    <button
-                      type="button"
-                      className="secondary"
-                      disabled={busy}
-                      onClick={() => reset(user.username)}
-                    >
-                      Reset password
-                    </button>
+                    <PasswordReset
+                      username={user.username}
+                      busy={busy}
+                      onReset={(password) => run(() => api.resetPassword(user.username, password))}
+                    />
                     <ConfirmButton
                       label="Delete"
                       question={`Delete ${user.username}, ending their sessions and tokens?`}
