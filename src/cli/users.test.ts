@@ -2,35 +2,31 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMetadata } from '../app/index.ts';
-import { loadConfig } from '../config/index.ts';
 import { createToken, findToken } from '../store/admin/index.ts';
+import { testDb, type TestDb } from '../store/db/testing.ts';
 import { runCli } from './testing.ts';
 
-let home: string;
-beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'downbeat-users-cli-'));
-});
-afterAll(() => rm(home, { recursive: true, force: true }));
-const cli = (args: string[], stdin = '') => runCli(args, { DOWNBEAT_HOME: home }, stdin);
+describe.each(['sqlite', 'postgres'] as const)('downbeat users on %s', (dialect) => {
+  let home: string;
+  let t: TestDb;
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'downbeat-users-cli-'));
+    t = await testDb(dialect);
+  });
+  afterAll(async () => {
+    await t.drop();
+    await rm(home, { recursive: true, force: true });
+  });
+  const cli = (args: string[], stdin = '') =>
+    runCli(args, { DOWNBEAT_HOME: home, DOWNBEAT_DATABASE_URL: t.url }, stdin);
 
-/** An API token of `username` stored as the server stores one; whether it still works. */
-async function tokenOf(username: string): Promise<() => Promise<boolean>> {
-  const db = await openMetadata(loadConfig({ DOWNBEAT_HOME: home }));
-  const hash = `test-token-${username}-${Math.random()}`;
-  await createToken(db, { hash, username, kind: 'api', csrf: null, expiresAt: null }, Date.now());
-  await db.close();
-  return async () => {
-    const again = await openMetadata(loadConfig({ DOWNBEAT_HOME: home }));
-    try {
-      return (await findToken(again, hash, Date.now())) !== undefined;
-    } finally {
-      await again.close();
-    }
-  };
-}
+  /** An API token of `username` stored as the server stores one; whether it still works. */
+  async function tokenOf(username: string): Promise<() => Promise<boolean>> {
+    const hash = `test-token-${username}-${Math.random()}`;
+    await createToken(t.db, { hash, username, kind: 'api', csrf: null, expiresAt: null }, Date.now());
+    return async () => (await findToken(t.db, hash, Date.now())) !== undefined;
+  }
 
-describe('downbeat users', () => {
   it('creates (password from a flag or stdin), lists, changes roles, resets passwords and deletes', async () => {
     expect(
       await cli(['users', 'create', '--username', 'ada', '--role', 'admin', '--password', 'lovelace-1815']),
