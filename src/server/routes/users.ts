@@ -3,16 +3,17 @@ import type * as Api from '../api/types.ts';
 import { LastAdminError, listUsers } from '../../store/admin/index.ts';
 import { addUser, changeRole, removeUser, resetPassword, UserInputError } from '../auth/user-admin.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
 import { jsonBody, onlyFields } from '../validate.ts';
 
 /** The store's and the checks' refusals as API errors: 400 naming the field, 409 for the last admin. */
-async function answering<T>(work: () => Promise<T>): Promise<T> {
+async function answering<T>(work: () => Promise<T>, lastAdminField?: 'role' | 'username'): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (error instanceof UserInputError) throw badRequest(error.message, error.field);
-    if (error instanceof LastAdminError) throw conflict(error.message);
+    if (error instanceof LastAdminError)
+      throw new ApiError(409, 'conflict', error.message, { field: lastAdminField });
     throw error;
   }
 }
@@ -52,7 +53,7 @@ export function userRoutes(ctx: ServerContext): Hono<AppEnv> {
     const body = await jsonBody(c.req);
     onlyFields(body, ['role']);
     if (body.role === undefined) throw badRequest('"role" is required', 'role');
-    if (!(await answering(() => changeRole(ctx.db, username, body.role))))
+    if (!(await answering(() => changeRole(ctx.db, username, body.role), 'role')))
       throw notFound(`user "${username}"`);
     return c.json({ username, role: body.role as Api.Role });
   });
@@ -68,7 +69,8 @@ export function userRoutes(ctx: ServerContext): Hono<AppEnv> {
 
   app.delete('/users/:username', async (c) => {
     const username = c.req.param('username');
-    if (!(await answering(() => removeUser(ctx.db, username)))) throw notFound(`user "${username}"`);
+    if (!(await answering(() => removeUser(ctx.db, username), 'username')))
+      throw notFound(`user "${username}"`);
     return c.body(null, 204);
   });
 
