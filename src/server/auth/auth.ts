@@ -94,13 +94,17 @@ export function authentication(ctx: ServerContext): {
     );
   }
 
-  /** The user's role when the password is right; undefined (a failed login counted) when not. */
-  async function checkPassword(c: Context, username: string, password: string): Promise<Role | undefined> {
+  /** The user's hash and role when the password is right; undefined (a failed login counted) when not. */
+  async function checkPassword(
+    c: Context,
+    username: string,
+    password: string,
+  ): Promise<{ password_hash: string; role: Role } | undefined> {
     refuseWhileLocked(c, username);
     const stored = await credentialsOf(ctx.db, username);
     unknownUser ??= hashPassword(generatePassword());
     const matches = await verifyPassword(password, stored?.password_hash ?? (await unknownUser));
-    if (stored && matches) return stored.role;
+    if (stored && matches) return stored;
     limit.failed(loginKeys(username, clientOf(c)), ctx.now());
     return undefined;
   }
@@ -120,11 +124,10 @@ export function authentication(ctx: ServerContext): {
       const stored = remembered && remembered.until > now ? await credentialsOf(ctx.db, username) : undefined;
       if (stored && stored.password_hash === remembered?.hash)
         return { username, via: 'basic', csrfToken: null, role: stored.role };
-      const role = await checkPassword(c, username, decoded.slice(colon + 1));
-      if (!role) throw unauthorized(c, 'wrong user name or password');
-      const hash = await passwordHashOf(ctx.db, username);
-      if (hash) verified.set(cacheKey, { until: now + 60_000, hash });
-      return { username, via: 'basic', csrfToken: null, role };
+      const checked = await checkPassword(c, username, decoded.slice(colon + 1));
+      if (!checked) throw unauthorized(c, 'wrong user name or password');
+      verified.set(cacheKey, { until: now + 60_000, hash: checked.password_hash });
+      return { username, via: 'basic', csrfToken: null, role: checked.role };
     }
     if (/^bearer /i.test(header)) {
       const token = await findToken(ctx.db, tokenHash(header.slice(7).trim()), now);
