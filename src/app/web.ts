@@ -4,10 +4,10 @@
  */
 import type { Dag } from '../dag/index.ts';
 import {
+  addUser as addCheckedUser,
   connectionAdmin,
   ensureFirstUser,
   ensureWebBuild,
-  hashPassword,
   prometheusMetrics,
   startWebServer,
   WEB_DIST,
@@ -15,7 +15,7 @@ import {
   type ServerContext,
   type WarehouseSource,
 } from '../server/index.ts';
-import { createUser } from '../store/admin/index.ts';
+import type { Role } from '../store/admin/index.ts';
 import type { Db } from '../store/db/index.ts';
 import type { Runtime } from './runtime.ts';
 import { warehouseSource, type WarehouseAccess } from './warehouse-source.ts';
@@ -72,9 +72,15 @@ export function metricsText(options: ServeOptions): Promise<string> {
   return prometheusMetrics(contextOf(options));
 }
 
-/** Adds a user who logs in with `password`. */
-export async function addUser(db: Db, username: string, password: string, now: number): Promise<void> {
-  await createUser(db, username, await hashPassword(password), now);
+/** Adds a user who logs in with `password`, an admin unless `role` says otherwise. */
+export async function addUser(
+  db: Db,
+  username: string,
+  password: string,
+  now: number,
+  role: Role = 'admin',
+): Promise<void> {
+  await addCheckedUser(db, { username, password, role }, now);
 }
 
 /**

@@ -113,6 +113,26 @@ export const BUILT_IN: readonly Command[] = [
     const m = await import('./commands/pools.ts');
     return { help: m.help, run: m.poolsDelete };
   }),
+  command('users create', 'create a user of the web UI and API with a role', async () => {
+    const m = await import('./commands/users.ts');
+    return { help: m.help, run: m.usersCreate };
+  }),
+  command('users list', 'list the users and their roles', async () => {
+    const m = await import('./commands/users.ts');
+    return { help: m.help, run: m.usersList };
+  }),
+  command('users delete', 'delete a user, ending their sessions and tokens', async () => {
+    const m = await import('./commands/users.ts');
+    return { help: m.help, run: m.usersDelete };
+  }),
+  command('users set-role', "change a user's role, ending their sessions and tokens", async () => {
+    const m = await import('./commands/users.ts');
+    return { help: m.help, run: m.usersSetRole };
+  }),
+  command('users reset-password', "set a user's password, ending their sessions and tokens", async () => {
+    const m = await import('./commands/users.ts');
+    return { help: m.help, run: m.usersResetPassword };
+  }),
   command('dags list', 'list the DAGs and the DAG files that failed to load', async () => {
     const m = await import('./commands/dags-list.ts');
     return { help: m.help, run: m.dagsList };

@@ -3,6 +3,8 @@ export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** What `--password-stdin` reads. @default none: such a flag is refused */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 export function print(stream: NodeJS.WritableStream, text = ''): void {

@@ -1,10 +1,11 @@
 /** Runs the CLI in this process, with `env` and its output captured (tests of the CLI itself). */
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { main } from './main.ts';
 
 export async function runCli(
   args: readonly string[],
   env: Record<string, string>,
+  stdin = '',
 ): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -19,6 +20,7 @@ export async function runCli(
     stdout: sink((text) => (stdout += text)),
     stderr: sink((text) => (stderr += text)),
     env,
+    stdin: Readable.from([stdin]),
   });
   return { status, stdout, stderr };
 }

@@ -4,6 +4,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { alive } from '../store/admin/index.ts';
 import type { Health } from './api/types.ts';
 import { authentication, sessionRoutes } from './auth/auth.ts';
+import { requireRole } from './auth/route-roles.ts';
 import type { AppEnv, ServerContext } from './context.ts';
 import { ApiError, errorHandler } from './errors.ts';
 import { HistoryMetrics, prometheusMetrics } from './metrics.ts';
@@ -17,6 +18,7 @@ import { poolRoutes } from './routes/pools.ts';
 import { runLedgerRoutes } from './routes/run-ledger.ts';
 import { runRoutes } from './routes/runs.ts';
 import { taskInstanceRoutes } from './routes/task-instances.ts';
+import { userRoutes } from './routes/users.ts';
 import { warehouseRoutes } from './routes/warehouse.ts';
 import { serveUi } from './static-ui.ts';
 
@@ -70,6 +72,7 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
   app.use('*', auth.require);
 
   const api = new Hono<AppEnv>();
+  api.use('*', requireRole('/api/v1'));
   api.get('/openapi.json', (c) => c.json(openApiDocument()));
   for (const routes of [
     dagRoutes,
@@ -82,6 +85,7 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
     connectionRoutes,
     warehouseRoutes,
     runLedgerRoutes,
+    userRoutes,
     sessionRoutes,
   ]) {
     api.route('/', routes(ctx));

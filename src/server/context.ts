@@ -1,4 +1,5 @@
 import type { Dag } from '../dag/index.ts';
+import type { Role } from '../store/admin/index.ts';
 import type { Warehouse, WarehouseExplorer } from '../ports/index.ts';
 import type { Db } from '../store/db/index.ts';
 import type { Connection } from './api/types.ts';
@@ -52,6 +53,8 @@ export interface AuthUser {
   readonly username: string;
   readonly via: 'session' | 'basic' | 'bearer';
   readonly csrfToken: string | null;
+  /** What this request may do: the user's role, or a token's lower one. */
+  readonly role: Role;
 }
 
 export interface AppEnv {

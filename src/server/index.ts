@@ -2,6 +2,14 @@
 export { createApp } from './app.ts';
 export { ensureFirstUser } from './auth/auth.ts';
 export { hashPassword } from './auth/password.ts';
+export {
+  addUser,
+  changeRole,
+  MIN_PASSWORD,
+  removeUser,
+  resetPassword,
+  UserInputError,
+} from './auth/user-admin.ts';
 export { prometheusMetrics } from './metrics.ts';
 export { connectionAdmin } from './connection-admin.ts';
 export type { ConnectionAdmin, ServerContext, WarehouseSource } from './context.ts';

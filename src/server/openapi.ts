@@ -190,14 +190,43 @@ export const ROUTES: readonly RouteDoc[] = [
     body: 'WarehouseQueryBody',
     ok: 200,
   },
-  { method: 'get', path: '/auth/session', summary: 'The logged-in user and CSRF token', ok: 200 },
-  { method: 'post', path: '/auth/tokens', summary: 'Create an API (bearer) token, shown once', ok: 201 },
+  { method: 'get', path: '/users', summary: 'Users and their roles (admin)', ok: 200 },
+  { method: 'post', path: '/users', summary: 'Create a user (admin)', body: 'UserBody', ok: 201 },
+  {
+    method: 'patch',
+    path: '/users/{username}',
+    summary: "Change a user's role, ending their sessions and tokens (admin)",
+    body: 'UserPatch',
+    ok: 200,
+  },
+  {
+    method: 'post',
+    path: '/users/{username}/password',
+    summary: "Reset a user's password, ending their sessions and tokens (admin)",
+    body: 'PasswordBody',
+    ok: 204,
+  },
+  {
+    method: 'delete',
+    path: '/users/{username}',
+    summary: 'Delete a user and their sessions and tokens (admin)',
+    ok: 204,
+  },
+  { method: 'get', path: '/auth/session', summary: 'The logged-in user, their role and CSRF token', ok: 200 },
+  {
+    method: 'post',
+    path: '/auth/tokens',
+    summary: "Create an API (bearer) token, shown once; its role is at most the caller's",
+    body: 'TokenBody',
+    ok: 201,
+  },
   { method: 'get', path: '/openapi.json', summary: 'This description', ok: 200 },
 ];
 
 const string = { type: 'string' };
 const date = { type: 'string', format: 'date-time' };
 const bool = { type: 'boolean' };
+const ROLE = { type: 'string', enum: ['viewer', 'op', 'admin'] };
 
 const BODIES: Record<string, unknown> = {
   DagPatch: {
@@ -286,6 +315,24 @@ const BODIES: Record<string, unknown> = {
     },
     additionalProperties: false,
   },
+  UserBody: {
+    type: 'object',
+    required: ['username', 'role', 'password'],
+    properties: { username: string, role: ROLE, password: { type: 'string', minLength: 8 } },
+    additionalProperties: false,
+  },
+  UserPatch: { type: 'object', required: ['role'], properties: { role: ROLE }, additionalProperties: false },
+  PasswordBody: {
+    type: 'object',
+    required: ['password'],
+    properties: { password: { type: 'string', minLength: 8 } },
+    additionalProperties: false,
+  },
+  TokenBody: {
+    type: 'object',
+    properties: { role: { ...ROLE, description: "default the caller's role; at most it" } },
+    additionalProperties: false,
+  },
   Error: {
     type: 'object',
     properties: { error: { type: 'object', properties: { code: string, message: string, field: string } } },
@@ -324,6 +371,7 @@ export function openApiDocument(): unknown {
         [route.ok]: { description: 'OK (shapes: src/server/api/types.ts)' },
         400: errorAnswer('Invalid input: the message names the field'),
         401: errorAnswer('No or wrong credentials'),
+        403: errorAnswer("The role needed is not the caller's: the message names both"),
         404: errorAnswer('Unknown id'),
         ...(readsWarehouse(route.path)
           ? { 503: errorAnswer('The warehouse cannot be read now: the message names its connection') }

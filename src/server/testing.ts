@@ -141,7 +141,11 @@ export async function testServer(
     },
     Date.now(),
   );
-  await createUser(t.db, USER, await hashPassword(PASSWORD), Date.now());
+  await createUser(
+    t.db,
+    { username: USER, passwordHash: await hashPassword(PASSWORD), role: 'admin' },
+    Date.now(),
+  );
   const stored = new Map<string, string>();
   const connections: ConnectionAdmin = {
     list: () =>

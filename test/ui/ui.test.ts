@@ -514,4 +514,85 @@ describe('the web UI, as a new user uses it', () => {
     await expect.poll(() => page.locator('[data-testid="grid-cell"][data-state="success"]').count()).toBe(2);
     await shot('17-sensor-done');
   }, 120_000);
+
+  it('lets an admin add a viewer on the Users page; the viewer sees no trigger, clear, mark, backfill, pool or connection form', async () => {
+    await page.goto(`${url}/users`);
+    await page.getByTestId('user-name').fill('watcher');
+    await page.getByTestId('user-role').selectOption('viewer');
+    await page.getByTestId('user-password').fill('just-looking');
+    await page.getByTestId('user-add').click();
+    const added = page.locator('[data-testid="user-row"][data-username="watcher"]');
+    await added.waitFor();
+    expect(await added.getByTestId('user-set-role').inputValue()).toBe('viewer');
+    await shot('18-users');
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const viewer = await context.newPage();
+    try {
+      await viewer.goto(`${url}/login`);
+      await viewer.getByLabel('User name').fill('watcher');
+      await viewer.getByLabel('Password').fill('just-looking');
+      await viewer.getByRole('button', { name: 'Sign in' }).click();
+      await viewer.locator('[data-testid="dag-row"][data-dag-id="sparkify_etl"]').waitFor();
+      expect(await viewer.getByTestId('role').textContent()).toBe('viewer');
+      expect(await viewer.getByTestId('trigger-button').count()).toBe(0);
+      expect(await viewer.getByTestId('pause-toggle').count()).toBe(0);
+      expect(await viewer.getByTestId('pause-state').count()).toBeGreaterThan(0);
+      expect(await viewer.getByRole('navigation', { name: 'Main' }).textContent()).not.toContain(
+        'Connections',
+      );
+      await viewer.screenshot({ path: join(shots, '19-viewer-dag-list.png'), fullPage: true });
+
+      const [run] = (await api<Api.Page<Api.DagRun>>('/api/v1/dags/flaky/dagRuns?limit=1')).items;
+      const runPage = `${url}/dags/flaky/runs/${encodeURIComponent(run?.dag_run_id ?? '')}`;
+      await viewer.goto(runPage);
+      await viewer.getByTestId('run-view').waitFor();
+      expect(await viewer.getByTestId('clear-run').count()).toBe(0);
+      expect(await viewer.getByTestId('mark-run-success').count()).toBe(0);
+      await viewer.goto(`${runPage}/tasks/wait_for_source`);
+      await viewer.getByTestId('log-lines').waitFor();
+      expect(await viewer.getByTestId('clear-task').count()).toBe(0);
+      expect(await viewer.getByTestId('mark-task-failed').count()).toBe(0);
+      await viewer.screenshot({ path: join(shots, '20-viewer-task-instance.png'), fullPage: true });
+
+      await viewer.goto(`${url}/backfills`);
+      await viewer.getByRole('heading', { name: 'Backfills', level: 2 }).waitFor();
+      expect(await viewer.getByTestId('backfill-form').count()).toBe(0);
+      await viewer.goto(`${url}/pools`);
+      await viewer.locator('[data-testid="pool-row"][data-pool="warehouse"]').waitFor();
+      expect(await viewer.getByTestId('pool-form').count()).toBe(0);
+      expect(await viewer.getByTestId('pool-delete').count()).toBe(0);
+      await viewer.goto(`${url}/connections`);
+      await expect
+        .poll(() => viewer.getByTestId('admin-only').textContent())
+        .toBe('Connections are for admins; watcher is a viewer.');
+      expect(await viewer.getByTestId('connection-form').count()).toBe(0);
+      expect(await viewer.content()).not.toContain('redshift');
+      await viewer.screenshot({ path: join(shots, '21-viewer-connections.png'), fullPage: true });
+      // What the UI hides, the server refuses.
+      const refused = await viewer.evaluate(async () => {
+        const session = (await (await fetch('/api/v1/auth/session')).json()) as { csrf_token: string };
+        const response = await fetch('/api/v1/dags/flaky/dagRuns', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrf_token },
+          body: JSON.stringify({ logical_date: '2018-11-20T00:00:00Z' }),
+        });
+        return { status: response.status, body: await response.text() };
+      });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toContain('needs the op role; watcher is a viewer');
+
+      // A new password, set by the admin, ends the viewer's session.
+      await page.reload();
+      await added.getByTestId('user-reset').click();
+      await added.getByTestId('user-new-password').fill('a-new-secret');
+      await added.getByTestId('user-reset-save').click();
+      await added.getByTestId('user-reset').waitFor();
+      expect(await page.content()).not.toContain('a-new-secret');
+      await viewer.goto(`${url}/pools`);
+      expect(new URL(viewer.url()).pathname).toBe('/login');
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });

@@ -24,10 +24,13 @@ import type {
   RunLedger,
   RunRejects,
   RunStats,
+  Role,
   Session,
   TaskInstance,
   TaskTry,
   TriggerRunBody,
+  User,
+  UserBody,
   WarehouseQueryBody,
   WarehouseQueryResult,
   WarehouseRows,
@@ -175,6 +178,13 @@ export const api = {
   addPool: (body: PoolBody) => post<Pool>('/pools', body),
   setPoolSlots: (name: string, slots: number) => patch<Pool>(`/pools/${enc(name)}`, { slots }),
   deletePool: (name: string) => request<unknown>('DELETE', `/pools/${enc(name)}`),
+
+  users: (signal?: AbortSignal) => get<Page<User>>('/users', signal),
+  addUser: (body: UserBody) => post<User>('/users', body),
+  setRole: (username: string, role: Role) => patch<User>(`/users/${enc(username)}`, { role }),
+  resetPassword: (username: string, password: string) =>
+    post<unknown>(`/users/${enc(username)}/password`, { password }),
+  deleteUser: (username: string) => request<unknown>('DELETE', `/users/${enc(username)}`),
 
   connections: (signal?: AbortSignal) => get<Page<Connection>>('/connections', signal),
   addConnection: (body: ConnectionBody) => post<Connection>('/connections', body),

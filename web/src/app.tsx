@@ -2,6 +2,7 @@ import { useEffect, type ReactNode } from 'react';
 import type { DagDetail } from './api.ts';
 import { Header } from './components/header.tsx';
 import { match, navigate, path as toPath, useLocation } from './lib/router.tsx';
+import { useMay, useSession } from './lib/session.tsx';
 import { BackfillsView } from './views/backfills-view.tsx';
 import { ConnectionsView } from './views/connections-view.tsx';
 import { PoolsView } from './views/pools-view.tsx';
@@ -15,6 +16,7 @@ import { RunView } from './views/run-view.tsx';
 import { SparkifyView } from './views/sparkify-view.tsx';
 import { StatsView } from './views/stats-view.tsx';
 import { TaskInstanceView } from './views/task-instance-view.tsx';
+import { UsersView } from './views/users-view.tsx';
 import { WarehouseView } from './views/warehouse-view.tsx';
 
 function dagView(dagId: string, tab: DagTab, view: (dag: DagDetail) => ReactNode) {
@@ -22,6 +24,20 @@ function dagView(dagId: string, tab: DagTab, view: (dag: DagDetail) => ReactNode
     <DagPage key={dagId} dagId={dagId} tab={tab}>
       {view}
     </DagPage>
+  );
+}
+
+/** A page for admins only: others are told so, and its data is never asked for. */
+function AdminOnly({ what, children }: { what: string; children: ReactNode }) {
+  const { username, role } = useSession();
+  if (useMay('admin')) return children;
+  return (
+    <main>
+      <h1>{what}</h1>
+      <p className="muted" data-testid="admin-only">
+        {what} are for admins; {username} is {role === 'op' ? 'an' : 'a'} {role}.
+      </p>
+    </main>
   );
 }
 
@@ -35,7 +51,8 @@ function route(path: string): ReactNode {
   if (match('/', path)) return <DagList />;
   if (match('/backfills', path)) return <BackfillsView />;
   if (match('/pools', path)) return <PoolsView />;
-  if (match('/connections', path)) return <ConnectionsView />;
+  if (match('/connections', path)) return <AdminOnly what="Connections">{<ConnectionsView />}</AdminOnly>;
+  if (match('/users', path)) return <AdminOnly what="Users">{<UsersView />}</AdminOnly>;
   if (match('/warehouse', path)) return <WarehouseView />;
   if (match('/sparkify', path)) return <SparkifyView />;
   if (match('/import-errors', path)) return <ImportErrorsView />;

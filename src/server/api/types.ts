@@ -364,10 +364,29 @@ export interface ConnectionBody {
   readonly uri: string;
 }
 
-/** GET /auth/session: who is logged in, and the CSRF token the UI sends back on every change. */
+/** What a user may do (DESIGN §2): viewer reads, op also runs things, admin also administers. */
+export type Role = 'viewer' | 'op' | 'admin';
+
+/** GET /auth/session: who is logged in, their role, and the CSRF token the UI sends back on every change. */
 export interface Session {
   readonly username: string;
+  /** The session's role (a token's may be lower than its user's). */
+  readonly role: Role;
   readonly csrf_token: string;
+}
+
+/** GET /users (admin): a user, never their password. */
+export interface User {
+  readonly username: string;
+  readonly role: Role;
+  readonly created_at: string;
+}
+
+/** POST /users */
+export interface UserBody {
+  readonly username: string;
+  readonly role: Role;
+  readonly password: string;
 }
 
 /** GET /health (no login needed). */

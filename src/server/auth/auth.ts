@@ -6,15 +6,21 @@ import {
   countUsers,
   createToken,
   createUser,
+  credentialsOf,
   deleteExpiredTokens,
   deleteToken,
   findToken,
   passwordHashOf,
+  isRole,
+  roleAtLeast,
+  ROLES,
+  type Role,
 } from '../../store/admin/index.ts';
 import type { Db } from '../../store/db/index.ts';
 import type { Session } from '../api/types.ts';
 import type { AppEnv, AuthUser, ServerContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, badRequest } from '../errors.ts';
+import { jsonBody, onlyFields } from '../validate.ts';
 import { loginPage } from './login-page.ts';
 import { generatePassword, hashPassword, newToken, tokenHash, verifyPassword } from './password.ts';
 import { addressKey, LoginRateLimit, loginKeys } from './rate-limit.ts';
@@ -36,13 +42,14 @@ export async function ensureFirstUser(
   const password = env.DOWNBEAT_ADMIN_PASSWORD;
   if (user && password) {
     if (await passwordHashOf(db, user)) return;
-    await createUser(db, user, await hashPassword(password), now);
+    await createUser(db, { username: user, passwordHash: await hashPassword(password), role: 'admin' }, now);
     print(`web UI user "${user}" created from DOWNBEAT_ADMIN_USER`);
     return;
   }
   if ((await countUsers(db)) > 0) return;
   const generated = generatePassword();
-  if (await createUser(db, 'admin', await hashPassword(generated), now)) {
+  const first = { username: 'admin', passwordHash: await hashPassword(generated), role: 'admin' as const };
+  if (await createUser(db, first, now)) {
     print(
       `web UI login: admin / ${generated}  (shown once; set DOWNBEAT_ADMIN_USER and DOWNBEAT_ADMIN_PASSWORD to choose)`,
     );
@@ -62,8 +69,9 @@ export function authentication(ctx: ServerContext): {
   require: MiddlewareHandler<AppEnv>;
 } {
   const limit = new LoginRateLimit();
-  // Basic credentials verified recently, so an API client does not pay scrypt on every call.
-  const verified = new Map<string, number>();
+  // Basic credentials verified recently, so an API client does not pay scrypt on every call: until
+  // when, against which stored hash (a new password or a deleted user voids them at once).
+  const verified = new Map<string, { until: number; hash: string }>();
   // What an unknown user's password is checked against: the same scrypt work as a known user's.
   let unknownUser: Promise<string> | undefined;
   const clientOf = (c: Context): string => {
@@ -89,14 +97,19 @@ export function authentication(ctx: ServerContext): {
     });
   }
 
-  async function checkPassword(c: Context, username: string, password: string): Promise<boolean> {
+  /** The user's hash and role when the password is right; undefined (a failed login counted) when not. */
+  async function checkPassword(
+    c: Context,
+    username: string,
+    password: string,
+  ): Promise<{ password_hash: string; role: Role } | undefined> {
     refuseWhileLocked(c, username);
-    const stored = await passwordHashOf(ctx.db, username);
+    const stored = await credentialsOf(ctx.db, username);
     unknownUser ??= hashPassword(generatePassword());
-    const matches = await verifyPassword(password, stored ?? (await unknownUser));
-    const ok = stored !== undefined && matches;
-    if (!ok) limit.failed(loginKeys(username, clientOf(c)), ctx.now());
-    return ok;
+    const matches = await verifyPassword(password, stored?.password_hash ?? (await unknownUser));
+    if (stored && matches) return stored;
+    limit.failed(loginKeys(username, clientOf(c)), ctx.now());
+    return undefined;
   }
 
   async function identify(c: Context): Promise<AuthUser | undefined> {
@@ -110,14 +123,14 @@ export function authentication(ctx: ServerContext): {
       // Before the remembered credentials too: while a lock holds, right and wrong look alike.
       refuseWhileLocked(c, username);
       const cacheKey = tokenHash(decoded);
-      if (
-        (verified.get(cacheKey) ?? 0) > now ||
-        (await checkPassword(c, username, decoded.slice(colon + 1)))
-      ) {
-        verified.set(cacheKey, now + 60_000);
-        return { username, via: 'basic', csrfToken: null };
-      }
-      throw unauthorized(c, 'wrong user name or password');
+      const remembered = verified.get(cacheKey);
+      const stored = remembered && remembered.until > now ? await credentialsOf(ctx.db, username) : undefined;
+      if (stored && stored.password_hash === remembered?.hash)
+        return { username, via: 'basic', csrfToken: null, role: stored.role };
+      const checked = await checkPassword(c, username, decoded.slice(colon + 1));
+      if (!checked) throw unauthorized(c, 'wrong user name or password');
+      verified.set(cacheKey, { until: now + 60_000, hash: checked.password_hash });
+      return { username, via: 'basic', csrfToken: null, role: checked.role };
     }
     if (/^bearer /i.test(header)) {
       refuseWhileLocked(c, undefined);
@@ -129,13 +142,13 @@ export function authentication(ctx: ServerContext): {
       }
       // A locked user's tokens wait too: the lock holds however the user comes.
       refuseWhileLocked(c, token.username);
-      return { username: token.username, via: 'bearer', csrfToken: null };
+      return { username: token.username, via: 'bearer', csrfToken: null, role: token.role };
     }
     const cookie = getCookie(c, COOKIE);
     if (!cookie) return undefined;
     const session = await findToken(ctx.db, tokenHash(cookie), now);
     if (!session || session.kind !== 'session') return undefined;
-    return { username: session.username, via: 'session', csrfToken: session.csrf_token };
+    return { username: session.username, via: 'session', csrfToken: session.csrf_token, role: session.role };
   }
 
   const require: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -174,7 +187,7 @@ export function authentication(ctx: ServerContext): {
     const next = safeNext(typeof form.next === 'string' ? form.next : undefined);
     let ok = false;
     try {
-      ok = username !== '' && (await checkPassword(c, username, password));
+      ok = username !== '' && (await checkPassword(c, username, password)) !== undefined;
     } catch (error) {
       if (error instanceof ApiError)
         return c.html(loginPage({ next, username, error: error.message }), error.status, error.headers);
@@ -222,17 +235,31 @@ export function sessionRoutes(ctx: ServerContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/auth/session', (c) => {
     const user = c.get('user');
-    const session: Session = { username: user.username, csrf_token: user.csrfToken ?? '' };
+    const session: Session = { username: user.username, role: user.role, csrf_token: user.csrfToken ?? '' };
     return c.json(session);
   });
   app.post('/auth/tokens', async (c) => {
+    const user = c.get('user');
+    const body = await jsonBody(c.req);
+    onlyFields(body, ['role']);
+    const role = body.role === undefined ? user.role : body.role;
+    if (!isRole(role)) throw badRequest(`role must be one of ${ROLES.join(', ')}`, 'role');
+    if (!roleAtLeast(user.role, role))
+      throw new ApiError(
+        403,
+        'forbidden',
+        `a token's role is at most yours: ${user.username} is ${user.role}, not ${role}`,
+        {
+          field: 'role',
+        },
+      );
     const token = newToken();
     await createToken(
       ctx.db,
-      { hash: tokenHash(token), username: c.get('user').username, kind: 'api', csrf: null, expiresAt: null },
+      { hash: tokenHash(token), username: user.username, kind: 'api', csrf: null, expiresAt: null, role },
       ctx.now(),
     );
-    return c.json({ token }, 201);
+    return c.json({ token, role }, 201);
   });
   return app;
 }

@@ -6,12 +6,21 @@ export {
   countUsers,
   createToken,
   createUser,
+  credentialsOf,
   deleteExpiredTokens,
   deleteToken,
+  deleteUser,
   findToken,
+  isRole,
+  LastAdminError,
+  listUsers,
   passwordHashOf,
+  roleAtLeast,
+  ROLES,
+  setUserPassword,
+  setUserRole,
 } from './users.ts';
-export type { TokenRow } from './users.ts';
+export type { Role, TokenRow, UserRow } from './users.ts';
 export { deleteConnection, listConnections, putConnection } from './connections.ts';
 export { deleteVariable, getVariable, listVariables, setVariable, variableReader } from './variables.ts';
 export { alive, beat, forget } from './processes.ts';

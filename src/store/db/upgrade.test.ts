@@ -1,5 +1,6 @@
 // Upgrading a metadata DB that holds runs: migration 013 rebuilds SQLite's dag_runs (range runs)
-// and keeps every run, task instance, try and check, with their foreign keys.
+// and keeps every run, task instance, try and check, with their foreign keys; 015 gives the users
+// there roles.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,5 +94,22 @@ describe.each(['sqlite', 'postgres'] as const)('upgrading a metadata DB with run
     ).rejects.toThrow();
     await db.execute('DELETE FROM dag_runs WHERE id = $1', [Number(runs[0]?.id)]);
     expect(Number((await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM task_tries'))[0]?.n)).toBe(0);
+  });
+
+  it('makes the users there before roles admins (015), and keeps their tokens with no role of their own', async () => {
+    const db = await emptyDb(dialect);
+    await migrate(db, { upTo: 14 });
+    await db.execute("INSERT INTO users (username, password_hash, created_at) VALUES ('ada', 'h', 1)");
+    await db.execute(
+      "INSERT INTO auth_tokens (token_hash, username, kind, created_at) VALUES ('t', 'ada', 'api', 1)",
+    );
+    expect(await migrate(db)).toEqual([15]);
+    expect(await db.query('SELECT username, role FROM users')).toEqual([{ username: 'ada', role: 'admin' }]);
+    expect(await db.query('SELECT role FROM auth_tokens')).toEqual([{ role: null }]);
+    await expect(
+      db.execute(
+        "INSERT INTO users (username, password_hash, role, created_at) VALUES ('x', 'h', 'root', 1)",
+      ),
+    ).rejects.toThrow();
   });
 });

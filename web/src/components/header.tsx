@@ -1,5 +1,5 @@
 import { Link, useLocation } from '../lib/router.tsx';
-import { useSession } from '../lib/session.tsx';
+import { useMay, useSession } from '../lib/session.tsx';
 
 const SECTIONS = [
   { to: '/', label: 'DAGs', active: (p: string) => p === '/' || p.startsWith('/dags') },
@@ -7,13 +7,20 @@ const SECTIONS = [
   { to: '/pools', label: 'Pools', active: (p: string) => p.startsWith('/pools') },
   { to: '/warehouse', label: 'Warehouse', active: (p: string) => p.startsWith('/warehouse') },
   { to: '/sparkify', label: 'Sparkify', active: (p: string) => p.startsWith('/sparkify') },
-  { to: '/connections', label: 'Connections', active: (p: string) => p.startsWith('/connections') },
+  {
+    to: '/connections',
+    label: 'Connections',
+    active: (p: string) => p.startsWith('/connections'),
+    admin: true,
+  },
+  { to: '/users', label: 'Users', active: (p: string) => p.startsWith('/users'), admin: true },
   { to: '/import-errors', label: 'Import errors', active: (p: string) => p.startsWith('/import-errors') },
 ];
 
 export function Header() {
   const { path } = useLocation();
   const session = useSession();
+  const admin = useMay('admin');
   return (
     <header className="top">
       <Link to="/" className="brand">
@@ -21,7 +28,7 @@ export function Header() {
       </Link>
       <nav aria-label="Main">
         <ul>
-          {SECTIONS.map((section) => (
+          {SECTIONS.filter((section) => admin || !('admin' in section)).map((section) => (
             <li key={section.to}>
               <Link to={section.to} aria-current={section.active(path) ? 'page' : undefined}>
                 {section.label}
@@ -32,6 +39,9 @@ export function Header() {
       </nav>
       <form className="user" method="post" action="/logout">
         <span data-testid="username">{session.username}</span>
+        <span className="muted small" data-testid="role">
+          {session.role}
+        </span>
         <input type="hidden" name="csrf_token" value={session.csrf_token} />
         <button type="submit" className="link-button">
           Log out

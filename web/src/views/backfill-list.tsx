@@ -5,6 +5,7 @@ import { StateBadge } from '../components/state-badge.tsx';
 import { shortDate } from '../lib/format.ts';
 import { Link, path } from '../lib/router.tsx';
 import { ProgressBar } from './progress-bar.tsx';
+import { useMay } from '../lib/session.tsx';
 
 interface Props {
   readonly backfills: readonly Backfill[] | undefined;
@@ -13,6 +14,7 @@ interface Props {
 }
 
 export function BackfillList({ backfills, error, onChange }: Props) {
+  const mayOperate = useMay('op');
   const [cancelError, setCancelError] = useState<string | null>(null);
   const cancel = async (id: number) => {
     setCancelError(null);
@@ -67,7 +69,7 @@ export function BackfillList({ backfills, error, onChange }: Props) {
                   <ProgressBar id={backfill.id} progress={backfill.progress} />
                 </td>
                 <td>
-                  {backfill.state === 'running' && (
+                  {mayOperate && backfill.state === 'running' && (
                     <button
                       type="button"
                       className="danger"

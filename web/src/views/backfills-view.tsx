@@ -4,9 +4,11 @@ import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 import { BackfillForm } from './backfill-form.tsx';
 import { BackfillList } from './backfill-list.tsx';
+import { useMay } from '../lib/session.tsx';
 
 /** /backfills?dag_id=…: a new backfill (preview, then start) and the backfills with their progress. */
 export function BackfillsView() {
+  const mayOperate = useMay('op');
   useTitle('Backfills');
   const { query } = useLocation();
   const dagId = query.get('dag_id');
@@ -20,7 +22,7 @@ export function BackfillsView() {
   return (
     <main>
       <h1>Backfills</h1>
-      <BackfillForm dagIds={dagIds} initialDag={dagId} onStarted={backfills.reload} />
+      {mayOperate && <BackfillForm dagIds={dagIds} initialDag={dagId} onStarted={backfills.reload} />}
       <div className="section-head">
         <h2>Backfills</h2>
         <label className="inline">

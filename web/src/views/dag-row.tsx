@@ -5,6 +5,7 @@ import { shortDate } from '../lib/format.ts';
 import { Link, path } from '../lib/router.tsx';
 import { PauseToggle } from './pause-toggle.tsx';
 import { TriggerDialog } from './trigger-dialog.tsx';
+import { useMay } from '../lib/session.tsx';
 
 interface Props {
   readonly dag: DagSummary;
@@ -28,10 +29,16 @@ export function DagRow({ dag, onChange }: Props) {
     }
   };
 
+  const mayOperate = useMay('op');
   return (
     <tr data-testid="dag-row" data-dag-id={dag.dag_id}>
       <td>
-        <PauseToggle dagId={dag.dag_id} paused={dag.is_paused} busy={busy} onToggle={() => void toggle()} />
+        <PauseToggle
+          dagId={dag.dag_id}
+          paused={dag.is_paused}
+          busy={busy}
+          onToggle={mayOperate ? () => void toggle() : undefined}
+        />
       </td>
       <th scope="row">
         <Link to={path('dags', dag.dag_id, 'grid')} className="dag-id">
@@ -89,7 +96,7 @@ export function DagRow({ dag, onChange }: Props) {
         </ul>
       </td>
       <td className="actions">
-        <TriggerDialog dagId={dag.dag_id} onTriggered={onChange} />
+        {mayOperate && <TriggerDialog dagId={dag.dag_id} onTriggered={onChange} />}
         <Link to={path('dags', dag.dag_id, 'graph')} className="button secondary">
           Graph
         </Link>

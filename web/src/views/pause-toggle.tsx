@@ -2,11 +2,18 @@ interface Props {
   readonly dagId: string;
   readonly paused: boolean;
   readonly busy: boolean;
-  readonly onToggle: () => void;
+  /** Without it (a viewer's), the state is shown and cannot be switched. */
+  readonly onToggle: (() => void) | undefined;
 }
 
 /** A switch that is on while the DAG is active (unpaused), as in Airflow. */
 export function PauseToggle({ dagId, paused, busy, onToggle }: Props) {
+  if (!onToggle)
+    return (
+      <span className="switch-text" data-testid="pause-state">
+        {paused ? 'Paused' : 'Active'}
+      </span>
+    );
   return (
     <button
       type="button"

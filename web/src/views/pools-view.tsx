@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import { ErrorBanner, Loading } from '../components/error-banner.tsx';
+import { useMay } from '../lib/session.tsx';
 import { useChange } from '../lib/use-change.ts';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
@@ -8,6 +9,7 @@ import { useTitle } from '../lib/use-title.ts';
 /** Pools: each one's slots and what its tasks take of them now; set a pool's slots, delete one. */
 export function PoolsView() {
   useTitle('Pools');
+  const mayOperate = useMay('op');
   const pools = usePoll((signal) => api.pools(signal), [], 3000);
   const [name, setName] = useState('');
   const [slots, setSlots] = useState('1');
@@ -30,44 +32,46 @@ export function PoolsView() {
         At most a pool&apos;s slots of its tasks run at once, across every worker. A task names its pool with
         the setting <code>pool</code>; one that names none is in default_pool.
       </p>
-      <form
-        className="card form-grid"
-        onSubmit={(event) => void set(event)}
-        aria-labelledby="set-pool"
-        data-testid="pool-form"
-      >
-        <h2 id="set-pool">Set a pool</h2>
-        <label>
-          Name
-          <input
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-            autoComplete="off"
-            data-testid="pool-name"
-          />
-        </label>
-        <label>
-          Slots
-          <input
-            type="number"
-            min={0}
-            step={1}
-            value={slots}
-            onChange={(e) => setSlots(e.target.value)}
-            required
-            data-testid="pool-slots"
-          />
-        </label>
-        <div className="row full">
-          <button type="submit" disabled={busy} data-testid="pool-set">
-            Set pool
-          </button>
-        </div>
-        <div className="full">
-          <ErrorBanner message={error} />
-        </div>
-      </form>
+      {mayOperate && (
+        <form
+          className="card form-grid"
+          onSubmit={(event) => void set(event)}
+          aria-labelledby="set-pool"
+          data-testid="pool-form"
+        >
+          <h2 id="set-pool">Set a pool</h2>
+          <label>
+            Name
+            <input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              required
+              autoComplete="off"
+              data-testid="pool-name"
+            />
+          </label>
+          <label>
+            Slots
+            <input
+              type="number"
+              min={0}
+              step={1}
+              value={slots}
+              onChange={(e) => setSlots(e.target.value)}
+              required
+              data-testid="pool-slots"
+            />
+          </label>
+          <div className="row full">
+            <button type="submit" disabled={busy} data-testid="pool-set">
+              Set pool
+            </button>
+          </div>
+          <div className="full">
+            <ErrorBanner message={error} />
+          </div>
+        </form>
+      )}
       <ErrorBanner message={pools.error} />
       {pools.data === undefined ? (
         !pools.error && <Loading />
@@ -99,7 +103,7 @@ export function PoolsView() {
                   <td>{pool.open_slots}</td>
                   <td>{pool.description}</td>
                   <td>
-                    {pool.name === 'default_pool' ? (
+                    {!mayOperate ? null : pool.name === 'default_pool' ? (
                       <span className="muted small">always there</span>
                     ) : (
                       <button

@@ -10,12 +10,14 @@ import { useTitle } from '../lib/use-title.ts';
 import { ChecksTable } from './checks-table.tsx';
 import { MarkButtons } from './mark-buttons.tsx';
 import { RunRejects } from './run-rejects.tsx';
+import { useMay } from '../lib/session.tsx';
 
 /**
  * One run: its facts, clear it all; a tab with its task instances and data-quality results, and
  * one with its ledger and rejected source records.
  */
 export function RunView({ dagId, runId }: { dagId: string; runId: string }) {
+  const mayOperate = useMay('op');
   useTitle(`${dagId} ${runId}`);
   const { query } = useLocation();
   const tab = query.get('tab') === 'rejects' ? 'rejects' : 'tasks';
@@ -100,13 +102,17 @@ export function RunView({ dagId, runId }: { dagId: string; runId: string }) {
         </dl>
       )}
       <div className="toolbar">
-        <ConfirmButton
-          label="Clear run"
-          question="Clear every task of this run and run them again?"
-          onConfirm={clear}
-          testId="clear-run"
-        />
-        <MarkButtons what="this run" onMark={mark} testId="mark-run" />
+        {mayOperate && (
+          <>
+            <ConfirmButton
+              label="Clear run"
+              question="Clear every task of this run and run them again?"
+              onConfirm={clear}
+              testId="clear-run"
+            />
+            <MarkButtons what="this run" onMark={mark} testId="mark-run" />
+          </>
+        )}
         <Link to={`${path('dags', dagId, 'graph')}?run=${encodeURIComponent(runId)}`}>Graph of this run</Link>
         {message && (
           <span className="ok" role="status">

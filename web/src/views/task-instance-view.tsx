@@ -10,6 +10,7 @@ import { ClearPanel } from './clear-panel.tsx';
 import { LogViewer } from './log-viewer.tsx';
 import { MarkButtons } from './mark-buttons.tsx';
 import { TryDetails } from './try-details.tsx';
+import { useMay } from '../lib/session.tsx';
 
 interface Props {
   readonly dagId: string;
@@ -19,6 +20,7 @@ interface Props {
 
 /** One task instance: details, its tries (each with error and log), clear and mark. */
 export function TaskInstanceView({ dagId, runId, taskId }: Props) {
+  const mayOperate = useMay('op');
   useTitle(`${taskId} · ${runId}`);
   const { query } = useLocation();
   const ti = usePoll((signal) => api.taskInstance(dagId, runId, taskId, signal), [dagId, runId, taskId]);
@@ -93,14 +95,18 @@ export function TaskInstanceView({ dagId, runId, taskId }: Props) {
         </dl>
       )}
       <div className="toolbar">
-        <ClearPanel
-          dagId={dagId}
-          runId={runId}
-          taskId={taskId}
-          onCleared={cleared}
-          onError={(m) => setError(m)}
-        />
-        <MarkButtons what={`task ${taskId}`} onMark={mark} testId="mark-task" />
+        {mayOperate && (
+          <>
+            <ClearPanel
+              dagId={dagId}
+              runId={runId}
+              taskId={taskId}
+              onCleared={cleared}
+              onError={(m) => setError(m)}
+            />
+            <MarkButtons what={`task ${taskId}`} onMark={mark} testId="mark-task" />
+          </>
+        )}
         {message && (
           <span className="ok" role="status" data-testid="clear-message">
             {message}
