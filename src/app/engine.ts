@@ -4,6 +4,7 @@ import { Scheduler } from '../scheduler/index.ts';
 import { variableReader } from '../store/admin/index.ts';
 import { QueueListener } from '../store/queue/index.ts';
 import type { Runtime } from './runtime.ts';
+import { sweepSources } from './source-sweep.ts';
 
 export interface Engine {
   readonly scheduler?: Scheduler;
@@ -55,6 +56,13 @@ export function startEngine(runtime: Runtime, options: EngineOptions): Engine {
             : (options.logRetentionMs ?? undefined),
         onWork: () => worker?.wake(),
         onDeadlineMisses: deadlineAlerts((dag) => runtime.connectionsFor(dag), options.log),
+        ...(runtime.config.sourcesCheckEveryMs === undefined
+          ? {}
+          : {
+              sourcesCheckEveryMs: runtime.config.sourcesCheckEveryMs,
+              sweepSources: (now: number) => sweepAndLog(runtime, now, options.log),
+              onSourcesSweepError: (e: Error) => options.log?.(`sources check failed: ${e.message}`),
+            }),
       })
     : undefined;
   const url = runtime.config.databaseUrl;
@@ -74,4 +82,19 @@ export function startEngine(runtime: Runtime, options: EngineOptions): Engine {
       await listener?.stop();
     },
   };
+}
+
+/** The scheduler's sweep of the sources: the runs it marks stale are told to the process's log. */
+async function sweepAndLog(runtime: Runtime, now: number, log?: (line: string) => void): Promise<void> {
+  const swept = await sweepSources({
+    db: runtime.db,
+    dags: runtime.folder.dags,
+    connectionsFor: (dag) => runtime.connectionsFor(dag),
+    now,
+  });
+  for (const dag of swept)
+    if (dag.marked.length > 0)
+      log?.(
+        `sources check: ${dag.marked.length} run(s) of ${dag.dagId} marked stale (an object they read changed)`,
+      );
 }
