@@ -4,13 +4,21 @@
  * The sweep (`downbeat sources check` on PostgreSQL, the function on DuckDB, whose file this
  * process holds) marks exactly that day's 24 hours stale, as the API shows; a second sweep marks
  * nothing new; `--reprocess stale` reruns those 24 in one range run and nothing else; the marks are
- * cleared, and the tables equal a clean load of the sources as they are now.
+ * cleared, and the tables equal a clean load of the sources as they are now. The third day's file
+ * then removed, an engine's scheduler marks its hours stale at its first loop.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, serve, sweepSources, type DagSweep } from '../../src/app/index.ts';
+import {
+  addUser,
+  openRuntime,
+  serve,
+  startEngine,
+  sweepSources,
+  type DagSweep,
+} from '../../src/app/index.ts';
 import { downbeat } from '../../src/app/testing.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { Connections } from '../../src/connections/index.ts';
@@ -134,8 +142,7 @@ describe.each(['duckdb', 'postgres'] as const)('a day file replaced at the sourc
     let swept: DagSweep | undefined;
     if (engine === 'postgres') {
       const cli = await downbeat(['sources', 'check', '--dag', sparkify.id, '--json'], env);
-      expect(cli.stderr).toBe('');
-      expect(cli.status).toBe(0);
+      expect(cli.status, cli.stderr).toBe(0);
       const [out] = JSON.parse(cli.stdout) as {
         dag_id: string;
         marked: { logical_date: string; objects: { key: string; current_version: string | null }[] }[];
@@ -223,5 +230,25 @@ describe.each(['duckdb', 'postgres'] as const)('a day file replaced at the sourc
     const expected = await canonicalDump(await fresh.warehouse('warehouse'));
     expect(before.songplays).not.toEqual(expected.songplays);
     expect(await canonicalDump(await connections.warehouse('warehouse'))).toEqual(expected);
+
+    // The third day's file removed: the scheduler of an engine, at its first loop, marks its 24
+    // hours stale, each saying the file is gone.
+    await rm(join(source, 'log_data/2018/11/2018-11-03-events.json'));
+    const runtime = await openRuntime({ env });
+    closing.push(() => runtime.close());
+    const lines: string[] = [];
+    const engineOfRuntime = startEngine(runtime, {
+      scheduler: true,
+      worker: false,
+      log: (line) => lines.push(line),
+    });
+    closing.push(() => engineOfRuntime.stop());
+    for (let i = 0; i < 600 && lines.length === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+    expect(lines).toEqual([
+      `sources check: 24 run(s) of ${sparkify.id} marked stale (an object they read changed)`,
+    ]);
+    const gone = (await runs()).filter((r) => r.stale);
+    expect(gone.map((r) => r.logical_date.slice(0, 10))).toEqual(Array<string>(24).fill('2018-11-03'));
+    expect(gone.every((r) => r.stale_objects[0]?.current_version === null)).toBe(true);
   }, 300_000);
 });
