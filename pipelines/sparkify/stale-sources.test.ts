@@ -184,6 +184,43 @@ describe.each(['duckdb', 'postgres'] as const)('a day file replaced at the sourc
     const reruns = plan.filter((p) => p.action === 'rerun').map((p) => p.logicalDate.toISOString());
     expect(reruns).toEqual(stale.map((r) => r.logical_date).sort());
     expect(plan.filter((p) => p.action !== 'rerun' && p.action !== 'skip')).toEqual([]);
+    const preview = await fetch(`${server.url}/api/v1/backfills/dry_run`, {
+      method: 'POST',
+      headers: { authorization: AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        dag_id: sparkify.id,
+        from_date: START.toISOString(),
+        to_date: END.toISOString(),
+        reprocess_behavior: 'stale',
+      }),
+    });
+    expect(preview.status).toBe(200);
+    const previewed = (await preview.json()) as Api.BackfillPreview;
+    expect(previewed.runs.filter((r) => r.action === 'rerun').map((r) => r.logical_date)).toEqual(reruns);
+    expect(previewed.range_runs).toEqual([
+      { from_date: '2018-11-02T00:00:00.000Z', to_date: '2018-11-03T00:00:00.000Z', intervals: 24 },
+    ]);
+    if (engine === 'postgres') {
+      const dry = await downbeat(
+        [
+          'dags',
+          'backfill',
+          sparkify.id,
+          '--start',
+          '2018-11-01',
+          '--end',
+          '2018-11-04',
+          '--reprocess',
+          'stale',
+          '--dry-run',
+        ],
+        env,
+      );
+      expect(dry.status, dry.stderr).toBe(0);
+      expect(dry.stdout).toContain(
+        '72 intervals: 0 to create, 24 to rerun, 0 unfinished to resume, 48 to skip, in 1 range run(s)',
+      );
+    }
     const [counted] = await db.query<{ runs: number; tries: number }>(
       'SELECT (SELECT COUNT(*) FROM dag_runs) AS runs, (SELECT COUNT(*) FROM task_tries) AS tries',
     );
