@@ -1,9 +1,11 @@
+import { Connections, storedConnections } from '../connections/index.ts';
 import type { Dag } from '../dag/index.ts';
 import { deadlineAlerts, Worker } from '../executor/index.ts';
 import { Scheduler } from '../scheduler/index.ts';
 import { variableReader } from '../store/admin/index.ts';
 import { QueueListener } from '../store/queue/index.ts';
 import type { Runtime } from './runtime.ts';
+import { sweepSources } from './source-sweep.ts';
 
 export interface Engine {
   readonly scheduler?: Scheduler;
@@ -55,6 +57,13 @@ export function startEngine(runtime: Runtime, options: EngineOptions): Engine {
             : (options.logRetentionMs ?? undefined),
         onWork: () => worker?.wake(),
         onDeadlineMisses: deadlineAlerts((dag) => runtime.connectionsFor(dag), options.log),
+        ...(runtime.config.sourcesCheckEveryMs === undefined
+          ? {}
+          : {
+              sourcesCheckEveryMs: runtime.config.sourcesCheckEveryMs,
+              sweepSources: (now: number) => sweepAndLog(runtime, now, options.log),
+              onSourcesSweepError: (e: Error) => options.log?.(`sources check failed: ${e.message}`),
+            }),
       })
     : undefined;
   const url = runtime.config.databaseUrl;
@@ -74,4 +83,37 @@ export function startEngine(runtime: Runtime, options: EngineOptions): Engine {
       await listener?.stop();
     },
   };
+}
+
+/**
+ * The scheduler's sweep of the sources, with connections of its own closed after it: a scheduler
+ * apart from the workers must not keep a DuckDB file open (and locked) between sweeps. In one
+ * process with the workers, DuckDB's instance is shared and stays theirs. The runs it marks stale
+ * are told to the process's log.
+ */
+async function sweepAndLog(runtime: Runtime, now: number, log?: (line: string) => void): Promise<void> {
+  const stored = await storedConnections(runtime.db, runtime.config);
+  const opened = new Map<string, Connections>();
+  try {
+    const swept = await sweepSources({
+      db: runtime.db,
+      dags: runtime.folder.dags,
+      connectionsFor: (dag) => {
+        let connections = opened.get(dag.id);
+        if (!connections) {
+          connections = new Connections(runtime.config, dag.connectionDefaults, stored);
+          opened.set(dag.id, connections);
+        }
+        return connections;
+      },
+      now,
+    });
+    for (const dag of swept)
+      if (dag.marked.length > 0)
+        log?.(
+          `sources check: ${dag.marked.length} run(s) of ${dag.dagId} marked stale (an object they read changed)`,
+        );
+  } finally {
+    await Promise.all([...opened.values()].map((c) => c.close()));
+  }
 }

@@ -15,3 +15,5 @@ export { runOnce } from './run-once.ts';
 export type { RunOnceOptions } from './run-once.ts';
 export { warehouseSource } from './warehouse-source.ts';
 export type { WarehouseAccess, WarehouseSourceOptions } from './warehouse-source.ts';
+export { sweepSources } from './source-sweep.ts';
+export type { DagSweep, SourceSweepOptions, StaleMark } from './source-sweep.ts';

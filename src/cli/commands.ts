@@ -101,6 +101,14 @@ export const BUILT_IN: readonly Command[] = [
     const m = await import('./commands/variables.ts');
     return { help: m.help, run: m.variablesDelete };
   }),
+  command(
+    'sources check',
+    'mark stale the runs whose source objects changed since they read them',
+    async () => {
+      const m = await import('./commands/sources.ts');
+      return { help: m.help, run: m.sourcesCheck };
+    },
+  ),
   command('pools set', 'create a pool or change its slots', async () => {
     const m = await import('./commands/pools.ts');
     return { help: m.help, run: m.poolsSet };

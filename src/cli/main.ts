@@ -28,6 +28,8 @@ function usage(listed: readonly Command[]): string {
     'DOWNBEAT_LOG_RETENTION (the scheduler deletes task logs older than this, e.g. 30d; default: kept forever),',
     'DOWNBEAT_METRICS_CACHE_SECONDS (/metrics counts ended runs and tasks over all history at most this often,',
     'default 30), DOWNBEAT_WAREHOUSE_QUERY_SECONDS (the warehouse explorer cancels a query past it, default 30).',
+    'DOWNBEAT_SOURCES_CHECK_INTERVAL (the scheduler marks stale the runs whose source files changed, this often;',
+    'default 1h, off: never).',
   ].join('\n');
 }
 

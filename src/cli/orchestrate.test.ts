@@ -88,7 +88,7 @@ describe('orchestrator commands', () => {
       ],
       [
         ['dags', 'backfill', 'steps', '--start', '2018-11-01', '--end', '2018-11-02', '--reprocess', 'all'],
-        /--reprocess must be none, failed or completed/,
+        /--reprocess must be none, failed, completed, stale/,
       ],
       [
         ['dags', 'trigger', 'steps', '--logical-date', '2018-11-01T00:00:00Z'],

@@ -36,6 +36,12 @@ export interface DownbeatConfig {
    * @default 30
    */
   readonly warehouseQueryTimeoutMs?: number;
+  /**
+   * How often the scheduler sweeps the sources for objects that finished runs read and that have
+   * changed since (marking those runs stale). From DOWNBEAT_SOURCES_CHECK_INTERVAL (`1h`, `30m`; at
+   * least 1m; `off`: never). @default 3600000 (an hour)
+   */
+  readonly sourcesCheckEveryMs?: number;
   /** The environment, for connection variables (`DOWNBEAT_CONN_<ID>`). */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -52,6 +58,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     metricsCacheMs: seconds(env, 'DOWNBEAT_METRICS_CACHE_SECONDS', 30, { zero: true }) * 1000,
     logRetentionMs: retention(env.DOWNBEAT_LOG_RETENTION, 'DOWNBEAT_LOG_RETENTION'),
     warehouseQueryTimeoutMs: seconds(env, 'DOWNBEAT_WAREHOUSE_QUERY_SECONDS', 30) * 1000,
+    sourcesCheckEveryMs: sourcesCheckInterval(env.DOWNBEAT_SOURCES_CHECK_INTERVAL),
     env,
   };
 }
@@ -76,6 +83,21 @@ function seconds(
       `${name} must be a number of seconds ${options.zero ? '≥ 0' : '> 0'}, got "${text}"`,
     );
   return value;
+}
+
+/** DOWNBEAT_SOURCES_CHECK_INTERVAL: a duration of at least a minute, `off` (undefined), or an hour. */
+function sourcesCheckInterval(text: string | undefined): number | undefined {
+  const name = 'DOWNBEAT_SOURCES_CHECK_INTERVAL';
+  if (text === undefined || text.trim() === '') return 3_600_000;
+  if (text.trim() === 'off') return undefined;
+  let ms: number;
+  try {
+    ms = durationMs(text);
+  } catch {
+    throw new ConfigError(`${name} must be a duration such as 1h or 30m (or off), got "${text}"`);
+  }
+  if (ms < 60_000) throw new ConfigError(`${name} must be at least 1m, got "${text}"`);
+  return ms;
 }
 
 /**

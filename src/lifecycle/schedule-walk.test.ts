@@ -69,8 +69,8 @@ describe('planBackfill', () => {
     [T0 + 3 * HOUR, 'running'],
     [T0 + 4 * HOUR, 'queued'],
   ]);
-  const plan = (reprocess: 'none' | 'failed' | 'completed') =>
-    planBackfill(d, { start: at(0), end: at(6), reprocess }, existing).map((p) => [
+  const plan = (reprocess: 'none' | 'failed' | 'completed' | 'stale', stale = new Set<number>()) =>
+    planBackfill(d, { start: at(0), end: at(6), reprocess }, existing, stale).map((p) => [
       (p.logicalDate.getTime() - T0) / HOUR,
       p.action,
       p.existing,
@@ -107,6 +107,19 @@ describe('planBackfill', () => {
       'adopt',
       'create',
     ]);
+  });
+
+  it('with reprocess stale: reruns the stale ended runs only, adopts a stale unfinished one, creates nothing', () => {
+    const stale = new Set([T0 + HOUR, T0 + 2 * HOUR, T0 + 4 * HOUR]);
+    expect(plan('stale', stale).map(([, action]) => action)).toEqual([
+      'skip',
+      'rerun',
+      'rerun',
+      'skip',
+      'adopt',
+      'skip',
+    ]);
+    expect(plan('stale').every(([, action]) => action === 'skip')).toBe(true);
   });
 
   it('takes the range as half-open, starting at the next fire time', () => {

@@ -60,8 +60,11 @@ export function nextScheduledRun(dag: Dag, latest: number | undefined, now: numb
   return Math.max(previous, first);
 }
 
-/** Which ended runs a backfill runs again: none, the failed ones, or every one. */
-export const REPROCESS = ['none', 'failed', 'completed'] as const;
+/**
+ * Which ended runs a backfill runs again: none, the failed ones, every one, or only those marked
+ * stale (an object they read has changed at the source); `stale` creates no missing run.
+ */
+export const REPROCESS = ['none', 'failed', 'completed', 'stale'] as const;
 export type Reprocess = (typeof REPROCESS)[number];
 
 export interface PlannedRun {
@@ -73,19 +76,31 @@ export interface PlannedRun {
 
 /**
  * The runs a backfill of [start, end) makes: one per interval that starts in the range, by what
- * the interval's existing run (if any) is in `existing` (logical date in ms → state).
+ * the interval's existing run (if any) is in `existing` (logical date in ms → state) and whether
+ * it is marked stale (`stale`: logical dates in ms).
  */
 export function planBackfill(
   dag: Dag,
   range: { readonly start: Date; readonly end: Date; readonly reprocess: Reprocess },
   existing: ReadonlyMap<number, RunState>,
+  stale: ReadonlySet<number> = new Set(),
 ): PlannedRun[] {
   const schedule = dag.schedule;
   if (!schedule) throw new Error(`DAG "${dag.id}" has no schedule: a backfill needs intervals`);
   return [...fireTimes(schedule, range.start, range.end)].map((logicalDate) => {
     const state = existing.get(logicalDate.getTime()) ?? null;
-    return { logicalDate, action: backfillAction(state, range.reprocess), existing: state };
+    const action =
+      range.reprocess === 'stale'
+        ? staleAction(state, stale.has(logicalDate.getTime()))
+        : backfillAction(state, range.reprocess);
+    return { logicalDate, action, existing: state };
   });
+}
+
+/** `--reprocess stale`: exactly the stale intervals (one being run again already joins). */
+function staleAction(state: RunState | null, stale: boolean): PlannedRun['action'] {
+  if (state === null || !stale) return 'skip';
+  return state === 'queued' || state === 'running' ? 'adopt' : 'rerun';
 }
 
 function backfillAction(state: RunState | null, reprocess: Reprocess): PlannedRun['action'] {

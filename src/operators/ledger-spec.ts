@@ -8,24 +8,44 @@ import { intervalKeys } from './stage/index.ts';
 
 type SpecTask = DagSpec['tasks'][number];
 
-/**
- * Per staging table, the keys its interval stage reads in `interval` (a stage of a catalog reads
- * no interval's objects, and is not named).
- */
-export function intervalObjectsOf(tasks: readonly SpecTask[], interval: DataInterval): Map<string, string[]> {
-  const keys = new Map<string, string[]>();
-  for (const task of tasks) {
-    if (task.kind !== 'stage_json') continue;
-    const { table, objects } = task.config as {
+/** An interval stage as the spec describes it: where it reads, where it writes, which day files. */
+export interface IntervalStage {
+  readonly taskId: string;
+  /** The object store's connection id. */
+  readonly source: string;
+  /** The warehouse's connection id. */
+  readonly warehouse: string;
+  readonly table: string;
+  /** The day file's key template. */
+  readonly key: string;
+}
+
+/** The DAG's stages of day files (a stage of a catalog reads no interval's objects, and is not named). */
+export function intervalStagesOf(tasks: readonly SpecTask[]): IntervalStage[] {
+  return tasks.flatMap((task) => {
+    if (task.kind !== 'stage_json') return [];
+    const { table, objects, source, warehouse } = task.config as {
       table?: unknown;
+      source?: unknown;
+      warehouse?: unknown;
       objects?: { every?: unknown; key?: unknown };
     };
-    if (typeof table !== 'string' || objects?.every !== 'day' || typeof objects.key !== 'string') continue;
-    keys.set(table, [
-      ...(keys.get(table) ?? []),
-      ...intervalKeys({ every: 'day', key: objects.key }, interval),
-    ]);
-  }
+    if (typeof table !== 'string' || objects?.every !== 'day' || typeof objects.key !== 'string') return [];
+    if (typeof source !== 'string' || typeof warehouse !== 'string') return [];
+    return [{ taskId: task.id, source, warehouse, table, key: objects.key }];
+  });
+}
+
+/** The keys of the day files an interval stage reads in `interval`. */
+export function stageKeysIn(stage: IntervalStage, interval: DataInterval): string[] {
+  return intervalKeys({ every: 'day', key: stage.key }, interval);
+}
+
+/** Per staging table, the keys its interval stages read in `interval`. */
+export function intervalObjectsOf(tasks: readonly SpecTask[], interval: DataInterval): Map<string, string[]> {
+  const keys = new Map<string, string[]>();
+  for (const stage of intervalStagesOf(tasks))
+    keys.set(stage.table, [...(keys.get(stage.table) ?? []), ...stageKeysIn(stage, interval)]);
   return keys;
 }
 

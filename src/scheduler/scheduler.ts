@@ -42,6 +42,16 @@ export interface SchedulerOptions {
    * scheduler finds them): the alert webhook. Not awaited by the loop. @default nothing is told
    */
   readonly onDeadlineMisses?: (dag: Dag, missed: readonly MissedRun[]) => Promise<void>;
+  /**
+   * The source-lineage sweep (app/source-sweep.ts: marks runs whose read objects changed at the
+   * source stale), started at the first loop and then every `sourcesCheckEveryMs`, in the
+   * background (the loop goes on meanwhile; one sweep at a time). @default no sweep
+   */
+  readonly sweepSources?: (now: number) => Promise<unknown>;
+  /** @default 3600000 (an hour) */
+  readonly sourcesCheckEveryMs?: number;
+  /** Told of a sweep that failed. @default ignored */
+  readonly onSourcesSweepError?: (error: Error) => void;
 }
 
 export interface LoopResult {
@@ -52,6 +62,8 @@ export interface LoopResult {
   readonly logLinesDeleted: number;
   /** Scheduled runs found past their DAG's deadline in this loop. */
   readonly deadlineMisses: number;
+  /** Whether this loop started a source-lineage sweep. */
+  readonly sourcesSweepStarted: boolean;
   readonly ms: number;
 }
 
@@ -72,6 +84,8 @@ export class Scheduler {
   #loop: Promise<void> | undefined;
   /** The log cleaning pass in progress (where it goes on from), or when the next one starts. */
   #logs: { next: number; cutoff: number } | { at: number } = { at: 0 };
+  /** When the next source sweep is due, and the one under way. */
+  #sweep: { at: number; running?: Promise<void> } = { at: Number.NEGATIVE_INFINITY };
   lastLoop: LoopResult | undefined;
 
   constructor(options: SchedulerOptions) {
@@ -98,12 +112,14 @@ export class Scheduler {
     if (startedRuns > 0 || requeued > 0 || released > 0) this.#options.onWork?.();
     const logLinesDeleted = scoped ? 0 : await this.#cleanLogs(now);
     const deadlineMisses = scoped ? 0 : await this.#decideDeadlines(now);
+    const sourcesSweepStarted = !scoped && this.#startSourcesSweep(now);
     this.lastLoop = {
       created,
       started: startedRuns,
       requeued,
       logLinesDeleted,
       deadlineMisses,
+      sourcesSweepStarted,
       ms: performance.now() - started,
     };
     return this.lastLoop;
@@ -121,6 +137,28 @@ export class Scheduler {
       void this.#options.onDeadlineMisses?.(dag, runs).catch(() => undefined);
     }
     return missed;
+  }
+
+  /** Starts a source sweep when one is due and none is under way; whether it did. */
+  #startSourcesSweep(now: number): boolean {
+    const sweep = this.#options.sweepSources;
+    if (!sweep || this.#sweep.running || now < this.#sweep.at) return false;
+    const running = sweep(now)
+      // A failed sweep (a source unreachable) is tried again at the next due time, not each loop.
+      .then(
+        () => undefined,
+        (error: unknown) => this.#options.onSourcesSweepError?.(error as Error),
+      )
+      .finally(() => {
+        this.#sweep = { at: this.#sweep.at };
+      });
+    this.#sweep = { at: now + (this.#options.sourcesCheckEveryMs ?? 3_600_000), running };
+    return true;
+  }
+
+  /** The source sweep under way, if any (a test awaits it). */
+  get sourcesSweep(): Promise<void> | undefined {
+    return this.#sweep.running;
   }
 
   /** A bounded step of the log retention's pass, when one is due or under way. */
@@ -160,6 +198,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.#stop.abort();
     await this.#loop;
+    await this.#sweep.running;
     await forget(this.#options.db, this.id).catch(() => undefined);
   }
 }

@@ -280,7 +280,7 @@ const BODIES: Record<string, unknown> = {
       dag_id: string,
       from_date: date,
       to_date: { ...date, description: 'exclusive' },
-      reprocess_behavior: { enum: ['none', 'failed', 'completed'] },
+      reprocess_behavior: { enum: ['none', 'failed', 'completed', 'stale'] },
       max_active_runs: { type: 'integer', minimum: 1 },
       max_intervals_per_run: {
         oneOf: [{ type: 'integer', minimum: 1 }, { enum: ['all'] }],

@@ -1,5 +1,5 @@
 import type { BackfillRow, TaskInstanceRow, TryRow } from '../store/read/index.ts';
-import type { RunRow } from '../store/runs/index.ts';
+import { staleObjectsOf, type RunRow } from '../store/runs/index.ts';
 import type * as Api from './api/types.ts';
 import { intervalsPerRunOf } from '../lifecycle/index.ts';
 
@@ -33,6 +33,13 @@ export function presentRun(run: RunRow & { readonly range_run_id?: string | null
     intervals: Number(run.intervals),
     range_run_id: run.range_run_id ?? null,
     deadline_missed_at: iso(run.deadline_missed_at ?? null),
+    stale: (run.stale_at ?? null) !== null,
+    stale_objects: staleObjectsOf(run.stale_objects).map((o) => ({
+      table: o.table,
+      key: o.key,
+      read_version: o.read,
+      current_version: o.now,
+    })),
   };
 }
 

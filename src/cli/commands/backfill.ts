@@ -1,7 +1,7 @@
 import { alive } from '../../store/admin/index.ts';
 import { backfillProgress, type BackfillProgress } from '../../store/read/index.ts';
 import { cancelBackfill, createBackfill, planBackfill } from '../../store/runs/index.ts';
-import { groupRanges, parseIntervalsPerRun, type Reprocess } from '../../lifecycle/index.ts';
+import { groupRanges, parseIntervalsPerRun, REPROCESS, type Reprocess } from '../../lifecycle/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { findDag, print, runtimeFor, type CliIo } from '../context.ts';
 import { startEngine } from '../../app/index.ts';
@@ -19,7 +19,8 @@ again: unfinished runs are picked up. Exit status 0 only when every run succeede
   --start DATE             first interval's start (YYYY-MM-DD or ISO-8601, UTC)
   --end DATE               end, exclusive
   --reprocess MODE         existing runs: none (skip them, default), failed (rerun failed ones),
-                           completed (rerun every finished one)
+                           completed (rerun every finished one), stale (rerun exactly the runs
+                           marked stale by \`downbeat sources check\`, and create no missing run)
   --dry-run                list the runs it would create or rerun, and the range runs it would
                            make, and stop
   --max-intervals-per-run N|all
@@ -51,8 +52,8 @@ export async function dagsBackfill(args: readonly string[], io: CliIo): Promise<
   if (end <= start)
     throw new UsageError(`--end (${end.toISOString()}) must be after --start (${start.toISOString()})`);
   const reprocess = (values.reprocess ?? 'none') as Reprocess;
-  if (!['none', 'failed', 'completed'].includes(reprocess)) {
-    throw new UsageError(`--reprocess must be none, failed or completed, got "${values.reprocess}"`);
+  if (!(REPROCESS as readonly string[]).includes(reprocess)) {
+    throw new UsageError(`--reprocess must be ${REPROCESS.join(', ')}, got "${values.reprocess}"`);
   }
   const concurrency = wholeNumber(values.concurrency, '--concurrency', 4);
   const perRunText = values['max-intervals-per-run'];

@@ -5,5 +5,7 @@ export { readJsonRecords } from './json-records.ts';
 export type { JsonFraming } from './json-records.ts';
 export type { JsonRecord } from './json-record.ts';
 export { intervalKeys } from './interval-keys.ts';
+export { pinnedObjects } from './run-lineage.ts';
+export type { PinnedObjects } from './run-lineage.ts';
 export { runLedger, runRejects } from './run-ledger.ts';
 export type { BookkeepingReader, LedgerFigures, RunObjectScope, RunReject } from './run-ledger.ts';

@@ -122,6 +122,22 @@ export interface DagRun {
    * `deadline` (kept when it succeeds later); null: no miss.
    */
   readonly deadline_missed_at: string | null;
+  /**
+   * An object this succeeded run read has another version at the source now, or is gone (found by
+   * `downbeat sources check` or the scheduler's hourly sweep); cleared when the interval is rerun
+   * and succeeds (`reprocess_behavior: "stale"`).
+   */
+  readonly stale: boolean;
+  /** What changed, per object the run read: its version then and now (null: removed). */
+  readonly stale_objects: readonly StaleObject[];
+}
+
+/** An object a stale run read: the version it read, and the source's now (null: removed). */
+export interface StaleObject {
+  readonly table: string;
+  readonly key: string;
+  readonly read_version: string;
+  readonly current_version: string | null;
 }
 
 /** POST /dags/{dag_id}/dagRuns */
@@ -227,6 +243,8 @@ export interface Grid {
     readonly range_run_id: string | null;
     /** Not succeeded by its DAG's deadline (see DagRun's deadline_missed_at). */
     readonly deadline_missed: boolean;
+    /** An object it read changed at the source since (see DagRun's stale). */
+    readonly stale: boolean;
   }[];
   readonly total_runs: number;
   /** Pass as `before` for the previous page; null when there are no older runs. */

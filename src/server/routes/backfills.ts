@@ -44,7 +44,7 @@ export function backfillRoutes(ctx: ServerContext): Hono<AppEnv> {
         reprocess: oneOf(
           body.reprocess_behavior,
           'reprocess_behavior',
-          ['none', 'failed', 'completed'],
+          ['none', 'failed', 'completed', 'stale'],
           'none',
         ),
         maxActiveRuns: wholeNumber(body.max_active_runs, 'max_active_runs', {
@@ -98,7 +98,9 @@ export function backfillRoutes(ctx: ServerContext): Hono<AppEnv> {
     const planned = await plan(dagId, r);
     if (!planned.some((p) => p.action !== 'skip'))
       throw conflict(
-        'nothing to backfill: every interval in that range already has a run (see reprocess_behavior)',
+        r.reprocess === 'stale'
+          ? 'nothing to backfill: no run in that range is stale'
+          : 'nothing to backfill: every interval in that range already has a run (see reprocess_behavior)',
       );
     const { id } = await createBackfill(ctx.db, loadedDag(ctx, dagId), r, ctx.now());
     return c.json(await present(ctx, (await findBackfill(ctx.db, id)) as BackfillRow), 201);

@@ -51,6 +51,7 @@ export function gridRoutes(ctx: ServerContext): Hono<AppEnv> {
         states: states.get(Number(r.tasks_pk)) ?? [],
         range_run_id: r.range_run_id,
         deadline_missed: r.deadline_missed_at !== null,
+        stale: r.stale_at !== null,
       })),
       total_runs: await countRuns(ctx.db, dag.dag_id),
       older: runs.length > limit && shown[0] ? iso(shown[0].logical_date) : null,

@@ -24,7 +24,7 @@ export interface RunFilter {
  */
 const RUN_COLUMNS = `id, dag_id, run_id, run_type, logical_date, interval_start, interval_end, state, conf, backfill_id,
   created_at, started_at, ended_at, dag_version, marked_by, marked_at, kind, intervals, range_run_pk,
-  deadline_missed_at,
+  deadline_missed_at, stale_at, stale_objects,
   COALESCE(range_run_pk, id) AS tasks_pk,
   (SELECT g.run_id FROM dag_runs g WHERE g.id = dag_runs.range_run_pk) AS range_run_id`;
 

@@ -13,6 +13,7 @@ import type { Db } from '../db/index.ts';
 import { clearInTransaction } from './clear.ts';
 import { createRun } from './create-run.ts';
 import { createRangeRun } from './range-runs.ts';
+import { staleLogicalDates } from './stale-runs.ts';
 
 export interface BackfillRequest {
   readonly start: Date;
@@ -30,7 +31,11 @@ export async function planBackfill(db: Db, dag: Dag, request: BackfillRequest): 
     "SELECT logical_date, state FROM dag_runs WHERE dag_id = $1 AND kind = 'interval' AND logical_date >= $2 AND logical_date < $3",
     [dag.id, request.start.getTime(), request.end.getTime()],
   );
-  return planRuns(dag, request, new Map(existing.map((r) => [Number(r.logical_date), r.state])));
+  const stale =
+    request.reprocess === 'stale'
+      ? await staleLogicalDates(db, dag.id, request.start.getTime(), request.end.getTime())
+      : undefined;
+  return planRuns(dag, request, new Map(existing.map((r) => [Number(r.logical_date), r.state])), stale);
 }
 
 /**

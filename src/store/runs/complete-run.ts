@@ -55,5 +55,11 @@ export async function completeRunIfDone(
   );
   // A range run's end is its covered intervals' (or, failed, its split), in the same transaction.
   if (ended?.kind === 'range') await settleRange(tx, runPk, outcome, now);
+  // The interval read its objects again: a stale mark is over (stale-runs.ts).
+  else if (ended?.state === 'success')
+    await tx.execute(
+      'UPDATE dag_runs SET stale_at = NULL, stale_objects = NULL WHERE id = $1 AND stale_at IS NOT NULL',
+      [runPk],
+    );
   return ended?.state;
 }

@@ -22,3 +22,5 @@ export { cancelBackfill, createBackfill, finishBackfills, planBackfill } from '.
 export type { BackfillRequest } from './backfills.ts';
 export { decideDeadlines } from './deadlines.ts';
 export type { MissedRun } from './deadlines.ts';
+export { markStale, staleLogicalDates, staleObjectsOf, succeededRuns } from './stale-runs.ts';
+export type { ChangedObject, SucceededRun } from './stale-runs.ts';

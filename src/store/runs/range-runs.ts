@@ -100,8 +100,10 @@ export async function settleRange(
   );
   const halves = outcome === 'failed' ? splitRange(covered.map((c) => Number(c.id))) : undefined;
   if (!halves) {
+    // Covered intervals that succeed read their objects again: a stale mark is over (stale-runs.ts).
+    const fresh = outcome === 'success' ? ', stale_at = NULL, stale_objects = NULL' : '';
     await tx.execute(
-      "UPDATE dag_runs SET state = $2, ended_at = $3 WHERE range_run_pk = $1 AND state IN ('queued', 'running')",
+      `UPDATE dag_runs SET state = $2, ended_at = $3${fresh} WHERE range_run_pk = $1 AND state IN ('queued', 'running')`,
       [rangePk, outcome, now],
     );
     return;

@@ -29,6 +29,10 @@ export interface RunRow {
   readonly range_run_pk: number | null;
   /** When the run was found past its DAG's deadline without having succeeded; null: not (yet). */
   readonly deadline_missed_at: number | null;
+  /** When a sweep found an object it read changed at the source; null: not stale (stale-runs.ts). */
+  readonly stale_at: number | null;
+  /** JSON: the changed objects (stale-runs.ts's ChangedObject[]); null when not stale. */
+  readonly stale_objects: string | null;
 }
 
 /** A run as the readers give it (store/read/runs.ts): where its tasks are, its range run's id. */

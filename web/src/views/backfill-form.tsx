@@ -14,6 +14,7 @@ const REPROCESS: readonly { value: Reprocess; label: string }[] = [
   { value: 'none', label: 'none (new intervals only)' },
   { value: 'failed', label: 'failed (rerun failed runs)' },
   { value: 'completed', label: 'completed (rerun all)' },
+  { value: 'stale', label: 'stale (source changed)' },
 ];
 
 export function BackfillForm({ dagIds, initialDag, onStarted }: Props) {

@@ -38,12 +38,13 @@ export const GridTable = memo(function GridTable({ dagId, grid }: Props) {
               const height = run.duration === null ? 6 : Math.max(6, (run.duration / longest) * BAR_HEIGHT);
               const label =
                 `Run ${shortDate(run.logical_date)} ${run.run_type} ${run.state}, ${duration(run.duration)}` +
-                (run.deadline_missed ? ', missed its deadline' : '');
+                (run.deadline_missed ? ', missed its deadline' : '') +
+                (run.stale ? ', stale (a source object it read changed since)' : '');
               return (
                 <th key={run.dag_run_id} scope="col">
                   <Link
                     to={path('dags', dagId, 'runs', run.dag_run_id)}
-                    className={`run-bar state-${run.state}${run.deadline_missed ? ' deadline-missed' : ''}`}
+                    className={`run-bar state-${run.state}${run.deadline_missed ? ' deadline-missed' : ''}${run.stale ? ' stale' : ''}`}
                     style={{ height }}
                     aria-label={label}
                     title={label}

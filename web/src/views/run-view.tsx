@@ -93,6 +93,20 @@ export function RunView({ dagId, runId }: { dagId: string; runId: string }) {
               </dd>
             </>
           )}
+          {r.stale && (
+            <>
+              <dt>Source</dt>
+              <dd data-testid="run-stale">
+                <span className="badge stale-badge">stale</span>{' '}
+                {r.stale_objects
+                  .map(
+                    (o) =>
+                      `${o.key} ${o.current_version === null ? 'removed' : 'changed'} since this run read it`,
+                  )
+                  .join('; ')}
+              </dd>
+            </>
+          )}
           <dt>Started</dt>
           <dd>{longDate(r.start_date)}</dd>
           <dt>Ended</dt>
