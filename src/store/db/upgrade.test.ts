@@ -103,7 +103,7 @@ describe.each(['sqlite', 'postgres'] as const)('upgrading a metadata DB with run
     await db.execute(
       "INSERT INTO auth_tokens (token_hash, username, kind, created_at) VALUES ('t', 'ada', 'api', 1)",
     );
-    expect(await migrate(db)).toEqual([15]);
+    expect(await migrate(db, { upTo: 15 })).toEqual([15]);
     expect(await db.query('SELECT username, role FROM users')).toEqual([{ username: 'ada', role: 'admin' }]);
     expect(await db.query('SELECT role FROM auth_tokens')).toEqual([{ role: null }]);
     await expect(
