@@ -1,6 +1,7 @@
 /**
  * Administration of the metadata DB: users and API tokens, stored connections, variables, the
- * pools, the processes alive (heartbeats), and retention (old logs and runs deleted).
+ * pools, the processes alive (heartbeats), the audit log, and retention (old logs, runs and audit
+ * rows deleted).
  */
 export {
   countUsers,
@@ -25,7 +26,25 @@ export { deleteConnection, listConnections, putConnection } from './connections.
 export { deleteVariable, getVariable, listVariables, setVariable, variableReader } from './variables.ts';
 export { alive, beat, forget } from './processes.ts';
 export type { ProcessKind } from './processes.ts';
-export { countOldLogLines, countOldRuns, deleteOldLogLines, deleteOldRuns } from './retention.ts';
+export {
+  countOldAuditRows,
+  countOldLogLines,
+  countOldRuns,
+  deleteOldAuditRows,
+  deleteOldLogLines,
+  deleteOldRuns,
+} from './retention.ts';
 export type { LogCleaning } from './retention.ts';
 export { DEFAULT_POOL, deletePool, listPools, POOL_NAME, PoolError, setPool } from './pools.ts';
 export type { PoolRow } from './pools.ts';
+export {
+  AUDIT_ACTIONS,
+  AUDIT_DEFAULT_LIMIT,
+  AUDIT_MAX_LIMIT,
+  AuditFilterError,
+  isAuditAction,
+  listAudit,
+  recordAudit,
+} from './audit.ts';
+export type { AuditAction, AuditEntry, AuditFilter, AuditRow } from './audit.ts';
+export { MASK } from './audit-mask.ts';

@@ -119,3 +119,22 @@ export async function deleteOldRuns(db: Db, before: number): Promise<number> {
     );
   }
 }
+
+/** Audit rows older than `before` (a dry run of `deleteOldAuditRows`). */
+export async function countOldAuditRows(db: Db, before: number): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM audit_log WHERE at < $1', [before]);
+  return Number(row?.n ?? 0);
+}
+
+/** Deletes the audit rows older than `before`, oldest first, `BATCH` at a time. Returns how many went. */
+export async function deleteOldAuditRows(db: Db, before: number): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const n = await db.execute(
+      `DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < $1 ORDER BY id LIMIT ${BATCH})`,
+      [before],
+    );
+    deleted += n;
+    if (n < BATCH) return deleted;
+  }
+}
