@@ -4,6 +4,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { alive } from '../store/admin/index.ts';
 import type { Health } from './api/types.ts';
 import { authentication, sessionRoutes } from './auth/auth.ts';
+import { auditChanges } from './audit/audit-middleware.ts';
 import { requireRole } from './auth/route-roles.ts';
 import type { AppEnv, ServerContext } from './context.ts';
 import { ApiError, errorHandler } from './errors.ts';
@@ -12,6 +13,7 @@ import { openApiDocument } from './openapi.ts';
 import { backfillRoutes } from './routes/backfills.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { dagRoutes } from './routes/dags.ts';
+import { eventLogRoutes } from './routes/event-logs.ts';
 import { gridRoutes } from './routes/grid.ts';
 import { markRoutes } from './routes/marks.ts';
 import { poolRoutes } from './routes/pools.ts';
@@ -73,6 +75,7 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
 
   const api = new Hono<AppEnv>();
   api.use('*', requireRole('/api/v1'));
+  api.use('*', auditChanges(ctx, { prefix: '/api/v1' }));
   api.get('/openapi.json', (c) => c.json(openApiDocument()));
   for (const routes of [
     dagRoutes,
@@ -86,6 +89,7 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
     warehouseRoutes,
     runLedgerRoutes,
     userRoutes,
+    eventLogRoutes,
     sessionRoutes,
   ]) {
     api.route('/', routes(ctx));

@@ -3,6 +3,7 @@
  * schemas mirror api/types.ts; a test checks that every route the app serves is described here.
  */
 
+import { EVENT_LOG_SCHEMAS, EVENT_LOGS_ROUTE, okAnswer } from './audit/event-log-doc.ts';
 type Method = 'get' | 'post' | 'patch' | 'delete';
 
 interface RouteDoc {
@@ -12,6 +13,7 @@ interface RouteDoc {
   readonly body?: string;
   readonly query?: readonly string[];
   readonly ok: number;
+  readonly answer?: string;
 }
 
 export const ROUTES: readonly RouteDoc[] = [
@@ -220,6 +222,7 @@ export const ROUTES: readonly RouteDoc[] = [
     body: 'TokenBody',
     ok: 201,
   },
+  EVENT_LOGS_ROUTE,
   { method: 'get', path: '/openapi.json', summary: 'This description', ok: 200 },
 ];
 
@@ -368,7 +371,7 @@ export function openApiDocument(): unknown {
           }
         : {}),
       responses: {
-        [route.ok]: { description: 'OK (shapes: src/server/api/types.ts)' },
+        [route.ok]: okAnswer(route.answer),
         400: errorAnswer('Invalid input: the message names the field'),
         401: errorAnswer('No or wrong credentials'),
         403: errorAnswer("The role needed is not the caller's: the message names both"),
@@ -390,7 +393,7 @@ export function openApiDocument(): unknown {
         bearer: { type: 'http', scheme: 'bearer' },
         session: { type: 'apiKey', in: 'cookie', name: 'downbeat_session' },
       },
-      schemas: BODIES,
+      schemas: { ...BODIES, ...EVENT_LOG_SCHEMAS },
     },
     paths,
   };

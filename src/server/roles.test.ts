@@ -50,10 +50,11 @@ const ADMIN = [
   'PATCH /users/{username}',
   'POST /users/{username}/password',
   'DELETE /users/{username}',
+  'GET /eventLogs',
 ];
 
 describe('the roles of the routes', () => {
-  it("are the issue's: changes to runs, DAGs, backfills and pools are the op's; connections and users the admin's", () => {
+  it("are the issue's: changes to runs, DAGs, backfills and pools are the op's; connections, users and the audit log the admin's", () => {
     const expected = Object.fromEntries(
       Object.keys(ROUTE_ROLES).map((key) => [
         key,

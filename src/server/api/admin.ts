@@ -1,3 +1,7 @@
+import type { AuditAction } from '../../store/admin/audit-actions.ts';
+
+export type { AuditAction };
+
 /**
  * The API's shapes of connections, users and the session, as types.ts has the rest.
  */
@@ -45,4 +49,22 @@ export interface UserBody {
 export interface Health {
   readonly status: 'ok';
   readonly scheduler: { readonly alive: boolean; readonly last_heartbeat: string | null };
+}
+
+/** GET /eventLogs (admin): one row of the audit log. */
+export interface EventLog {
+  readonly when: string;
+  readonly username: string;
+  /** The caller's IP address, or `cli` for a change made with the `downbeat` command. */
+  readonly address: string;
+  readonly action: AuditAction;
+  /** What it acted on: a DAG, `dag/run`, `dag/run/task`, `dag/backfills/id`, a pool, connection or user. */
+  readonly object: string;
+  /** The request's fields, secrets masked (`***`). */
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+/** GET /eventLogs: newest first. */
+export interface EventLogs {
+  readonly items: readonly EventLog[];
 }

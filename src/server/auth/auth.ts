@@ -1,4 +1,3 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -21,9 +20,11 @@ import type { Session } from '../api/types.ts';
 import type { AppEnv, AuthUser, ServerContext } from '../context.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { jsonBody, onlyFields } from '../validate.ts';
+import { recordOrLog } from '../audit/audit-middleware.ts';
 import { loginPage } from './login-page.ts';
 import { generatePassword, hashPassword, newToken, tokenHash, verifyPassword } from './password.ts';
 import { addressKey, LoginRateLimit, loginKeys } from './rate-limit.ts';
+import { remoteAddress } from './remote-address.ts';
 
 const COOKIE = 'downbeat_session';
 const SESSION_MS = 12 * 3600_000;
@@ -74,20 +75,17 @@ export function authentication(ctx: ServerContext): {
   const verified = new Map<string, { until: number; hash: string }>();
   // What an unknown user's password is checked against: the same scrypt work as a known user's.
   let unknownUser: Promise<string> | undefined;
-  const clientOf = (c: Context): string => {
-    try {
-      return getConnInfo(c).remote.address ?? 'unknown';
-    } catch {
-      return 'unknown';
-    }
-  };
+  // The audit log (issue #20) has a row for each failed login, however it came, and for each
+  // login through the form; not for each request that Basic or a token lets in (every API call).
+  const failed = (c: Context, username: string, via: 'form' | 'basic' | 'bearer') =>
+    recordOrLog(ctx, c, { username, action: 'login.failed', object: username, fields: { via } });
 
   /**
    * 429 while the user name (when known) or the address is locked: asked before anything else of
    * a login, a bearer token's included.
    */
   function refuseWhileLocked(c: Context, username: string | undefined): void {
-    const address = clientOf(c);
+    const address = remoteAddress(c);
     const keys = username === undefined ? [addressKey(address)] : loginKeys(username, address);
     const wait = limit.retryAfter(keys, ctx.now());
     if (wait === 0) return;
@@ -102,13 +100,15 @@ export function authentication(ctx: ServerContext): {
     c: Context,
     username: string,
     password: string,
+    via: 'form' | 'basic',
   ): Promise<{ password_hash: string; role: Role } | undefined> {
     refuseWhileLocked(c, username);
     const stored = await credentialsOf(ctx.db, username);
     unknownUser ??= hashPassword(generatePassword());
     const matches = await verifyPassword(password, stored?.password_hash ?? (await unknownUser));
     if (stored && matches) return stored;
-    limit.failed(loginKeys(username, clientOf(c)), ctx.now());
+    limit.failed(loginKeys(username, remoteAddress(c)), ctx.now());
+    await failed(c, username, via);
     return undefined;
   }
 
@@ -127,7 +127,7 @@ export function authentication(ctx: ServerContext): {
       const stored = remembered && remembered.until > now ? await credentialsOf(ctx.db, username) : undefined;
       if (stored && stored.password_hash === remembered?.hash)
         return { username, via: 'basic', csrfToken: null, role: stored.role };
-      const checked = await checkPassword(c, username, decoded.slice(colon + 1));
+      const checked = await checkPassword(c, username, decoded.slice(colon + 1), 'basic');
       if (!checked) throw unauthorized(c, 'wrong user name or password');
       verified.set(cacheKey, { until: now + 60_000, hash: checked.password_hash });
       return { username, via: 'basic', csrfToken: null, role: checked.role };
@@ -137,7 +137,8 @@ export function authentication(ctx: ServerContext): {
       const token = await findToken(ctx.db, tokenHash(header.slice(7).trim()), now);
       if (!token || token.kind !== 'api') {
         // Guessed tokens count against the address, as guessed passwords do.
-        limit.failed([addressKey(clientOf(c))], now);
+        limit.failed([addressKey(remoteAddress(c))], now);
+        await failed(c, '', 'bearer');
         throw unauthorized(c, 'unknown or expired token');
       }
       // A locked user's tokens wait too: the lock holds however the user comes.
@@ -187,7 +188,7 @@ export function authentication(ctx: ServerContext): {
     const next = safeNext(typeof form.next === 'string' ? form.next : undefined);
     let ok = false;
     try {
-      ok = username !== '' && (await checkPassword(c, username, password)) !== undefined;
+      ok = username !== '' && (await checkPassword(c, username, password, 'form')) !== undefined;
     } catch (error) {
       if (error instanceof ApiError)
         return c.html(loginPage({ next, username, error: error.message }), error.status, error.headers);
@@ -202,6 +203,7 @@ export function authentication(ctx: ServerContext): {
       { hash: tokenHash(token), username, kind: 'session', csrf: newToken(), expiresAt: now + SESSION_MS },
       now,
     );
+    await recordOrLog(ctx, c, { username, action: 'login', object: username, fields: { via: 'form' } });
     setCookie(c, COOKIE, token, {
       httpOnly: true,
       sameSite: 'Strict',

@@ -7,7 +7,7 @@ import { ApiError } from '../errors.ts';
  * The role each route of /api/v1 needs (DESIGN §2), keyed by method and path as the OpenAPI
  * document writes them; a test checks that the two list the same routes. Reads are the viewer's
  * (a warehouse query and a backfill's dry run only read) but for connections; changes to runs,
- * DAGs, backfills and pools are the op's; connections and users are the admin's.
+ * DAGs, backfills and pools are the op's; connections, users and the audit log are the admin's.
  */
 export const ROUTE_ROLES: Readonly<Record<string, Role>> = {
   'GET /dags': 'viewer',
@@ -51,6 +51,7 @@ export const ROUTE_ROLES: Readonly<Record<string, Role>> = {
   'PATCH /users/{username}': 'admin',
   'DELETE /users/{username}': 'admin',
   'POST /users/{username}/password': 'admin',
+  'GET /eventLogs': 'admin',
   'GET /auth/session': 'viewer',
   'POST /auth/tokens': 'viewer',
   'GET /openapi.json': 'viewer',

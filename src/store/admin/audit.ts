@@ -1,5 +1,6 @@
 import type { DbSession } from '../db/index.ts';
 import { DownbeatError } from '../../errors/index.ts';
+import { AUDIT_ACTIONS, isAuditAction, type AuditAction } from './audit-actions.ts';
 import { maskedFieldsJson } from './audit-mask.ts';
 
 /**
@@ -8,35 +9,7 @@ import { maskedFieldsJson } from './audit-mask.ts';
  * secret by forgetting to.
  */
 
-/** Every action the log records, as Airflow's event log names them where it has a name. */
-export const AUDIT_ACTIONS = [
-  'dag_run.trigger',
-  'task_instance.clear',
-  'task_instance.mark',
-  'dag_run.mark',
-  'dag_run.clear',
-  'dag.pause',
-  'dag.unpause',
-  'backfill.create',
-  'backfill.cancel',
-  'pool.set',
-  'pool.delete',
-  'connection.add',
-  'connection.delete',
-  'variable.set',
-  'variable.delete',
-  'user.create',
-  'user.delete',
-  'user.set_role',
-  'user.reset_password',
-  'token.create',
-  'login',
-  'login.failed',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-export const isAuditAction = (value: unknown): value is AuditAction =>
-  (AUDIT_ACTIONS as readonly unknown[]).includes(value);
+export { AUDIT_ACTIONS, isAuditAction, type AuditAction } from './audit-actions.ts';
 
 /** What a change was; `address` is the caller's IP address, or `cli`. */
 export interface AuditEntry {
