@@ -47,8 +47,10 @@ describe('the fields the audit log keeps', () => {
   it('cuts long strings and big bodies', () => {
     const long = JSON.parse(maskedFieldsJson({ sql: 'x'.repeat(5000) })) as { sql: string };
     expect(long.sql).toMatch(/^x{1000}… \(5000 characters\)$/);
-    const big = JSON.parse(maskedFieldsJson({ ids: Array.from({ length: 5000 }, (_, i) => `task_${i}`) }));
-    expect(Object.keys(big as object)).toEqual(['truncated']);
+    const big = JSON.parse(
+      maskedFieldsJson({ ids: Array.from({ length: 5000 }, (_, i) => `task_${i}`) }),
+    ) as object;
+    expect(Object.keys(big)).toEqual(['truncated']);
   });
 });
 
