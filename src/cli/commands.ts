@@ -141,6 +141,10 @@ export const BUILT_IN: readonly Command[] = [
     const m = await import('./commands/users.ts');
     return { help: m.help, run: m.usersResetPassword };
   }),
+  command('audit list', 'the audit log: who changed what, when and from where', async () => {
+    const m = await import('./commands/audit.ts');
+    return { help: m.help, run: m.auditList };
+  }),
   command('dags list', 'list the DAGs and the DAG files that failed to load', async () => {
     const m = await import('./commands/dags-list.ts');
     return { help: m.help, run: m.dagsList };

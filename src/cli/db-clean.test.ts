@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recordAudit } from '../store/admin/index.ts';
 import { createRun, syncDags } from '../store/runs/index.ts';
 import type { Db } from '../store/db/index.ts';
 import { testDb, type TestDb } from '../store/db/testing.ts';
@@ -40,6 +41,15 @@ describe.each(['sqlite', 'postgres'] as const)('downbeat db clean (%s)', (dialec
     await syncDags(t.db, { dags: new Map([['diamond', diamond]]), files: new Map(), errors: [] }, 0);
     await finishedRun(t.db, 0, 60);
     await finishedRun(t.db, 1, 1);
+    for (const daysAgo of [60, 45, 1])
+      await recordAudit(t.db, {
+        at: Date.now() - daysAgo * DAY,
+        username: 'ada',
+        address: 'cli',
+        action: 'dag.pause',
+        object: `dag_${daysAgo}`,
+        fields: {},
+      });
   });
   afterEach(async () => {
     await t.drop();
@@ -51,15 +61,24 @@ describe.each(['sqlite', 'postgres'] as const)('downbeat db clean (%s)', (dialec
   const count = async (table: string) =>
     Number((await t.db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))[0]?.n);
 
-  it('deletes old log lines, and with --runs old finished runs; --dry-run only counts', async () => {
+  it('deletes old log lines and audit rows, and with --runs old finished runs; --dry-run only counts', async () => {
     expect(await cli(['db', 'clean', '--before', '30d', '--runs', '--dry-run'])).toMatchObject({
       status: 0,
-      stdout: expect.stringMatching(/^would delete 4 log line\(s\) .*, and 1 finished run\(s\)/) as unknown,
+      stdout: expect.stringMatching(
+        /^would delete 4 log line\(s\) .*, 2 audit row\(s\), and 1 finished run\(s\)/,
+      ) as unknown,
     });
-    expect([await count('task_log_lines'), await count('dag_runs')]).toEqual([8, 2]);
+    expect([await count('task_log_lines'), await count('dag_runs'), await count('audit_log')]).toEqual([
+      8, 2, 3,
+    ]);
 
-    expect((await cli(['db', 'clean', '--before', '30d'])).stdout).toMatch(/^deleted 4 log line\(s\)/);
+    expect((await cli(['db', 'clean', '--before', '30d'])).stdout).toMatch(
+      /^deleted 4 log line\(s\) .*, 2 audit row\(s\)/,
+    );
     expect([await count('task_log_lines'), await count('dag_runs')]).toEqual([4, 2]);
+    expect(
+      (await t.db.query<{ object: string }>('SELECT object FROM audit_log')).map((r) => r.object),
+    ).toEqual(['dag_1']);
 
     const cutoff = new Date(Date.now() - 30 * DAY).toISOString();
     expect((await cli(['db', 'clean', '--before', cutoff, '--runs'])).stdout).toMatch(

@@ -1,7 +1,8 @@
 import { alive } from '../../store/admin/index.ts';
-import { backfillProgress, type BackfillProgress } from '../../store/read/index.ts';
+import { backfillProgress, findBackfill, type BackfillProgress } from '../../store/read/index.ts';
 import { cancelBackfill, createBackfill, planBackfill } from '../../store/runs/index.ts';
 import { groupRanges, parseIntervalsPerRun, REPROCESS, type Reprocess } from '../../lifecycle/index.ts';
+import { recordCliChange } from '../audit.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { findDag, print, runtimeFor, type CliIo } from '../context.ts';
 import { startEngine } from '../../app/index.ts';
@@ -97,6 +98,13 @@ export async function dagsBackfill(args: readonly string[], io: CliIo): Promise<
       return 0;
     }
     const { id, plan } = await createBackfill(runtime.db, dag, request, Date.now());
+    await recordCliChange(runtime.db, io, 'backfill.create', `${dag.id}/backfills/${id}`, {
+      from_date: request.start.toISOString(),
+      to_date: request.end.toISOString(),
+      reprocess_behavior: request.reprocess,
+      max_active_runs: request.maxActiveRuns,
+      max_intervals_per_run: request.maxIntervalsPerRun,
+    });
     const work = plan.filter((p) => p.action !== 'skip').length;
     print(
       io.stdout,
@@ -186,6 +194,10 @@ async function cancel(text: string, io: CliIo): Promise<number> {
   const runtime = await runtimeFor(io);
   try {
     const cancelled = await cancelBackfill(runtime.db, id, Date.now());
+    if (cancelled) {
+      const backfill = await findBackfill(runtime.db, id);
+      await recordCliChange(runtime.db, io, 'backfill.cancel', `${backfill?.dag_id ?? ''}/backfills/${id}`);
+    }
     print(io.stdout, cancelled ? `backfill ${id} cancelled` : `backfill ${id} is not running`);
     return cancelled ? 0 : 1;
   } finally {

@@ -3,6 +3,7 @@ import { envName, maskUri, SecretBox } from '../../connections/index.ts';
 import { deleteConnection, listConnections, putConnection } from '../../store/admin/index.ts';
 import { openMetadata } from '../../app/index.ts';
 import type { Db } from '../../store/db/index.ts';
+import { recordCliChange } from '../audit.ts';
 import { parse, UsageError } from '../args.ts';
 import { print, type CliIo } from '../context.ts';
 
@@ -37,7 +38,11 @@ export async function connectionsAdd(args: readonly string[], io: CliIo): Promis
   if (!uri) throw new UsageError('--uri is required');
   if (!/^[a-z][a-z0-9+.-]*:/i.test(uri))
     throw new UsageError('--uri must be a URI with a scheme, e.g. file:///data or postgres://host/db');
-  await withDb(io, (db, box) => putConnection(db, id, box().seal(uri), Date.now()));
+  await withDb(io, async (db, box) => {
+    await putConnection(db, id, box().seal(uri), Date.now());
+    // The store masks the URI's password and secret parameters.
+    await recordCliChange(db, io, 'connection.add', id, { connection_id: id, uri });
+  });
   print(io.stdout, `connection ${id} saved: ${maskUri(uri)}`);
   if (io.env[envName(id)])
     print(io.stderr, `note: ${envName(id)} is set in this environment and overrides it`);
@@ -66,7 +71,11 @@ export async function connectionsDelete(args: readonly string[], io: CliIo): Pro
   const { positionals } = parse(args, {});
   const [id] = positionals;
   if (!id) throw new UsageError(`expected ID\n\n${help}`);
-  const deleted = await withDb(io, (db) => deleteConnection(db, id));
+  const deleted = await withDb(io, async (db) => {
+    const gone = await deleteConnection(db, id);
+    if (gone) await recordCliChange(db, io, 'connection.delete', id);
+    return gone;
+  });
   print(
     deleted ? io.stdout : io.stderr,
     deleted ? `connection ${id} deleted` : `downbeat: no connection "${id}"`,

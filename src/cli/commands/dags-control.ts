@@ -1,4 +1,5 @@
 import { createRun, getRun, setPaused } from '../../store/runs/index.ts';
+import { recordCliChange } from '../audit.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { findDag, print, runtimeFor, type CliIo } from '../context.ts';
 import { checkedConf, parseConf } from './test-run.ts';
@@ -42,6 +43,10 @@ export async function dagsTrigger(args: readonly string[], io: CliIo): Promise<n
           `clear it to run it again (downbeat tasks clear ${dag.id} --start ${run.logicalDate.toISOString()})`,
       );
     }
+    await recordCliChange(runtime.db, io, 'dag_run.trigger', `${dag.id}/${run.runId}`, {
+      logical_date: run.logicalDate.toISOString(),
+      conf: run.conf,
+    });
     print(
       io.stdout,
       `created ${run.runId} for [${run.dataInterval.start.toISOString()}, ${run.dataInterval.end.toISOString()})`,
@@ -61,6 +66,7 @@ export function dagsPause(paused: boolean) {
     try {
       findDag(runtime.folder, dagId);
       await setPaused(runtime.db, dagId, paused);
+      await recordCliChange(runtime.db, io, paused ? 'dag.pause' : 'dag.unpause', dagId);
       print(io.stdout, `${dagId} ${paused ? 'paused' : 'unpaused'}`);
       return 0;
     } finally {

@@ -1,6 +1,13 @@
 import { loadConfig } from '../../config/index.ts';
 import { durationMs } from '../../dag/index.ts';
-import { countOldLogLines, countOldRuns, deleteOldLogLines, deleteOldRuns } from '../../store/admin/index.ts';
+import {
+  countOldAuditRows,
+  countOldLogLines,
+  countOldRuns,
+  deleteOldAuditRows,
+  deleteOldLogLines,
+  deleteOldRuns,
+} from '../../store/admin/index.ts';
 import { openMetadata } from '../../app/index.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { print, type CliIo } from '../context.ts';
@@ -8,8 +15,9 @@ import { print, type CliIo } from '../context.ts';
 export const help = `Usage: downbeat db clean --before DATE|AGE [--runs] [--dry-run]
 
 Deletes old history from the metadata DB, as Airflow's \`db clean --clean-before-timestamp\` does:
-the log lines of tries that ended before the cutoff, and with --runs the finished runs that ended
-before it, with their task instances, tries, logs and data-quality results. A running try's log is
+the log lines of tries that ended before the cutoff and the audit log's rows older than it, and
+with --runs the finished runs that ended before it, with their task instances, tries, logs and
+data-quality results. A running try's log is
 never deleted; the newest scheduled run of each DAG (the schedule goes on from it) and the runs of
 a backfill still running are kept. The scheduler can delete old logs by itself: --log-retention.
   --before DATE|AGE   a date (2024-01-01, ISO-8601 with a time) or an age before now (30d, 12h)
@@ -34,6 +42,7 @@ export async function dbClean(args: readonly string[], io: CliIo): Promise<numbe
       print(
         io.stdout,
         `would delete ${await countOldLogLines(db, cutoff)} log line(s) of tries that ended before ${when}` +
+          `, ${await countOldAuditRows(db, cutoff)} audit row(s)` +
           (values.runs ? `, and ${runs} finished run(s) that ended before it` : ''),
       );
       return 0;
@@ -41,9 +50,10 @@ export async function dbClean(args: readonly string[], io: CliIo): Promise<numbe
     // Runs first: their log lines go with them, and the log pass has less to walk.
     const runs = values.runs ? await deleteOldRuns(db, cutoff) : 0;
     const { deleted } = await deleteOldLogLines(db, cutoff);
+    const audit = await deleteOldAuditRows(db, cutoff);
     print(
       io.stdout,
-      `deleted ${deleted} log line(s) of tries that ended before ${when}` +
+      `deleted ${deleted} log line(s) of tries that ended before ${when}, ${audit} audit row(s)` +
         (values.runs ? `, and ${runs} finished run(s) with their task instances` : ''),
     );
     return 0;
@@ -52,12 +62,12 @@ export async function dbClean(args: readonly string[], io: CliIo): Promise<numbe
   }
 }
 
-/** `--before`: a date, or an age (`30d`) counted back from `now`. */
-function beforeOption(text: string, now: number): number {
-  if (/^\d{4}-\d{2}-\d{2}/.test(text.trim())) return parseDate(text, '--before').getTime();
+/** `--before` (or `flag`): a date, or an age (`30d`) counted back from `now`. */
+export function beforeOption(text: string, now: number, flag = '--before'): number {
+  if (/^\d{4}-\d{2}-\d{2}/.test(text.trim())) return parseDate(text, flag).getTime();
   try {
     return now - durationMs(text);
   } catch {
-    throw new UsageError(`--before "${text}" is neither a date (2024-01-01) nor an age (30d, 12h)`);
+    throw new UsageError(`${flag} "${text}" is neither a date (2024-01-01) nor an age (30d, 12h)`);
   }
 }

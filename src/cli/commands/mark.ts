@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import type { MarkState } from '../../lifecycle/index.ts';
 import { getRun, markDagRun, markTaskInstance } from '../../store/runs/index.ts';
+import { recordCliChange } from '../audit.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { findDag, print, runtimeFor, type CliIo } from '../context.ts';
 
@@ -44,6 +45,9 @@ export async function tasksMark(args: readonly string[], io: CliIo): Promise<num
     const result = await markTaskInstance(runtime.db, run.id, taskId, state, byCli(), Date.now());
     if ('running' in result)
       throw new UsageError(`task ${taskId} of ${run.run_id} is running: mark it once its try has ended`);
+    await recordCliChange(runtime.db, io, 'task_instance.mark', `${dag.id}/${run.run_id}/${taskId}`, {
+      new_state: state,
+    });
     const others = result.marked.filter((id) => id !== taskId);
     print(
       io.stdout,
@@ -68,6 +72,7 @@ export async function dagsMark(args: readonly string[], io: CliIo): Promise<numb
     const run = await getRun(runtime.db, dag.id, logicalDate.getTime());
     if (!run) throw new UsageError(`DAG "${dag.id}" has no run at ${logicalDate.toISOString()}`);
     const changed = await markDagRun(runtime.db, run.id, state, byCli(), Date.now());
+    await recordCliChange(runtime.db, io, 'dag_run.mark', `${dag.id}/${run.run_id}`, { state });
     print(io.stdout, `${run.run_id} marked ${state} (${changed.length} task instance(s) changed)`);
     return 0;
   } finally {

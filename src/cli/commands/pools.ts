@@ -2,6 +2,7 @@ import { deletePool, listPools, POOL_NAME, PoolError, setPool } from '../../stor
 import { openMetadata } from '../../app/index.ts';
 import type { Db } from '../../store/db/index.ts';
 import { loadConfig } from '../../config/index.ts';
+import { recordCliChange } from '../audit.ts';
 import { parse, UsageError } from '../args.ts';
 import { print, type CliIo } from '../context.ts';
 
@@ -37,7 +38,10 @@ export async function poolsSet(args: readonly string[], io: CliIo): Promise<numb
     throw new UsageError(`SLOTS must be a whole number ≥ 0, got "${slotsText}"`);
   }
   const description = typeof values.description === 'string' ? values.description : undefined;
-  await withDb(io, (db) => setPool(db, poolName(name), slots, description, Date.now()));
+  await withDb(io, async (db) => {
+    await setPool(db, poolName(name), slots, description, Date.now());
+    await recordCliChange(db, io, 'pool.set', poolName(name), { slots, description });
+  });
   print(io.stdout, `pool ${name} set to ${slots} slot(s)`);
   return 0;
 }
@@ -62,7 +66,11 @@ export async function poolsDelete(args: readonly string[], io: CliIo): Promise<n
   const { positionals } = parse(args, {});
   const name = poolName(positionals[0]);
   try {
-    const deleted = await withDb(io, (db) => deletePool(db, name));
+    const deleted = await withDb(io, async (db) => {
+      const gone = await deletePool(db, name);
+      if (gone) await recordCliChange(db, io, 'pool.delete', name);
+      return gone;
+    });
     print(deleted ? io.stdout : io.stderr, deleted ? `pool ${name} deleted` : `downbeat: no pool "${name}"`);
     return deleted ? 0 : 1;
   } catch (error) {

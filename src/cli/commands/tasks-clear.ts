@@ -1,4 +1,5 @@
 import { clearAcrossRuns } from '../../store/runs/index.ts';
+import { recordCliChange } from '../audit.ts';
 import { parse, parseDate, UsageError } from '../args.ts';
 import { findDag, print, runtimeFor, type CliIo } from '../context.ts';
 
@@ -68,6 +69,11 @@ export async function tasksClear(args: readonly string[], io: CliIo): Promise<nu
     for (const [runId, ids] of [...cleared].sort(([a], [b]) => a.localeCompare(b))) {
       total += ids.length;
       const inOrder = dag.topologicalOrder().filter((id) => ids.includes(id));
+      if (!dryRun)
+        await recordCliChange(runtime.db, io, 'task_instance.clear', `${dag.id}/${runId}`, {
+          task_ids: inOrder,
+          ...options,
+        });
       print(io.stdout, `${runId}: ${dryRun ? 'would clear' : 'cleared'} ${inOrder.join(', ')}`);
     }
     print(

@@ -8,8 +8,9 @@ import {
   resetPassword,
   UserInputError,
 } from '../../server/index.ts';
-import { LastAdminError, listUsers } from '../../store/admin/index.ts';
+import { LastAdminError, listUsers, type AuditAction } from '../../store/admin/index.ts';
 import type { Db } from '../../store/db/index.ts';
+import { recordCliChange } from '../audit.ts';
 import { parse, UsageError } from '../args.ts';
 import { print, type CliIo } from '../context.ts';
 import { printTable } from '../io.ts';
@@ -75,7 +76,11 @@ export async function usersCreate(args: readonly string[], io: CliIo): Promise<n
     ...PASSWORD_FLAGS,
   });
   const user = { username: username(values), role: role(values), password: await password(values, io) };
-  const created = await withDb(io, (db) => addUser(db, user, Date.now()));
+  const created = await withDb(io, async (db) => {
+    const made = await addUser(db, user, Date.now());
+    if (made) await recordCliChange(db, io, 'user.create', user.username, user);
+    return made;
+  });
   if (!created) {
     print(io.stderr, `downbeat: user "${user.username}" exists already`);
     return 1;
@@ -103,9 +108,15 @@ async function change(
   name: string,
   work: (db: Db) => Promise<boolean>,
   done: string,
+  [action, fields]: [AuditAction, Record<string, unknown>],
 ): Promise<number> {
   try {
-    if (await withDb(io, work)) {
+    const changed = await withDb(io, async (db) => {
+      const made = await work(db);
+      if (made) await recordCliChange(db, io, action, name, fields);
+      return made;
+    });
+    if (changed) {
       print(io.stdout, done);
       return 0;
     }
@@ -125,6 +136,7 @@ export async function usersDelete(args: readonly string[], io: CliIo): Promise<n
     name,
     (db) => removeUser(db, name),
     `user ${name} deleted; their sessions and tokens ended`,
+    ['user.delete', {}],
   );
 }
 
@@ -137,6 +149,7 @@ export async function usersSetRole(args: readonly string[], io: CliIo): Promise<
     name,
     (db) => changeRole(db, name, to),
     `user ${name} is now ${to}; their sessions and tokens ended`,
+    ['user.set_role', { role: to }],
   );
 }
 
@@ -149,5 +162,6 @@ export async function usersResetPassword(args: readonly string[], io: CliIo): Pr
     name,
     (db) => resetPassword(db, name, secret),
     `password of ${name} reset; their sessions and tokens ended`,
+    ['user.reset_password', { password: secret }],
   );
 }

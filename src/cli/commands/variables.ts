@@ -1,7 +1,8 @@
-import { deleteVariable, getVariable, listVariables, setVariable } from '../../store/admin/index.ts';
+import { deleteVariable, getVariable, listVariables, MASK, setVariable } from '../../store/admin/index.ts';
 import { openMetadata } from '../../app/index.ts';
 import type { Db } from '../../store/db/index.ts';
 import { loadConfig } from '../../config/index.ts';
+import { recordCliChange } from '../audit.ts';
 import { parse, UsageError } from '../args.ts';
 import { print, type CliIo } from '../context.ts';
 
@@ -32,7 +33,11 @@ export async function variablesSet(args: readonly string[], io: CliIo): Promise<
   const { positionals } = parse(args, {});
   const [name, value, ...extra] = positionals;
   if (value === undefined || extra.length > 0) throw new UsageError(`expected KEY VALUE\n\n${help}`);
-  await withDb(io, (db) => setVariable(db, key(name), value, Date.now()));
+  await withDb(io, async (db) => {
+    await setVariable(db, key(name), value, Date.now());
+    // A variable may hold a secret (a task reads it at run time): its value is never in the log.
+    await recordCliChange(db, io, 'variable.set', key(name), { value: MASK });
+  });
   print(io.stdout, `${name} set`);
   return 0;
 }
@@ -66,7 +71,11 @@ export async function variablesList(args: readonly string[], io: CliIo): Promise
 
 export async function variablesDelete(args: readonly string[], io: CliIo): Promise<number> {
   const { positionals } = parse(args, {});
-  const deleted = await withDb(io, (db) => deleteVariable(db, key(positionals[0])));
+  const deleted = await withDb(io, async (db) => {
+    const gone = await deleteVariable(db, key(positionals[0]));
+    if (gone) await recordCliChange(db, io, 'variable.delete', key(positionals[0]));
+    return gone;
+  });
   print(
     deleted ? io.stdout : io.stderr,
     deleted ? `${positionals[0]} deleted` : `downbeat: no variable "${positionals[0]}"`,
