@@ -1,7 +1,7 @@
 /**
  * A secret put into a connection never appears in any output of a failing run: the CLI's output,
  * the task's log and error in the metadata DB, the REST API's answers, even when the failing SQL
- * statement contains it.
+ * statement contains it; nor in the audit log of the connections added with it.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -93,6 +93,16 @@ describe('secrets in a failing run', () => {
         () => output,
       );
       const url = /webserver: (http:\/\/[\d.:]+)/.exec(output)?.[1] ?? '';
+      const admin = `Basic ${Buffer.from('ops:ops-password').toString('base64')}`;
+      const added = await fetch(`${url}/api/v1/connections`, {
+        method: 'POST',
+        headers: { authorization: admin, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          connection_id: 'api_pg',
+          uri: `postgres://etl:${SECRET}@db/dw?password=${SECRET}`,
+        }),
+      });
+      expect(added.status).toBe(201);
       const get = async (path: string) => {
         const response = await fetch(`${url}${path}`, {
           headers: { authorization: `Basic ${Buffer.from('ops:ops-password').toString('base64')}` },
@@ -113,13 +123,30 @@ describe('secrets in a failing run', () => {
         await get('/api/v1/dags/leaky/grid'),
         await get('/api/v1/connections'),
         await get('/metrics'),
+        await get('/api/v1/eventLogs'),
       ].join('\n');
       expect(answers).toContain('no_such_table');
       expect(answers).toContain('stored_pg');
+      expect(answers).toContain('"action":"connection.add","object":"api_pg"');
       expect(answers).not.toContain(SECRET);
       expect(output).not.toContain(SECRET);
     } finally {
       child.kill('SIGTERM');
+    }
+    // The audit log has both connections, the CLI's and the API's, and neither secret: in what
+    // `audit list` prints and in the database's bytes.
+    const audit = await downbeat(['audit', 'list', '--action', 'connection.add', '--json'], env);
+    expect(audit.stdout).toContain('"object": "stored_pg"');
+    expect(audit.stdout).toContain('postgres://etl:***@db/dw');
+    expect(audit.stdout).not.toContain(SECRET);
+    await until(
+      () => Promise.resolve(child.exitCode !== null || child.signalCode !== null),
+      'the webserver exits',
+      10_000,
+    );
+    for (const file of ['metadata.sqlite', 'metadata.sqlite-wal']) {
+      const bytes = await readFile(join(root, 'home', file)).catch(() => Buffer.alloc(0));
+      expect(bytes.includes(SECRET), file).toBe(false);
     }
   });
 });

@@ -14,6 +14,7 @@ import type {
   DagDetail,
   DagRun,
   DagSummary,
+  EventLogs,
   Grid,
   ImportError,
   LogChunk,
@@ -185,6 +186,8 @@ export const api = {
   resetPassword: (username: string, password: string) =>
     post<unknown>(`/users/${enc(username)}/password`, { password }),
   deleteUser: (username: string) => request<unknown>('DELETE', `/users/${enc(username)}`),
+  eventLogs: (params: Record<string, string | number | null>, signal?: AbortSignal) =>
+    get<EventLogs>(`/eventLogs${query(params)}`, signal),
 
   connections: (signal?: AbortSignal) => get<Page<Connection>>('/connections', signal),
   addConnection: (body: ConnectionBody) => post<Connection>('/connections', body),

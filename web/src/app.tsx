@@ -3,6 +3,7 @@ import type { DagDetail } from './api.ts';
 import { Header } from './components/header.tsx';
 import { match, navigate, path as toPath, useLocation } from './lib/router.tsx';
 import { useMay, useSession } from './lib/session.tsx';
+import { AuditView } from './views/audit-view.tsx';
 import { BackfillsView } from './views/backfills-view.tsx';
 import { ConnectionsView } from './views/connections-view.tsx';
 import { PoolsView } from './views/pools-view.tsx';
@@ -53,6 +54,7 @@ function route(path: string): ReactNode {
   if (match('/pools', path)) return <PoolsView />;
   if (match('/connections', path)) return <AdminOnly what="Connections">{<ConnectionsView />}</AdminOnly>;
   if (match('/users', path)) return <AdminOnly what="Users">{<UsersView />}</AdminOnly>;
+  if (match('/audit', path)) return <AdminOnly what="Audit logs">{<AuditView />}</AdminOnly>;
   if (match('/warehouse', path)) return <WarehouseView />;
   if (match('/sparkify', path)) return <SparkifyView />;
   if (match('/import-errors', path)) return <ImportErrorsView />;

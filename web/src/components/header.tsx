@@ -14,6 +14,7 @@ const SECTIONS = [
     admin: true,
   },
   { to: '/users', label: 'Users', active: (p: string) => p.startsWith('/users'), admin: true },
+  { to: '/audit', label: 'Audit log', active: (p: string) => p.startsWith('/audit'), admin: true },
   { to: '/import-errors', label: 'Import errors', active: (p: string) => p.startsWith('/import-errors') },
 ];
 
