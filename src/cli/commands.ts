@@ -41,7 +41,7 @@ export const BUILT_IN: readonly Command[] = [
     const m = await import('./commands/db-migrate.ts');
     return { help: m.help, run: m.dbMigrate };
   }),
-  command('db clean', 'delete old task logs (and with --runs old finished runs)', async () => {
+  command('db clean', 'delete old task logs and audit rows (and with --runs old finished runs)', async () => {
     const m = await import('./commands/db-clean.ts');
     return { help: m.help, run: m.dbClean };
   }),

@@ -595,4 +595,43 @@ describe('the web UI, as a new user uses it', () => {
       await context.close();
     }
   }, 120_000);
+
+  it('shows an admin the audit log (a failed login, a user added, no password), filtered by action; it is hidden from a viewer', async () => {
+    await post('/api/v1/users', { username: 'auditee', role: 'viewer', password: 'audited-secret' });
+    await page.goto(`${url}/audit`);
+    await page.locator('[data-testid="audit-row"][data-action="user.create"]').first().waitFor();
+    const failed = page.locator('[data-testid="audit-row"][data-action="login.failed"]');
+    expect(await failed.first().textContent()).toContain(USER);
+    await page.getByTestId('audit-action').selectOption('user.create');
+    await page.getByTestId('audit-apply').click();
+    const actions = async () =>
+      new Set(
+        await Promise.all(
+          (await page.getByTestId('audit-row').all()).map((r) => r.getAttribute('data-action')),
+        ),
+      );
+    await expect.poll(actions).toEqual(new Set(['user.create']));
+    const row = page.locator('[data-testid="audit-row"]', { hasText: 'auditee' });
+    expect(await row.textContent()).toContain('"password":"***"');
+    expect(await page.content()).not.toContain('audited-secret');
+    await shot('22-audit-log');
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const viewer = await context.newPage();
+    try {
+      await viewer.goto(`${url}/login`);
+      await viewer.getByLabel('User name').fill('auditee');
+      await viewer.getByLabel('Password').fill('audited-secret');
+      await viewer.getByRole('button', { name: 'Sign in' }).click();
+      await viewer.getByTestId('role').waitFor();
+      expect(await viewer.getByRole('navigation', { name: 'Main' }).textContent()).not.toContain('Audit log');
+      await viewer.goto(`${url}/audit`);
+      await expect
+        .poll(() => viewer.getByTestId('admin-only').textContent())
+        .toBe('Audit logs are for admins; auditee is a viewer.');
+      expect(await viewer.getByTestId('audit-table').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });
