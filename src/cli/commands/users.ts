@@ -22,11 +22,11 @@ export const help = `Usage: downbeat users create --username U --role R [--passw
        downbeat users reset-password --username U [--password P | --password-stdin]
 
 Users of the web UI and API. A role (R) is viewer (reads all but connections), op (also triggers,
-clears, marks, pauses, backfills and changes pools) or admin (also connections and users). A
-password has at least ${MIN_PASSWORD} characters; --password-stdin reads it from the first line of
-standard input, so it stays out of the shell's history and the process list. Changing a role or
-a password, or deleting a user, ends the user's browser sessions and API tokens. The last admin
-can be neither demoted nor deleted.`;
+clears, marks, pauses, backfills and changes pools) or admin (also connections, users and the
+audit log). A password has at least ${MIN_PASSWORD} characters; --password-stdin reads it from the
+first line of standard input, so it stays out of the shell's history and the process list.
+Changing a role or a password, or deleting a user, ends the user's browser sessions and API
+tokens. The last admin can be neither demoted nor deleted. Each change is in the audit log.`;
 
 async function withDb<T>(io: CliIo, work: (db: Db) => Promise<T>): Promise<T> {
   const db = await openMetadata(loadConfig(io.env));

@@ -1,13 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDb, type TestDb } from '../db/testing.ts';
-import {
-  AuditFilterError,
-  countOldAuditRows,
-  deleteOldAuditRows,
-  listAudit,
-  recordAudit,
-  type AuditEntry,
-} from './index.ts';
+import { AuditFilterError, listAudit, recordAudit, type AuditEntry } from './index.ts';
 import { maskedFieldsJson } from './audit-mask.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -115,14 +108,5 @@ describe.each(['sqlite', 'postgres'] as const)('the audit log (%s)', (dialect) =
     );
     await expect(listAudit(t.db, { offset: -1 })).rejects.toBeInstanceOf(AuditFilterError);
     expect((await listAudit(t.db, { limit: 1000 })).length).toBe(0);
-  });
-
-  it('deletes the rows older than a cutoff, like logs', async () => {
-    for (let i = 0; i < 1200; i += 1) await recordAudit(t.db, entry({ at: T0 - 1_000_000 + i }));
-    await recordAudit(t.db, entry({ at: T0, action: 'login' }));
-    expect(await countOldAuditRows(t.db, T0)).toBe(1200);
-    expect(await deleteOldAuditRows(t.db, T0)).toBe(1200);
-    expect((await listAudit(t.db)).map((r) => r.action)).toEqual(['login']);
-    expect(await deleteOldAuditRows(t.db, T0)).toBe(0);
   });
 });

@@ -2,7 +2,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/index.ts';
 import { testDb, type TestDb } from '../db/testing.ts';
 import { createBackfill, createRun, syncDags } from '../runs/index.ts';
-import { countOldLogLines, countOldRuns, deleteOldLogLines, deleteOldRuns } from './index.ts';
+import {
+  countOldAuditRows,
+  countOldLogLines,
+  countOldRuns,
+  deleteOldAuditRows,
+  deleteOldLogLines,
+  deleteOldRuns,
+  listAudit,
+  recordAudit,
+  type AuditAction,
+} from './index.ts';
 
 const { default: diamond } = await import('../testing-dags/diamond.dag.ts');
 const DAY = 86_400_000;
@@ -52,6 +62,9 @@ async function run(
   }
   return pk;
 }
+
+const audit = (db: Db, at: number, action: AuditAction) =>
+  recordAudit(db, { at, username: 'ada', address: 'cli', action, object: 'x', fields: {} });
 
 async function count(db: Db, sql: string, params: (string | number)[] = []): Promise<number> {
   const [row] = await db.query<{ n: number }>(sql, params);
@@ -162,5 +175,14 @@ describe.each(['sqlite', 'postgres'] as const)('retention of history (%s)', (dia
       const perRun = table === 'task_log_lines' ? 8 : 4;
       expect(await count(t.db, `SELECT COUNT(*) AS n FROM ${table}`)).toBe(perRun * 4);
     }
+  });
+
+  it('deletes the audit rows older than the cutoff, like logs, a batch at a time', async () => {
+    for (let i = 0; i < 1200; i += 1) await audit(t.db, NOW - 1_000_000 + i, 'dag.pause');
+    await audit(t.db, NOW, 'login');
+    expect(await countOldAuditRows(t.db, NOW)).toBe(1200);
+    expect(await deleteOldAuditRows(t.db, NOW)).toBe(1200);
+    expect((await listAudit(t.db)).map((r) => r.action)).toEqual(['login']);
+    expect(await deleteOldAuditRows(t.db, NOW)).toBe(0);
   });
 });
