@@ -13,7 +13,16 @@ import { sendAlert } from './alerts.ts';
 import { runCallback } from './callbacks.ts';
 import { systemClock, type Clock } from '../clock/index.ts';
 import { beat, forget } from '../store/admin/index.ts';
-import { claimTasks, endTry, heartbeat, type ClaimedTask, type TryEndResult } from '../store/queue/index.ts';
+import {
+  claimTasks,
+  endTry,
+  endTryAndClaim,
+  heartbeat,
+  type ClaimedTask,
+  type ClaimScope,
+  type TryEnd,
+  type TryEndResult,
+} from '../store/queue/index.ts';
 import type { Db } from '../store/db/index.ts';
 import { runStates, upstreamOutputs } from '../store/read/index.ts';
 import { LiveLog } from './live-log.ts';
@@ -61,6 +70,8 @@ export class Worker {
   #wake = new AbortController();
   #loop: Promise<void> | undefined;
   #heartbeats: NodeJS.Timeout | undefined;
+  /** Free slots a claim under way will fill: not to be claimed again meanwhile. */
+  #reserved = 0;
 
   constructor(options: WorkerOptions) {
     this.#options = options;
@@ -104,27 +115,22 @@ export class Worker {
   async #run(): Promise<void> {
     const concurrency = this.#options.concurrency ?? 4;
     while (!this.#stopping) {
-      const free = concurrency - this.#running.size;
+      const free = concurrency - this.#running.size - this.#reserved;
       let claimed: ClaimedTask[] = [];
       if (free > 0) {
+        this.#reserved += free;
         try {
-          claimed = await claimTasks(this.#options.db, this.id, free, this.#clock.now(), {
-            backfillId: this.#options.backfillId,
-          });
+          claimed = await claimTasks(this.#options.db, this.id, free, this.#clock.now(), this.#scope);
         } catch {
           // The metadata DB is unreachable (restarting?): wait, then try again.
           await this.#clock.sleep(this.#options.pollMs ?? 2000);
           continue;
+        } finally {
+          this.#reserved -= free;
         }
       }
-      for (const task of claimed) {
-        const done = this.#execute(task).finally(() => {
-          this.#running.delete(task.tiId);
-          this.wake();
-        });
-        this.#running.set(task.tiId, done);
-      }
-      if (claimed.length === 0 || this.#running.size >= concurrency) {
+      this.#startAll(claimed);
+      if (claimed.length === 0 || this.#running.size + this.#reserved >= concurrency) {
         const wake = this.#wake;
         await Promise.race([
           this.#clock.sleep(this.#options.pollMs ?? 2000, wake.signal),
@@ -132,6 +138,28 @@ export class Worker {
         ]);
         if (wake.signal.aborted) this.#wake = new AbortController();
       }
+    }
+  }
+
+  get #scope(): ClaimScope {
+    return { backfillId: this.#options.backfillId };
+  }
+
+  /** Runs each task; a try that ends hands its slot to the tasks its end claimed. */
+  #startAll(tasks: readonly ClaimedTask[]): void {
+    for (const task of tasks) {
+      const done = this.#execute(task).then(
+        (next) => {
+          this.#running.delete(task.tiId);
+          this.#startAll(next);
+          this.wake();
+        },
+        () => {
+          this.#running.delete(task.tiId);
+          this.wake();
+        },
+      );
+      this.#running.set(task.tiId, done);
     }
   }
 
@@ -170,26 +198,51 @@ export class Worker {
     if (problem) log(`${task.dagId}.${task.taskId}: ${problem}`);
   }
 
-  async #execute(task: ClaimedTask): Promise<void> {
+  get #concurrency(): number {
+    return this.#options.concurrency ?? 4;
+  }
+
+  /** Runs a claimed try and records its end; returns the tasks that end claimed next. */
+  async #execute(task: ClaimedTask): Promise<ClaimedTask[]> {
     const dag = this.#options.dags.get(task.dagId);
     const definition = dag?.tasks.get(task.taskId);
-    const end = async (result: Omit<Parameters<typeof endTry>[1], 'tiId' | 'tryNumber' | 'worker'>) => {
+    // The end claims this worker's next tasks in its own transaction: the slot it frees, and the
+    // other free slots no claim is filling (none once the worker stops).
+    let next: ClaimedTask[] = [];
+    const record = async (end: TryEnd): Promise<TryEndResult> => {
       // Recording the end must not be lost to a passing DB outage: try until it lands.
       for (let attempt = 0; ; attempt += 1) {
+        const extra = this.#stopping
+          ? -1
+          : Math.max(0, this.#concurrency - this.#running.size - this.#reserved);
+        this.#reserved += Math.max(0, extra);
         try {
-          const recorded = await endTry(
-            this.#options.db,
-            { tiId: task.tiId, tryNumber: task.tryNumber, worker: this.id, ...result },
-            this.#clock.now(),
-          );
-          this.#options.onTryEnd?.(task, recorded);
-          if (dag && definition) await this.#notify(dag, definition, task, recorded, result.error);
-          return;
+          const now = this.#clock.now();
+          if (extra < 0) return await endTry(this.#options.db, end, now);
+          const ended = await endTryAndClaim(this.#options.db, end, now, {
+            limit: extra + 1,
+            scope: this.#scope,
+            leaf: definition !== undefined && definition.downstream.size === 0,
+          });
+          next = ended.claimed;
+          return ended.result;
         } catch (error) {
           if (attempt >= 30) throw error;
           await this.#clock.sleep(1000);
+        } finally {
+          this.#reserved -= Math.max(0, extra);
         }
       }
+    };
+    const end = async (result: Omit<TryEnd, 'tiId' | 'tryNumber' | 'worker'>) => {
+      const recorded = await record({
+        tiId: task.tiId,
+        tryNumber: task.tryNumber,
+        worker: this.id,
+        ...result,
+      });
+      this.#options.onTryEnd?.(task, recorded);
+      if (dag && definition) await this.#notify(dag, definition, task, recorded, result.error);
     };
     if (task.poolProblem) {
       const { code, message } = task.poolProblem;
@@ -199,7 +252,7 @@ export class Worker {
         error: { code, message: `task ${task.dagId}.${task.taskId}: ${message}` },
         log: [],
       });
-      return;
+      return next;
     }
     if (!dag || !definition) {
       await end({
@@ -211,7 +264,7 @@ export class Worker {
         },
         log: [],
       });
-      return;
+      return next;
     }
     const run: RunInfo = {
       dagId: task.dagId,
@@ -236,7 +289,7 @@ export class Worker {
         await live.close();
         const message = `the outputs of its upstream tasks could not be read: ${(error as Error).message}`;
         await end({ state: 'failed', outcome: {}, error: { code: 'outputs_unavailable', message }, log: [] });
-        return;
+        return next;
       }
     }
     const result = await executeTask({
@@ -262,5 +315,6 @@ export class Worker {
       error: result.error,
       log: rest,
     });
+    return next;
   }
 }

@@ -8,11 +8,24 @@ export type MetadataDialect = 'sqlite' | 'postgres';
 export type DbValue = string | number | bigint | boolean | null;
 export type DbRow = Record<string, unknown>;
 
+/** A statement and its `$1…$n` parameters. */
+export interface Statement {
+  readonly sql: string;
+  readonly params: readonly DbValue[];
+}
+
 export interface DbSession {
   readonly dialect: MetadataDialect;
   query<T extends object = DbRow>(sql: string, params?: readonly DbValue[]): Promise<T[]>;
   /** Rows changed. */
   execute(sql: string, params?: readonly DbValue[]): Promise<number>;
+  /**
+   * Runs statements in turn, each seeing the ones before it, and returns each one's rows: on
+   * PostgreSQL in one round trip (a queue's claim and end are a few small statements, and the
+   * round trips were most of their time). In a transaction, `commit` commits it with them: they
+   * are its last statements.
+   */
+  batch(statements: readonly Statement[], options?: { readonly commit?: boolean }): Promise<DbRow[][]>;
 }
 
 export interface Db extends DbSession {

@@ -1,4 +1,6 @@
-import type { DbSession, DbValue } from './db.ts';
+import type { DbSession, DbValue, Statement } from './db.ts';
+
+export type { Statement } from './db.ts';
 
 /** The channel every change that makes work ready notifies (inside its transaction: sent on commit). */
 export const QUEUE_CHANNEL = 'downbeat_queue';
@@ -16,12 +18,6 @@ export function sqlList(names: readonly string[]): string {
 /** `$from, $from+1, …` for `count` parameters. */
 export function placeholders(count: number, from = 1): string {
   return Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
-}
-
-/** A statement and its `$1…$n` parameters. */
-export interface Statement {
-  readonly sql: string;
-  readonly params: readonly DbValue[];
 }
 
 /**

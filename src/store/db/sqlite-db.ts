@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Mutex } from '../../util/index.ts';
-import type { Db, DbRow, DbSession, DbValue } from './db.ts';
+import type { Db, DbRow, DbSession, DbValue, Statement } from './db.ts';
 
 /**
  * SQLite through better-sqlite3: one connection, statements run synchronously. Async callers take
@@ -49,6 +49,10 @@ export class SqliteDb implements Db {
     return this.#turn.run(() => Promise.resolve(this.#execute(sql, params)));
   }
 
+  batch(statements: readonly Statement[]): Promise<DbRow[][]> {
+    return this.transaction((tx) => tx.batch(statements));
+  }
+
   transaction<T>(work: (tx: DbSession) => Promise<T>): Promise<T> {
     return this.#turn.run(async () => {
       this.#db.exec('BEGIN IMMEDIATE');
@@ -57,6 +61,9 @@ export class SqliteDb implements Db {
         query: <R extends object>(sql: string, params: readonly DbValue[] = []) =>
           Promise.resolve(this.#query<R>(sql, params)),
         execute: (sql, params = []) => Promise.resolve(this.#execute(sql, params)),
+        // One connection in process: nothing to save by sending them together.
+        batch: (statements) =>
+          Promise.resolve(statements.map(({ sql, params }) => this.#query<DbRow>(sql, params))),
       };
       try {
         const result = await work(session);

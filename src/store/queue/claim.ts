@@ -7,11 +7,10 @@ import type { RunType } from '../../dag/index.ts';
 import {
   admitToPools,
   CLAIMABLE_TASK_STATES,
-  fullPools,
   type PoolProblem,
   type PoolRoom,
 } from '../../lifecycle/index.ts';
-import { inOneStatement, placeholders, sqlList, type Db, type DbSession } from '../db/index.ts';
+import { placeholders, sqlList, type Db, type DbRow, type DbSession, type Statement } from '../db/index.ts';
 
 const CLAIMABLE = sqlList(CLAIMABLE_TASK_STATES);
 
@@ -36,15 +35,6 @@ export interface ClaimedTask {
   readonly poolProblem?: PoolProblem;
 }
 
-/** Each pool's slots and what its running task instances take now. */
-async function poolRooms(tx: DbSession): Promise<Map<string, PoolRoom>> {
-  const rows = await tx.query<{ name: string; slots: number; running: number | null }>(
-    `SELECT p.name, p.slots, (SELECT SUM(t.pool_slots) FROM task_instances t WHERE t.state = 'running' AND t.pool = p.name) AS running
-     FROM pools p`,
-  );
-  return new Map(rows.map((r) => [r.name, { slots: Number(r.slots), running: Number(r.running ?? 0) }]));
-}
-
 /** Which task instances a claim may take. */
 export interface ClaimScope {
   /** Only tasks of this backfill's runs. @default any */
@@ -56,7 +46,8 @@ export interface ClaimScope {
  * PostgreSQL skips rows another worker has locked; SQLite's BEGIN IMMEDIATE lets one claim at a time.
  * A sensor's next poke goes on the try it rescheduled, so its pokes share one try and one log.
  * Pools (src/lifecycle/pool-admission.ts) are counted in the same transaction, under a lock of
- * the pools' rows on PostgreSQL: their slots hold across every worker and machine.
+ * the pools' rows on PostgreSQL: their slots hold across every worker and machine. Two round
+ * trips on PostgreSQL: the reads, then the writes with the commit.
  */
 export function claimTasks(
   db: Db,
@@ -65,42 +56,82 @@ export function claimTasks(
   now: number,
   scope: ClaimScope = {},
 ): Promise<ClaimedTask[]> {
-  return db.transaction((tx) => claimInTransaction(tx, worker, limit, now, scope));
+  return db.transaction(async (tx) => writeClaim(tx, worker, now, await readClaim(tx, limit, now, scope)));
 }
 
-async function claimInTransaction(
+/** What a claim read, and the rows of the caller's statements sent before it. */
+export interface ClaimRead {
+  readonly before: readonly DbRow[][];
+  readonly rooms: ReadonlyMap<string, PoolRoom>;
+  readonly candidates: readonly ClaimedRow[];
+}
+
+/**
+ * A claim's reads in one round trip, after the caller's `before` statements (which they see): the
+ * pools' rooms and the candidates in claim order, with what the worker needs of each. On
+ * PostgreSQL the pools' rows are locked first, so that no two claims fill a pool's last slot;
+ * SQLite's claims take turns. The tasks of a full pool (fullPools' test: no slot open) are not
+ * looked at, so they do not stand in front of the others. The candidates are read from the
+ * claim's index (migration 012), which SQLite is told to walk: left to choose, it reads and sorts
+ * every claimable row.
+ */
+export async function readClaim(
   tx: DbSession,
-  worker: string,
   limit: number,
   now: number,
   scope: ClaimScope = {},
-): Promise<ClaimedTask[]> {
-  if (limit <= 0) return [];
+  before: readonly Statement[] = [],
+): Promise<ClaimRead> {
   const postgres = tx.dialect === 'postgres';
-  // On PostgreSQL other claims run at the same time: the pools' rows are locked before they are
-  // counted, so no two claims fill a pool's last slot. SQLite's claims take turns.
-  if (postgres) await tx.query('SELECT name FROM pools ORDER BY name FOR UPDATE');
-  const rooms = await poolRooms(tx);
+  const lock: Statement[] = postgres
+    ? [{ sql: 'SELECT name FROM pools ORDER BY name FOR UPDATE', params: [] }]
+    : [];
+  const rooms: Statement = {
+    sql: `SELECT p.name, p.slots, ${RUNNING_IN_POOL} AS running FROM pools p`,
+    params: [],
+  };
   const inScope =
     scope.backfillId === undefined ? '' : 'AND t.run_pk IN (SELECT id FROM dag_runs WHERE backfill_id = $3)';
-  // The tasks of a full pool are not looked at, so they do not stand in front of the others.
-  const full = fullPools(rooms);
-  const notFull =
-    full.length === 0
-      ? ''
-      : `AND t.pool NOT IN (${placeholders(full.length, scope.backfillId === undefined ? 3 : 4)})`;
-  // The candidates in claim order, with what the worker needs of each, read from the claim's
-  // index (migration 012) from its start to the limit. SQLite is told to walk it: left to choose,
-  // it reads and sorts every claimable row.
-  const candidates = await tx.query<ClaimedRow>(
-    `SELECT t.id, t.pool, t.pool_slots, t.state, t.run_pk, t.dag_id, t.task_id, t.try_number, t.first_started_at,
+  const candidates: Statement = {
+    sql: `SELECT t.id, t.pool, t.pool_slots, t.state, t.run_pk, t.dag_id, t.task_id, t.try_number, t.first_started_at,
        t.timeout_ms, r.run_id, r.run_type, r.logical_date, r.interval_start, r.interval_end, r.conf, r.kind
      FROM task_instances t ${postgres ? '' : 'INDEXED BY task_instances_claim'} JOIN dag_runs r ON r.id = t.run_pk
-     WHERE t.state IN (${CLAIMABLE}) AND t.ready_at <= $1 ${inScope} ${notFull}
+     WHERE t.state IN (${CLAIMABLE}) AND t.ready_at <= $1 ${inScope}
+       AND t.pool NOT IN (SELECT p.name FROM pools p WHERE ${RUNNING_IN_POOL} >= p.slots)
      ORDER BY t.priority, t.priority_weight DESC, t.ready_at, t.id LIMIT $2 ${postgres ? 'FOR UPDATE OF t SKIP LOCKED' : ''}`,
-    [now, limit, ...(scope.backfillId === undefined ? [] : [scope.backfillId]), ...full],
-  );
-  if (candidates.length === 0) return [];
+    params: [now, limit, ...(scope.backfillId === undefined ? [] : [scope.backfillId])],
+  };
+  if (limit <= 0)
+    return { before: before.length > 0 ? await tx.batch(before) : [], rooms: new Map(), candidates: [] };
+  const rows = await tx.batch([...before, ...lock, rooms, candidates]);
+  const roomRows = rows[before.length + lock.length] as {
+    name: string;
+    slots: number;
+    running: number | null;
+  }[];
+  return {
+    before: rows.slice(0, before.length),
+    rooms: new Map(
+      roomRows.map((r) => [r.name, { slots: Number(r.slots), running: Number(r.running ?? 0) }]),
+    ),
+    candidates: rows[rows.length - 1] as unknown as ClaimedRow[],
+  };
+}
+
+/** What a pool's running task instances take of it: `p` is the pool's row. */
+const RUNNING_IN_POOL =
+  "COALESCE((SELECT SUM(t.pool_slots) FROM task_instances t WHERE t.state = 'running' AND t.pool = p.name), 0)";
+
+/**
+ * The candidates its pools admit (src/lifecycle/pool-admission.ts), marked running with a try each,
+ * in one round trip that commits the transaction (PostgreSQL): the claim is its last work.
+ */
+export async function writeClaim(
+  tx: DbSession,
+  worker: string,
+  now: number,
+  { rooms, candidates }: ClaimRead,
+): Promise<ClaimedTask[]> {
   const admitted = admitToPools(
     candidates.map((c) => ({ id: c.id, pool: c.pool, poolSlots: Number(c.pool_slots) })),
     rooms,
@@ -113,28 +144,30 @@ async function claimInTransaction(
     const tryNumber = row.state === 'up_for_reschedule' ? Number(row.try_number) : Number(row.try_number) + 1;
     return claimedTask(row, tryNumber, Number(row.first_started_at ?? now), problem);
   });
-  // The task instances and their tries, in one statement on PostgreSQL.
-  await inOneStatement(tx, [
-    {
-      sql: `UPDATE task_instances SET state = 'running', worker = $1, heartbeat_at = $2, ended_at = NULL,
-         try_number = CASE WHEN state = 'up_for_reschedule' THEN try_number ELSE try_number + 1 END,
-         started_at = CASE WHEN state = 'up_for_reschedule' THEN started_at ELSE $2 END,
-         first_started_at = COALESCE(first_started_at, $2)
-       WHERE id IN (${placeholders(claimed.length, 3)})`,
-      params: [worker, now, ...claimed.map((c) => c.tiId)],
-    },
-    {
-      sql: `INSERT INTO task_tries (ti_id, try_number, state, worker, started_at) VALUES ${claimed
-        .map((_, i) => `($${i * 2 + 3}, $${i * 2 + 4}, 'running', $1, $2)`)
-        .join(', ')}
-       ON CONFLICT (ti_id, try_number) DO UPDATE SET state = 'running', worker = $1, ended_at = NULL`,
-      params: [worker, now, ...claimed.flatMap((c) => [c.tiId, c.tryNumber])],
-    },
-  ]);
+  await tx.batch(
+    [
+      {
+        sql: `UPDATE task_instances SET state = 'running', worker = $1, heartbeat_at = $2, ended_at = NULL,
+           try_number = CASE WHEN state = 'up_for_reschedule' THEN try_number ELSE try_number + 1 END,
+           started_at = CASE WHEN state = 'up_for_reschedule' THEN started_at ELSE $2 END,
+           first_started_at = COALESCE(first_started_at, $2)
+         WHERE id IN (${placeholders(claimed.length, 3)})`,
+        params: [worker, now, ...claimed.map((c) => c.tiId)],
+      },
+      {
+        sql: `INSERT INTO task_tries (ti_id, try_number, state, worker, started_at) VALUES ${claimed
+          .map((_, i) => `($${i * 2 + 3}, $${i * 2 + 4}, 'running', $1, $2)`)
+          .join(', ')}
+         ON CONFLICT (ti_id, try_number) DO UPDATE SET state = 'running', worker = $1, ended_at = NULL`,
+        params: [worker, now, ...claimed.flatMap((c) => [c.tiId, c.tryNumber])],
+      },
+    ],
+    { commit: true },
+  );
   return claimed;
 }
 
-interface ClaimedRow {
+export interface ClaimedRow {
   id: number;
   pool: string;
   pool_slots: number;

@@ -13,8 +13,9 @@ import {
   type TaskEnd,
   type TryEnding,
 } from '../../lifecycle/index.ts';
-import { inOneStatement, sqlList, type Db, type DbSession, type Statement } from '../db/index.ts';
+import { sqlList, type Db, type DbSession, type Statement } from '../db/index.ts';
 import { completeRunIfDone, countEnds, runGraph, skipTasks } from '../runs/index.ts';
+import { claimTasks, readClaim, writeClaim, type ClaimedTask, type ClaimScope } from './claim.ts';
 import { recordChecks, recordTryStatements, type TryEnd } from './record-try.ts';
 
 const ACTIVE = sqlList(ACTIVE_TASK_STATES);
@@ -35,92 +36,230 @@ export type TryEndResult =
 /**
  * On PostgreSQL the first statement locks the try's task instance (a zombie sweep skips it) and its
  * run (lockRun's order: the run, then its tasks); the try's row, log and next state then go in one
- * statement, and the downstream tasks and the run's end are written only when there are any.
+ * round trip, and the downstream tasks and the run's end are written only when there are any.
  */
 export async function endTry(db: Db, end: TryEnd, now: number): Promise<TryEndResult> {
-  return db.transaction(async (tx) => {
-    const [ti] = await tx.query<{
-      run_pk: number;
-      task_id: string;
-      retries: number;
-      failures: number;
-      retry_delay_ms: number;
-      retry_exponential: number;
-      max_retry_delay_ms: number;
-      downstream: string;
-      intervals: number;
-    }>(
-      `SELECT t.run_pk, t.task_id, t.retries, t.failures, t.retry_delay_ms, t.retry_exponential, t.max_retry_delay_ms,
-         t.downstream, r.intervals
-       FROM task_instances t JOIN dag_runs r ON r.id = t.run_pk
-       WHERE t.id = $1 AND t.try_number = $2 AND t.worker = $3 AND t.state = 'running'
-       ${tx.dialect === 'postgres' ? 'FOR NO KEY UPDATE OF r FOR UPDATE OF t' : ''}`,
-      [end.tiId, end.tryNumber, end.worker],
-    );
-    if (!ti) return { state: 'stale' };
-    const verdict = afterTry(
-      tryEnding(end),
-      {
-        retries: retriesInRun(Number(ti.retries), Number(ti.intervals)),
-        retryDelayMs: Number(ti.retry_delay_ms),
-        retryExponentialBackoff: Boolean(Number(ti.retry_exponential)),
-        maxRetryDelayMs: Number(ti.max_retry_delay_ms),
-      },
-      Number(ti.failures),
-      now,
-    );
-    const recorded = (...next: Statement[]) =>
-      inOneStatement<{ active: number }>(tx, [...recordTryStatements(tx.dialect, end, now), ...next]);
-    await recordChecks(tx, end);
-    switch (verdict.state) {
-      case 'up_for_reschedule':
-        await recorded({
+  return (await db.transaction((tx) => endInTransaction(tx, end, now))).result;
+}
+
+/** The claim a try's end makes for its worker: its own slot, and any other it has free. */
+export interface NextClaim {
+  readonly limit: number;
+  readonly scope?: ClaimScope;
+}
+
+/**
+ * A try's end and its worker's next claim (claim.ts) in one transaction: one commit where there
+ * were two, and the downstream tasks this end made ready are among those it may claim. On
+ * PostgreSQL that is three round trips (the lock; the try's rows with the claim's reads; the
+ * claim's writes with the commit), and two for the success of a task its worker knows has nothing
+ * below it (`leaf`, a hint: the run's own graph decides).
+ */
+export async function endTryAndClaim(
+  db: Db,
+  end: TryEnd,
+  now: number,
+  next: NextClaim & { readonly leaf?: boolean },
+): Promise<{ readonly result: TryEndResult; readonly claimed: ClaimedTask[] }> {
+  const plain = end.state !== 'success' && end.state !== 'skipped';
+  if (!next.leaf || plain || end.outcome.follow || end.outcome.shortCircuit)
+    return db.transaction((tx) => endInTransaction(tx, end, now, next));
+  try {
+    return await db.transaction((tx) => endLeafInTransaction(tx, end, now, next));
+  } catch (error) {
+    if (!(error instanceof StaleTry)) throw error;
+    // Not this worker's try any more: what the end wrote is rolled back, and the claim made anew.
+    return {
+      result: { state: 'stale' },
+      claimed: await claimTasks(db, end.worker, next.limit, now, next.scope),
+    };
+  }
+}
+
+class StaleTry extends Error {}
+
+/**
+ * A success or skip whose verdict needs nothing read first: the lock, the try's rows and the
+ * claim's reads go in one round trip, each statement seeing the ones before it (the lock held).
+ */
+async function endLeafInTransaction(
+  tx: DbSession,
+  end: TryEnd,
+  now: number,
+  next: NextClaim,
+): Promise<{ result: TryEndResult; claimed: ClaimedTask[] }> {
+  const state = end.state as 'success' | 'skipped';
+  const ended: Statement[] = [
+    lockStatement(tx, end),
+    ...recordTryStatements(tx.dialect, end, now),
+    {
+      sql: 'UPDATE task_instances SET state = $1, ended_at = $2 WHERE id = $3',
+      params: [state, now, end.tiId],
+    },
+    othersActiveStatement(end.tiId),
+  ];
+  const read = await readClaim(tx, next.limit, now, next.scope, ended);
+  const ti = read.before[0]?.[0] as LockedTry | undefined;
+  if (!ti) throw new StaleTry();
+  await recordChecks(tx, end);
+  const othersActive = (read.before[ended.length - 1]?.length ?? 0) > 0;
+  const downstream = JSON.parse(ti.downstream) as string[];
+  const changed =
+    downstream.length > 0
+      ? await countEnds(tx, ti.run_pk, [{ state, downstream }], now)
+      : { ready: [], skipped: [], upstreamFailed: [] };
+  const mayHaveEnded = !othersActive || changed.upstreamFailed.length > 0 || changed.skipped.length > 0;
+  const runState = mayHaveEnded ? await completeRunIfDone(tx, ti.run_pk, now) : undefined;
+  const claimed = await writeClaim(tx, end.worker, now, read);
+  return { result: terminalResult(state, changed, runState), claimed };
+}
+
+/**
+ * Locks the try's task instance (a zombie sweep skips it) and its run (lockRun's order: the run,
+ * then its tasks), if the try is still this worker's.
+ */
+function lockStatement(tx: DbSession, end: TryEnd): Statement {
+  return {
+    sql: `SELECT t.run_pk, t.task_id, t.retries, t.failures, t.retry_delay_ms, t.retry_exponential, t.max_retry_delay_ms,
+       t.downstream, r.intervals
+     FROM task_instances t JOIN dag_runs r ON r.id = t.run_pk
+     WHERE t.id = $1 AND t.try_number = $2 AND t.worker = $3 AND t.state = 'running'
+     ${tx.dialect === 'postgres' ? 'FOR NO KEY UPDATE OF r FOR UPDATE OF t' : ''}`,
+    params: [end.tiId, end.tryNumber, end.worker],
+  };
+}
+
+/**
+ * Whether another task of the try's run is still to end, read under the run's lock (so no other
+ * end is under way) after this task's own end.
+ */
+function othersActiveStatement(tiId: number): Statement {
+  return {
+    sql: `SELECT 1 AS active FROM task_instances
+     WHERE run_pk = (SELECT run_pk FROM task_instances WHERE id = $1) AND state IN (${ACTIVE}) LIMIT 1`,
+    params: [tiId],
+  };
+}
+
+async function endInTransaction(
+  tx: DbSession,
+  end: TryEnd,
+  now: number,
+  next?: NextClaim,
+): Promise<{ result: TryEndResult; claimed: ClaimedTask[] }> {
+  // Whatever the end wrote, and then the claim: its reads after `before`, which they see.
+  const claimAfter = async (before: readonly Statement[] = []) => {
+    if (!next) return { before: before.length > 0 ? await tx.batch(before) : [], claimed: [] };
+    const read = await readClaim(tx, next.limit, now, next.scope, before);
+    return { before: read.before, claimed: await writeClaim(tx, end.worker, now, read) };
+  };
+  const [lockRows] = await tx.batch([lockStatement(tx, end)]);
+  const ti = lockRows?.[0] as LockedTry | undefined;
+  if (!ti) return { result: { state: 'stale' }, claimed: (await claimAfter()).claimed };
+  const verdict = afterTry(
+    tryEnding(end),
+    {
+      retries: retriesInRun(Number(ti.retries), Number(ti.intervals)),
+      retryDelayMs: Number(ti.retry_delay_ms),
+      retryExponentialBackoff: Boolean(Number(ti.retry_exponential)),
+      maxRetryDelayMs: Number(ti.max_retry_delay_ms),
+    },
+    Number(ti.failures),
+    now,
+  );
+  const tryRows = recordTryStatements(tx.dialect, end, now);
+  await recordChecks(tx, end);
+  switch (verdict.state) {
+    case 'up_for_reschedule': {
+      const { claimed } = await claimAfter([
+        ...tryRows,
+        {
           sql: "UPDATE task_instances SET state = 'up_for_reschedule', ready_at = $1, worker = NULL WHERE id = $2",
           params: [verdict.readyAt, end.tiId],
-        });
-        return { state: 'up_for_reschedule', readyAt: verdict.readyAt };
-      case 'up_for_retry':
-        await recorded({
+        },
+      ]);
+      return { result: { state: 'up_for_reschedule', readyAt: verdict.readyAt }, claimed };
+    }
+    case 'up_for_retry': {
+      const { claimed } = await claimAfter([
+        ...tryRows,
+        {
           sql: "UPDATE task_instances SET state = 'up_for_retry', failures = $1, ready_at = $2, ended_at = $3 WHERE id = $4",
           params: [verdict.failures, verdict.retryAt, now, end.tiId],
-        });
-        return { state: 'up_for_retry', retryAt: verdict.retryAt };
-      case 'success':
-      case 'skipped':
-      case 'failed': {
-        const failures = verdict.state === 'failed' ? verdict.failures : Number(ti.failures);
-        // Whether another task of the run is still to end, read under the run's lock (so no other
-        // end is under way) in the statement's snapshot, which leaves this task's own end out.
-        const [othersActive] = await recorded(
-          {
-            sql: 'UPDATE task_instances SET state = $1, failures = $2, ended_at = $3 WHERE id = $4',
-            params: [verdict.state, failures, now, end.tiId],
-          },
-          {
-            sql: `SELECT 1 AS active FROM task_instances WHERE run_pk = $1 AND id <> $2 AND state IN (${ACTIVE}) LIMIT 1`,
-            params: [ti.run_pk, end.tiId],
-          },
-        );
-        const downstream = JSON.parse(ti.downstream) as string[];
-        const skipped =
-          verdict.state === 'success'
-            ? await skipChosenOut(tx, ti.run_pk, ti.task_id, downstream, end, now)
-            : [];
-        const ends = [{ state: verdict.state, downstream }, ...skipped];
-        const changed = await countEnds(tx, ti.run_pk, ends, now);
-        // The run can have ended only if nothing else was active, or this end ended tasks below it.
-        const mayHaveEnded =
-          !othersActive ||
-          skipped.length > 0 ||
-          changed.upstreamFailed.length > 0 ||
-          changed.skipped.length > 0;
-        const runState = mayHaveEnded ? await completeRunIfDone(tx, ti.run_pk, now) : undefined;
-        if (verdict.state === 'success') return { state: 'success', ready: changed.ready, runState };
-        if (verdict.state === 'skipped') return { state: 'skipped', skipped: changed.skipped, runState };
-        return { state: 'failed', upstreamFailed: changed.upstreamFailed, runState };
-      }
+        },
+      ]);
+      return { result: { state: 'up_for_retry', retryAt: verdict.retryAt }, claimed };
     }
-  });
+    case 'success':
+    case 'skipped':
+    case 'failed': {
+      const failures = verdict.state === 'failed' ? verdict.failures : Number(ti.failures);
+      const ended: Statement[] = [
+        ...tryRows,
+        {
+          sql: 'UPDATE task_instances SET state = $1, failures = $2, ended_at = $3 WHERE id = $4',
+          params: [verdict.state, failures, now, end.tiId],
+        },
+        othersActiveStatement(end.tiId),
+      ];
+      const downstream = JSON.parse(ti.downstream) as string[];
+      const chooses = verdict.state === 'success' && (end.outcome.follow || end.outcome.shortCircuit);
+      // Nothing below it to count or skip: the claim's reads go with the end's rows.
+      if (downstream.length === 0 && !chooses) {
+        const read = next ? await readClaim(tx, next.limit, now, next.scope, ended) : undefined;
+        const before = read?.before ?? (await tx.batch(ended));
+        const othersActive = before[before.length - 1]?.length !== 0;
+        const runState = othersActive ? undefined : await completeRunIfDone(tx, ti.run_pk, now);
+        const claimed = read ? await writeClaim(tx, end.worker, now, read) : [];
+        return {
+          result: terminalResult(verdict.state, { ready: [], skipped: [], upstreamFailed: [] }, runState),
+          claimed,
+        };
+      }
+      const rows = await tx.batch(ended);
+      const othersActive = rows[rows.length - 1]?.length !== 0;
+      const skipped =
+        verdict.state === 'success'
+          ? await skipChosenOut(tx, ti.run_pk, ti.task_id, downstream, end, now)
+          : [];
+      const changed = await countEnds(tx, ti.run_pk, [{ state: verdict.state, downstream }, ...skipped], now);
+      // The run can have ended only if nothing else was active, or this end ended tasks below it.
+      const mayHaveEnded =
+        !othersActive ||
+        skipped.length > 0 ||
+        changed.upstreamFailed.length > 0 ||
+        changed.skipped.length > 0;
+      const runState = mayHaveEnded ? await completeRunIfDone(tx, ti.run_pk, now) : undefined;
+      const { claimed } = await claimAfter();
+      return { result: terminalResult(verdict.state, changed, runState), claimed };
+    }
+  }
+}
+
+interface LockedTry {
+  run_pk: number;
+  task_id: string;
+  retries: number;
+  failures: number;
+  retry_delay_ms: number;
+  retry_exponential: number;
+  max_retry_delay_ms: number;
+  downstream: string;
+  intervals: number;
+}
+
+function terminalResult(
+  state: 'success' | 'skipped' | 'failed',
+  changed: {
+    readonly ready: readonly string[];
+    readonly skipped: readonly string[];
+    readonly upstreamFailed: readonly string[];
+  },
+  runState: RunState | undefined,
+): TryEndResult {
+  if (state === 'success') return { state, ready: changed.ready, runState };
+  if (state === 'skipped') return { state, skipped: changed.skipped, runState };
+  return { state, upstreamFailed: changed.upstreamFailed, runState };
 }
 
 function tryEnding(end: TryEnd): TryEnding {

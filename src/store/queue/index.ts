@@ -4,8 +4,8 @@
  * tries of dead workers, and LISTEN for work on PostgreSQL.
  */
 export { claimTasks, heartbeat } from './claim.ts';
-export type { ClaimedTask } from './claim.ts';
-export { endTry } from './end-try.ts';
+export type { ClaimedTask, ClaimScope } from './claim.ts';
+export { endTry, endTryAndClaim } from './end-try.ts';
 export type { TryEndResult } from './end-try.ts';
 export type { TryEnd } from './record-try.ts';
 export { appendLog } from './logs.ts';
