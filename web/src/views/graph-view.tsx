@@ -4,6 +4,7 @@ import { Legend } from '../components/legend.tsx';
 import { StateBadge } from '../components/state-badge.tsx';
 import { shortDate } from '../lib/format.ts';
 import { Link, navigate, path, useLocation } from '../lib/router.tsx';
+import { keys } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 import { GraphSvg } from './graph-svg.tsx';
@@ -12,12 +13,13 @@ import { GraphSvg } from './graph-svg.tsx';
 export function GraphView({ dag }: { dag: DagDetail }) {
   useTitle(`${dag.dag_id} graph`);
   const { query } = useLocation();
-  const recent = usePoll((signal) => api.grid(dag.dag_id, 25, null, signal), [dag.dag_id]);
+  const recent = usePoll([...keys.dag(dag.dag_id), 'grid', 25, null], (signal) =>
+    api.grid(dag.dag_id, 25, null, signal),
+  );
   const newest = recent.data?.runs.at(-1)?.dag_run_id ?? null;
   const runId = query.get('run') ?? newest;
-  const instances = usePoll(
-    (signal) => (runId ? api.taskInstances(dag.dag_id, runId, signal) : Promise.resolve(null)),
-    [dag.dag_id, runId],
+  const instances = usePoll([...keys.dag(dag.dag_id), 'run', runId, 'task-instances'], (signal) =>
+    runId ? api.taskInstances(dag.dag_id, runId, signal) : Promise.resolve(null),
   );
 
   const states = new Map<string, TaskState>(
