@@ -1,5 +1,5 @@
 import { api, type DagDetail, type TaskState } from '../api.ts';
-import { ErrorBanner } from '../components/error-banner.tsx';
+import { ErrorBanner, Loading } from '../components/error-banner.tsx';
 import { Legend } from '../components/legend.tsx';
 import { StateBadge } from '../components/state-badge.tsx';
 import { shortDate } from '../lib/format.ts';
@@ -7,6 +7,8 @@ import { Link, navigate, path, useLocation } from '../lib/router.tsx';
 import { keys } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
+import { useGraphLayout } from '../lib/use-graph-layout.ts';
+import { GraphFrame } from './graph-frame.tsx';
 import { GraphSvg } from './graph-svg.tsx';
 
 /** The DAG drawn, coloured with the states of one run (?run=…, default the newest). */
@@ -22,6 +24,7 @@ export function GraphView({ dag }: { dag: DagDetail }) {
     runId ? api.taskInstances(dag.dag_id, runId, signal) : Promise.resolve(null),
   );
 
+  const layout = useGraphLayout(dag.tasks);
   const states = new Map<string, TaskState>(
     (instances.data?.items ?? []).map((ti) => [ti.task_id, ti.state] as const),
   );
@@ -53,11 +56,25 @@ export function GraphView({ dag }: { dag: DagDetail }) {
         {runId && <Link to={path('dags', dag.dag_id, 'runs', runId)}>Open run</Link>}
       </div>
       <ErrorBanner message={recent.error ?? instances.error} />
-      <GraphSvg
-        tasks={dag.tasks}
-        states={states}
-        href={(taskId) => (runId ? path('dags', dag.dag_id, 'runs', runId, 'tasks', taskId) : null)}
-      />
+      {layout.state === 'pending' && <Loading what={`Laying out ${dag.tasks.length} tasks`} />}
+      {layout.state === 'failed' && (
+        <ErrorBanner message={`The graph could not be laid out: ${layout.error}`} />
+      )}
+      {layout.state === 'done' && (
+        <div data-testid="graph-layout" data-layout-ms={Math.round(layout.ms)}>
+          <GraphFrame width={layout.layout.width} height={layout.layout.height}>
+            {(scale) => (
+              <GraphSvg
+                tasks={dag.tasks}
+                layout={layout.layout}
+                scale={scale}
+                states={states}
+                href={(taskId) => (runId ? path('dags', dag.dag_id, 'runs', runId, 'tasks', taskId) : null)}
+              />
+            )}
+          </GraphFrame>
+        </div>
+      )}
       <Legend />
     </section>
   );
