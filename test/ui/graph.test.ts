@@ -16,6 +16,7 @@ import { launchChromium } from './browser.ts';
 const REPO = new URL('../../', import.meta.url).pathname;
 const USER = 'grapher';
 const PASSWORD = 'five-hundred-tasks';
+const AUTH = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
 
 const BIG_DAG = `import { dag, noop } from 'downbeat';
 
@@ -81,19 +82,27 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-interface Box {
-  readonly id: string;
+/** The little of the DOM these checks read (this tsconfig has no DOM types). */
+interface Rect {
   readonly left: number;
   readonly top: number;
   readonly right: number;
   readonly bottom: number;
+  readonly height: number;
+}
+interface Drawn {
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): Drawn | null;
+  getBoundingClientRect(): Rect;
+  readonly scrollLeft: number;
+  readonly clientWidth: number;
 }
 
 /** Each node's box on the page, as drawn. */
 const boxes = () =>
-  page.locator('[data-testid="graph-node"]').evaluateAll((nodes) =>
+  page.locator('[data-testid="graph-node"]').evaluateAll((nodes: Drawn[]) =>
     nodes.map((node) => {
-      const box = (node.querySelector('.node-box') as SVGGraphicsElement).getBoundingClientRect();
+      const box = (node.querySelector('.node-box') as Drawn).getBoundingClientRect();
       return {
         id: node.getAttribute('data-task-id') ?? '',
         left: box.left,
@@ -114,6 +123,23 @@ describe('the graph view of a 500-task DAG', () => {
 
     await page.goto(`${url}/dags/bench_500/graph`);
     await expect.poll(() => page.getByTestId('graph-node').count(), { timeout: 60_000 }).toBe(500);
+    // A run started while the page is open: the states come in by the page's polling.
+    for (const [path, method, body] of [
+      ['/api/v1/dags/bench_500', 'PATCH', { is_paused: false }],
+      ['/api/v1/dags/bench_500/dagRuns', 'POST', { logical_date: '2018-11-02T00:00:00Z' }],
+    ] as const) {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: AUTH, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect([path, response.status]).toEqual([path, method === 'POST' ? 201 : 200]);
+    }
+    await expect
+      .poll(() => page.locator('[data-testid="graph-node"][data-state="success"]').count(), {
+        timeout: 60_000,
+      })
+      .toBeGreaterThanOrEqual(25);
     const ms = Number(await page.getByTestId('graph-layout').getAttribute('data-layout-ms'));
     process.stdout.write(`graph layout of 500 tasks in the worker: ${ms} ms\n`);
     expect(ms).toBeGreaterThan(0);
@@ -122,7 +148,7 @@ describe('the graph view of a 500-task DAG', () => {
     const labelHeight = await page
       .locator('[data-testid="graph-node"] .node-label')
       .first()
-      .evaluate((label) => (label as SVGGraphicsElement).getBoundingClientRect().height);
+      .evaluate((label: Drawn) => label.getBoundingClientRect().height);
     expect(labelHeight).toBeGreaterThanOrEqual(11);
     await page.screenshot({ path: join(shots, 'graph-500-100.png') });
 
@@ -149,7 +175,7 @@ describe('the graph view of a 500-task DAG', () => {
 
     // Dragging the background pans the frame.
     const frame = page.getByTestId('graph-frame');
-    const before = await frame.evaluate((el) => el.scrollLeft);
+    const before = await frame.evaluate((el: Drawn) => el.scrollLeft);
     const area = await frame.boundingBox();
     if (!area) throw new Error('the graph frame has no box');
     const [x, y] = [area.x + area.width - 40, area.y + 30];
@@ -157,16 +183,16 @@ describe('the graph view of a 500-task DAG', () => {
     await page.mouse.down();
     await page.mouse.move(x - 400, y, { steps: 5 });
     await page.mouse.up();
-    expect(await frame.evaluate((el) => el.scrollLeft)).toBeGreaterThan(before + 100);
+    expect(await frame.evaluate((el: Drawn) => el.scrollLeft)).toBeGreaterThan(before + 100);
 
     // Fitted: the whole DAG's shape in the frame, its nodes still apart.
     await page.getByTestId('graph-zoom-fit').click();
     expect(Number((await page.getByTestId('graph-zoom').textContent())?.replace('%', ''))).toBeLessThan(50);
     const fitted = await boxes();
-    const width = await frame.evaluate((el) => el.clientWidth);
-    expect(Math.max(...fitted.map((box) => box.right)) - Math.min(...fitted.map((box) => box.left))).toBeLessThan(
-      width,
-    );
+    const width = await frame.evaluate((el: Drawn) => el.clientWidth);
+    expect(
+      Math.max(...fitted.map((box) => box.right)) - Math.min(...fitted.map((box) => box.left)),
+    ).toBeLessThan(width);
     await page.screenshot({ path: join(shots, 'graph-500-fit.png') });
   }, 120_000);
 });

@@ -63,7 +63,7 @@ export function GraphFrame({ width, height, children }: Props) {
           Fit
         </button>
         <button type="button" onClick={() => setScale(1)} data-testid="graph-zoom-100">
-          100%
+          Actual size
         </button>
       </div>
       <div

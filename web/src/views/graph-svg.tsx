@@ -1,4 +1,4 @@
-import type { MouseEvent } from 'react';
+import { useState, type MouseEvent } from 'react';
 import type { DagTask, TaskState } from '../api.ts';
 import { NODE_HEIGHT, NODE_WIDTH, type Layout } from '../lib/graph-shape.ts';
 import { navigate } from '../lib/router.tsx';
@@ -18,6 +18,11 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
 
 export function GraphSvg({ tasks, layout, scale, states, href }: Props) {
   const operator = new Map(tasks.map((task) => [task.task_id, task.operator]));
+  // A node pointed at or focused lights its own edges and dims the rest: in a big DAG, which
+  // lines are its own cannot be told otherwise.
+  const [lit, setLit] = useState<string | null>(null);
+  const edgeClass = (from: string, to: string) =>
+    lit === null ? 'edge' : from === lit || to === lit ? 'edge lit' : 'edge dim';
   const follow = (event: MouseEvent<Element>, to: string) => {
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
@@ -47,7 +52,12 @@ export function GraphSvg({ tasks, layout, scale, states, href }: Props) {
         </marker>
       </defs>
       {layout.edges.map((edge) => (
-        <path key={`${edge.from}->${edge.to}`} d={edge.d} className="edge" markerEnd="url(#arrow)" />
+        <path
+          key={`${edge.from}->${edge.to}`}
+          d={edge.d}
+          className={edgeClass(edge.from, edge.to)}
+          markerEnd="url(#arrow)"
+        />
       ))}
       {layout.nodes.map((node) => {
         const state = states.get(node.id) ?? 'none';
@@ -91,6 +101,10 @@ export function GraphSvg({ tasks, layout, scale, states, href }: Props) {
             data-testid="graph-node"
             data-task-id={node.id}
             data-state={state}
+            onPointerEnter={() => setLit(node.id)}
+            onPointerLeave={() => setLit(null)}
+            onFocus={() => setLit(node.id)}
+            onBlur={() => setLit(null)}
           >
             {to ? (
               <a href={to} aria-label={label} className="node-link" onClick={(event) => follow(event, to)}>

@@ -56,6 +56,7 @@ export function GraphView({ dag }: { dag: DagDetail }) {
         {runId && <Link to={path('dags', dag.dag_id, 'runs', runId)}>Open run</Link>}
       </div>
       <ErrorBanner message={recent.error ?? instances.error} />
+      <Legend />
       {layout.state === 'pending' && <Loading what={`Laying out ${dag.tasks.length} tasks`} />}
       {layout.state === 'failed' && (
         <ErrorBanner message={`The graph could not be laid out: ${layout.error}`} />
@@ -75,7 +76,6 @@ export function GraphView({ dag }: { dag: DagDetail }) {
           </GraphFrame>
         </div>
       )}
-      <Legend />
     </section>
   );
 }
