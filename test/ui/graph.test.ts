@@ -173,6 +173,13 @@ describe('the graph view of a 500-task DAG', () => {
     expect(backwards).toEqual([]);
     expect(await page.locator('.graph .edge').count()).toBe(19 * 25 * 2);
 
+    // Pointing at a task lights its own edges, two in and two out, and dims the rest.
+    await page.locator('[data-testid="graph-node"][data-task-id="l1_t4"]').hover();
+    await expect.poll(() => page.locator('.graph .edge.lit').count()).toBe(4);
+    expect(await page.locator('.graph .edge.dim').count()).toBe(19 * 25 * 2 - 4);
+    await page.screenshot({ path: join(shots, 'graph-500-hover.png') });
+    await page.mouse.move(0, 0);
+
     // Dragging the background pans the frame.
     const frame = page.getByTestId('graph-frame');
     const before = await frame.evaluate((el: Drawn) => el.scrollLeft);

@@ -8,7 +8,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { AXIS_LINE, AXIS_TICK, CHART_HEIGHT, GRID, STILL, shortNumber } from './chart-style.ts';
+import { AXIS_LINE, AXIS_TICK, CHART_HEIGHT, GRID, STILL, niceAxis, shortNumber } from './chart-style.ts';
 
 export interface Bar {
   readonly label: string;
@@ -31,6 +31,7 @@ interface Props {
 export function BarChart({ title, bars, format = shortNumber, xLabelCount = 6, testId }: Props) {
   const rows = bars.map((bar, i) => ({ ...bar, key: i }));
   const every = Math.max(1, Math.ceil(bars.length / xLabelCount));
+  const y = niceAxis(bars.map((bar) => bar.value));
   return (
     <figure className="chart" data-testid={testId}>
       <figcaption>{title}</figcaption>
@@ -44,7 +45,14 @@ export function BarChart({ title, bars, format = shortNumber, xLabelCount = 6, t
             tickLine={false}
             interval={every - 1}
           />
-          <YAxis tick={AXIS_TICK} axisLine={false} tickLine={false} tickFormatter={format} width={52} />
+          <YAxis
+            {...y}
+            tick={AXIS_TICK}
+            axisLine={false}
+            tickLine={false}
+            tickFormatter={format}
+            width={52}
+          />
           <Tooltip
             cursor={{ fill: '#eef3fb' }}
             content={({ active, payload }) => {

@@ -14,3 +14,22 @@ export function shortNumber(value: number): string {
   if (value >= 1e3) return `${+(value / 1e3).toFixed(1)}k`;
   return `${+value.toFixed(1)}`;
 }
+
+/**
+ * A y axis from 0 to a round top (1, 2, 2.5, 5 × 10^n steps) with its evenly spaced ticks: Recharts'
+ * own steps can be 65 or 0.7 s, which a reader cannot add up.
+ */
+export function niceAxis(
+  values: readonly number[],
+  count = 4,
+): { domain: [number, number]; ticks: number[] } {
+  const max = Math.max(0, ...values);
+  if (!(max > 0)) return { domain: [0, 1], ticks: [0, 1] };
+  const raw = max / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * power >= raw) ?? 10) * power;
+  const top = Math.ceil(max / step) * step;
+  const ticks: number[] = [];
+  for (let value = 0; value <= top + step / 2; value += step) ticks.push(+value.toPrecision(12));
+  return { domain: [0, top], ticks };
+}

@@ -7,7 +7,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { AXIS_LINE, AXIS_TICK, CHART_HEIGHT, GRID, STILL, shortNumber } from './chart-style.ts';
+import { AXIS_LINE, AXIS_TICK, CHART_HEIGHT, GRID, STILL, niceAxis, shortNumber } from './chart-style.ts';
 
 export interface Series {
   readonly name: string;
@@ -28,6 +28,7 @@ export function LineChart({ title, labels, series, testId }: Props) {
     label,
     ...Object.fromEntries(series.map((s) => [s.name, s.values[i] ?? 0])),
   }));
+  const y = niceAxis(series.flatMap((s) => s.values));
   return (
     <figure className="chart" data-testid={testId}>
       <figcaption>
@@ -45,7 +46,14 @@ export function LineChart({ title, labels, series, testId }: Props) {
         <Lines data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} title={title}>
           <CartesianGrid {...GRID} />
           <XAxis dataKey="label" tick={AXIS_TICK} axisLine={AXIS_LINE} tickLine={false} minTickGap={24} />
-          <YAxis tick={AXIS_TICK} axisLine={false} tickLine={false} tickFormatter={shortNumber} width={52} />
+          <YAxis
+            {...y}
+            tick={AXIS_TICK}
+            axisLine={false}
+            tickLine={false}
+            tickFormatter={shortNumber}
+            width={52}
+          />
           <Tooltip formatter={(value) => Number(value).toLocaleString('en-US')} {...STILL} />
           {series.map((s) => (
             <Line

@@ -55,9 +55,18 @@ export function layoutDag(tasks: readonly LayoutTask[]): Layout {
     const { x, y } = graph.node(task.task_id) as unknown as Point;
     return { id: task.task_id, x: x - NODE_WIDTH / 2, y: y - NODE_HEIGHT / 2 };
   });
+  // An edge leaves its task's right side and enters the next one's left, in the middle, through
+  // the bends dagre routed round the nodes between: never into a corner or a top side.
+  const centre = (id: string) => graph.node(id) as unknown as Point;
   const edges = graph.edges().map((edge): PlacedEdge => {
     const points = (graph.edge(edge) as { points?: Point[] }).points ?? [];
-    return { from: edge.v, to: edge.w, d: curve(points) };
+    const [from, to] = [centre(edge.v), centre(edge.w)];
+    const route = [
+      { x: from.x + NODE_WIDTH / 2, y: from.y },
+      ...points.slice(1, -1),
+      { x: to.x - NODE_WIDTH / 2, y: to.y },
+    ];
+    return { from: edge.v, to: edge.w, d: curve(route) };
   });
   const size = graph.graph() as { width?: number; height?: number };
   return { nodes, edges, width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0) };

@@ -44,8 +44,9 @@ export function GraphSvg({ tasks, layout, scale, states, href }: Props) {
           viewBox="0 0 10 10"
           refX="9"
           refY="5"
-          markerWidth="7"
-          markerHeight="7"
+          markerWidth="10"
+          markerHeight="10"
+          markerUnits="userSpaceOnUse"
           orient="auto"
         >
           <path d="M0,0 L10,5 L0,10 z" fill="#7a8594" />
