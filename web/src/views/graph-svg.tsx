@@ -1,4 +1,4 @@
-import { useState, type MouseEvent } from 'react';
+import { useMemo, useState, type MouseEvent } from 'react';
 import type { DagTask, TaskState } from '../api.ts';
 import { NODE_HEIGHT, NODE_WIDTH, type Layout } from '../lib/graph-shape.ts';
 import { navigate } from '../lib/router.tsx';
@@ -21,8 +21,19 @@ export function GraphSvg({ tasks, layout, scale, states, href }: Props) {
   // A node pointed at or focused lights its own edges and dims the rest: in a big DAG, which
   // lines are its own cannot be told otherwise.
   const [lit, setLit] = useState<string | null>(null);
-  const edgeClass = (from: string, to: string) =>
-    lit === null ? 'edge' : from === lit || to === lit ? 'edge lit' : 'edge dim';
+  // A poll redraws the nodes' states; the edges (a thousand in a big DAG) only when one is lit.
+  const edges = useMemo(() => {
+    const edgeClass = (from: string, to: string) =>
+      lit === null ? 'edge' : from === lit || to === lit ? 'edge lit' : 'edge dim';
+    return layout.edges.map((edge) => (
+      <path
+        key={`${edge.from}->${edge.to}`}
+        d={edge.d}
+        className={edgeClass(edge.from, edge.to)}
+        markerEnd="url(#arrow)"
+      />
+    ));
+  }, [layout, lit]);
   const follow = (event: MouseEvent<Element>, to: string) => {
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
@@ -52,14 +63,7 @@ export function GraphSvg({ tasks, layout, scale, states, href }: Props) {
           <path d="M0,0 L10,5 L0,10 z" fill="#7a8594" />
         </marker>
       </defs>
-      {layout.edges.map((edge) => (
-        <path
-          key={`${edge.from}->${edge.to}`}
-          d={edge.d}
-          className={edgeClass(edge.from, edge.to)}
-          markerEnd="url(#arrow)"
-        />
-      ))}
+      {edges}
       {layout.nodes.map((node) => {
         const state = states.get(node.id) ?? 'none';
         const to = href(node.id);
