@@ -122,12 +122,11 @@ describe('the graph view of a 500-task DAG', () => {
     await page.getByTestId('username').waitFor();
 
     // The main thread's long tasks while the page loads: the layout itself is not among them.
-    await page.addInitScript(() => {
-      const seen: number[] = [];
-      (globalThis as unknown as { longTasks: number[] }).longTasks = seen;
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) seen.push(entry.duration);
-      }).observe({ type: 'longtask', buffered: true });
+    await page.addInitScript({
+      content: `globalThis.longTasks = [];
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) globalThis.longTasks.push(entry.duration);
+        }).observe({ type: 'longtask', buffered: true });`,
     });
     await page.goto(`${url}/dags/bench_500/graph`);
     await expect.poll(() => page.getByTestId('graph-node').count(), { timeout: 60_000 }).toBe(500);
