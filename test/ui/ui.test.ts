@@ -344,6 +344,10 @@ describe('the web UI, as a new user uses it', () => {
     await page.goto(`${url}/dags/sparkify_etl/stats`);
     await page.getByTestId('chart-rows').waitFor();
     await page.getByTestId('chart-durations').waitFor();
+    await expect
+      .poll(() => page.getByTestId('chart-durations').locator('.recharts-bar-rectangle').count())
+      .toBeGreaterThan(0);
+    expect(await page.getByTestId('chart-rows').locator('.recharts-line').count()).toBe(2);
     await shot('13-stats');
   });
 
@@ -441,8 +445,9 @@ describe('the web UI, as a new user uses it', () => {
     const perHour = await card('plays-per-hour').getByTestId('analysis-period').textContent();
     expect(perHour).toMatch(/2018-11-01 \d\d:\d\d:\d\d to 2018-11-30 \d\d:\d\d:\d\d UTC/);
     expect(perHour).toContain(`${plays.toLocaleString('en-US')} plays`);
-    expect(await card('plays-per-hour').locator('svg rect').count()).toBe(24);
-    expect(await card('plays-per-day').locator('svg rect').count()).toBe(30);
+    // One bar per hour and per day, drawn by Recharts.
+    await expect.poll(() => card('plays-per-hour').locator('.recharts-bar-rectangle').count()).toBe(24);
+    expect(await card('plays-per-day').locator('.recharts-bar-rectangle').count()).toBe(30);
     for (const id of ['top-songs', 'top-artists', 'top-user-agents'])
       expect([id, await card(id).getByTestId('ranking-row').count()]).toEqual([id, 10]);
     expect(await card('top-songs').getByTestId('analysis-period').textContent()).toContain('matched plays');

@@ -1,5 +1,6 @@
-import { useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import type { DagDetail } from './api.ts';
+import { Loading } from './components/error-banner.tsx';
 import { Header } from './components/header.tsx';
 import { match, navigate, path as toPath, useLocation } from './lib/router.tsx';
 import { useMay, useSession } from './lib/session.tsx';
@@ -14,11 +15,15 @@ import { GridView } from './views/grid-view.tsx';
 import { ImportErrorsView } from './views/import-errors-view.tsx';
 import { NotFound } from './views/not-found.tsx';
 import { RunView } from './views/run-view.tsx';
-import { SparkifyView } from './views/sparkify-view.tsx';
-import { StatsView } from './views/stats-view.tsx';
 import { TaskInstanceView } from './views/task-instance-view.tsx';
 import { UsersView } from './views/users-view.tsx';
 import { WarehouseView } from './views/warehouse-view.tsx';
+
+// The pages with charts load the chart library (Recharts) with them, in their own chunk.
+const SparkifyView = lazy(() =>
+  import('./views/sparkify-view.tsx').then((m) => ({ default: m.SparkifyView })),
+);
+const StatsView = lazy(() => import('./views/stats-view.tsx').then((m) => ({ default: m.StatsView })));
 
 function dagView(dagId: string, tab: DagTab, view: (dag: DagDetail) => ReactNode) {
   return (
@@ -85,7 +90,7 @@ export function App() {
       </a>
       <Header />
       <div id="content" tabIndex={-1}>
-        {route(path)}
+        <Suspense fallback={<Loading />}>{route(path)}</Suspense>
       </div>
     </>
   );

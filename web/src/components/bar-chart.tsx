@@ -1,10 +1,20 @@
-import { CHART, niceTicks, xAt, yAt } from '../lib/chart-scale.ts';
-import { ChartAxes, spreadLabels } from './chart-axes.tsx';
+import {
+  Bar,
+  BarChart as Bars,
+  CartesianGrid,
+  Cell,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { AXIS_LINE, AXIS_TICK, CHART_HEIGHT, GRID, STILL, niceAxis, shortNumber } from './chart-style.ts';
 
 export interface Bar {
   readonly label: string;
   readonly value: number;
   readonly colour: string;
+  /** What the bar's tooltip says. */
   readonly title: string;
 }
 
@@ -17,41 +27,47 @@ interface Props {
   readonly testId?: string;
 }
 
-/** One bar per run (oldest left), each with its own colour and a tooltip. */
-export function BarChart({ title, bars, format, xLabelCount, testId }: Props) {
-  const n = bars.length;
-  const { max, ticks } = niceTicks(Math.max(0, ...bars.map((bar) => bar.value)));
-  const inner = CHART.width - CHART.left - CHART.right;
-  const width = Math.max(1, Math.min(24, (inner / Math.max(n, 1)) * 0.7));
-  // Bars are centred on the same x positions as a line chart's points, kept inside the plot.
-  const x = (i: number) => (n <= 1 ? xAt(0, 1) : CHART.left + width / 2 + (i / (n - 1)) * (inner - width));
+/** One bar per run or category (oldest left), each with its own colour and a tooltip. */
+export function BarChart({ title, bars, format = shortNumber, xLabelCount = 6, testId }: Props) {
+  const rows = bars.map((bar, i) => ({ ...bar, key: i }));
+  const every = Math.max(1, Math.ceil(bars.length / xLabelCount));
+  const y = niceAxis(bars.map((bar) => bar.value));
   return (
     <figure className="chart" data-testid={testId}>
       <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${CHART.width} ${CHART.height}`} role="img" aria-label={title}>
-        <ChartAxes
-          ticks={ticks}
-          max={max}
-          format={format}
-          xLabels={spreadLabels(
-            bars.map((b) => b.label),
-            x,
-            xLabelCount,
-          )}
-        />
-        {bars.map((bar, i) => (
-          <rect
-            key={i}
-            x={x(i) - width / 2}
-            y={yAt(bar.value, max)}
-            width={width}
-            height={Math.max(0, yAt(0, max) - yAt(bar.value, max))}
-            fill={bar.colour}
-          >
-            <title>{bar.title}</title>
-          </rect>
-        ))}
-      </svg>
+      <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
+        <Bars data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} title={title}>
+          <CartesianGrid {...GRID} />
+          <XAxis
+            dataKey="label"
+            tick={AXIS_TICK}
+            axisLine={AXIS_LINE}
+            tickLine={false}
+            interval={every - 1}
+          />
+          <YAxis
+            {...y}
+            tick={AXIS_TICK}
+            axisLine={false}
+            tickLine={false}
+            tickFormatter={format}
+            width={52}
+          />
+          <Tooltip
+            cursor={{ fill: '#eef3fb' }}
+            content={({ active, payload }) => {
+              const bar = active ? (payload?.[0]?.payload as Bar | undefined) : undefined;
+              return bar ? <div className="chart-tooltip">{bar.title}</div> : null;
+            }}
+            {...STILL}
+          />
+          <Bar dataKey="value" maxBarSize={24} minPointSize={0} {...STILL}>
+            {rows.map((bar) => (
+              <Cell key={bar.key} fill={bar.colour} />
+            ))}
+          </Bar>
+        </Bars>
+      </ResponsiveContainer>
     </figure>
   );
 }

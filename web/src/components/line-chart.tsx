@@ -1,5 +1,13 @@
-import { CHART, niceTicks, xAt, yAt } from '../lib/chart-scale.ts';
-import { ChartAxes, spreadLabels } from './chart-axes.tsx';
+import {
+  CartesianGrid,
+  Line,
+  LineChart as Lines,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { AXIS_LINE, AXIS_TICK, CHART_HEIGHT, GRID, STILL, niceAxis, shortNumber } from './chart-style.ts';
 
 export interface Series {
   readonly name: string;
@@ -14,14 +22,13 @@ interface Props {
   readonly testId?: string;
 }
 
-/** Lines over runs (oldest left), one per series, with a legend; points when there are few. */
+/** Lines over runs or days (oldest left), one per series, with a legend; points when there are few. */
 export function LineChart({ title, labels, series, testId }: Props) {
-  const n = labels.length;
-  const { max, ticks } = niceTicks(Math.max(0, ...series.flatMap((s) => s.values)));
-  const line = (values: readonly number[]) =>
-    values
-      .map((value, i) => `${i === 0 ? 'M' : 'L'}${xAt(i, n).toFixed(1)},${yAt(value, max).toFixed(1)}`)
-      .join(' ');
+  const rows = labels.map((label, i) => ({
+    label,
+    ...Object.fromEntries(series.map((s) => [s.name, s.values[i] ?? 0])),
+  }));
+  const y = niceAxis(series.flatMap((s) => s.values));
   return (
     <figure className="chart" data-testid={testId}>
       <figcaption>
@@ -35,20 +42,31 @@ export function LineChart({ title, labels, series, testId }: Props) {
           ))}
         </span>
       </figcaption>
-      <svg viewBox={`0 0 ${CHART.width} ${CHART.height}`} role="img" aria-label={title}>
-        <ChartAxes ticks={ticks} max={max} xLabels={spreadLabels(labels, (i) => xAt(i, n))} />
-        {series.map((s) => (
-          <g key={s.name}>
-            <path d={line(s.values)} fill="none" stroke={s.colour} strokeWidth="2" />
-            {n <= 120 &&
-              s.values.map((value, i) => (
-                <circle key={i} cx={xAt(i, n)} cy={yAt(value, max)} r="3" fill={s.colour}>
-                  <title>{`${labels[i] ?? ''} ${s.name}: ${value.toLocaleString('en-US')}`}</title>
-                </circle>
-              ))}
-          </g>
-        ))}
-      </svg>
+      <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
+        <Lines data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} title={title}>
+          <CartesianGrid {...GRID} />
+          <XAxis dataKey="label" tick={AXIS_TICK} axisLine={AXIS_LINE} tickLine={false} minTickGap={24} />
+          <YAxis
+            {...y}
+            tick={AXIS_TICK}
+            axisLine={false}
+            tickLine={false}
+            tickFormatter={shortNumber}
+            width={52}
+          />
+          <Tooltip formatter={(value) => Number(value).toLocaleString('en-US')} {...STILL} />
+          {series.map((s) => (
+            <Line
+              key={s.name}
+              dataKey={s.name}
+              stroke={s.colour}
+              strokeWidth={2}
+              dot={labels.length <= 120 ? { r: 3, fill: s.colour } : false}
+              {...STILL}
+            />
+          ))}
+        </Lines>
+      </ResponsiveContainer>
     </figure>
   );
 }

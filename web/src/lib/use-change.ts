@@ -1,7 +1,9 @@
-// A change the user asks for (add, set, delete): one at a time, its error shown, the view's data
-// loaded again when it went through.
+// A change the user asks for (add, set, delete): one at a time, its error shown, the data it
+// touched loaded again when it went through (the query keys it marks stale).
+import type { QueryKey } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../api.ts';
+import { useInvalidate } from './queries.ts';
 
 export interface Change {
   /** Makes the change; true when it went through. */
@@ -10,7 +12,8 @@ export interface Change {
   readonly busy: boolean;
 }
 
-export function useChange(reload: () => void): Change {
+export function useChange(...touches: QueryKey[]): Change {
+  const invalidate = useInvalidate();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const run = async (change: () => Promise<unknown>) => {
@@ -18,7 +21,7 @@ export function useChange(reload: () => void): Change {
     setError(null);
     try {
       await change();
-      reload();
+      invalidate(...touches);
       return true;
     } catch (failure) {
       setError(errorMessage(failure));

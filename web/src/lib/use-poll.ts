@@ -1,6 +1,7 @@
-// Load a view's data, then again every few seconds while the page is visible: live updates
-// without reloading. Polling pauses while the tab is hidden and resumes at once when it shows.
-import { useCallback, useEffect, useRef, useState } from 'react';
+// Load a view's data through the query cache, then again every few seconds while the page is
+// visible: live updates without reloading. TanStack Query pauses the interval while the tab is
+// hidden and loads again at once when it shows; two views asking for one key share one request.
+import { useQuery, type QueryKey } from '@tanstack/react-query';
 import { errorMessage } from '../api.ts';
 
 export interface Polled<T> {
@@ -10,51 +11,23 @@ export interface Polled<T> {
   readonly reload: () => void;
 }
 
+/**
+ * `key` names the data (see `keys` in queries.ts: start it with the prefix a change invalidates);
+ * `intervalMs` 0 loads it once, and again only when the tab shows or a change invalidates it.
+ */
 export function usePoll<T>(
+  key: QueryKey,
   load: (signal: AbortSignal) => Promise<T>,
-  deps: readonly unknown[],
   intervalMs = 2500,
 ): Polled<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: string | null }>({
-    data: undefined,
-    error: null,
+  const query = useQuery({
+    queryKey: key,
+    queryFn: ({ signal }) => load(signal),
+    refetchInterval: intervalMs > 0 ? intervalMs : false,
   });
-  const [tick, setTick] = useState(0);
-  const loadRef = useRef(load);
-  loadRef.current = load;
-  const reload = useCallback(() => setTick((n) => n + 1), []);
-
-  useEffect(() => {
-    setState({ data: undefined, error: null });
-  }, deps);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    let timer: number | undefined;
-    let stopped = false;
-    const run = async () => {
-      window.clearTimeout(timer);
-      if (stopped || document.hidden) return;
-      try {
-        const data = await loadRef.current(controller.signal);
-        if (!stopped) setState({ data, error: null });
-      } catch (error) {
-        if (!stopped) setState((old) => ({ data: old.data, error: errorMessage(error) }));
-      }
-      if (!stopped && intervalMs > 0) timer = window.setTimeout(() => void run(), intervalMs);
-    };
-    const onVisible = () => {
-      if (!document.hidden) void run();
-    };
-    document.addEventListener('visibilitychange', onVisible);
-    void run();
-    return () => {
-      stopped = true;
-      controller.abort();
-      window.clearTimeout(timer);
-      document.removeEventListener('visibilitychange', onVisible);
-    };
-  }, [...deps, tick, intervalMs]);
-
-  return { data: state.data, error: state.error, reload };
+  return {
+    data: query.data,
+    error: query.error ? errorMessage(query.error) : null,
+    reload: () => void query.refetch(),
+  };
 }

@@ -3,6 +3,7 @@ import { PERIOD_COLUMNS, type Analysis } from '../../../pipelines/sparkify/analy
 import { api, type WarehouseQueryResult } from '../api.ts';
 import { ErrorBanner, Loading } from '../components/error-banner.tsx';
 import { count, longDate } from '../lib/format.ts';
+import { keys } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 import { AnalysisChart, cellsOf } from './analysis-chart.tsx';
 
@@ -18,12 +19,12 @@ interface Answer {
 export function AnalysisCard({ analysis }: { analysis: Analysis }) {
   const [showSql, setShowSql] = useState(false);
   const answer = usePoll(
+    [...keys.warehouse, 'analysis', analysis.id],
     async (): Promise<Answer> => {
       const started = performance.now();
       const result = await api.warehouseQuery({ sql: analysis.sql, limit: analysis.limit });
       return { result, ms: performance.now() - started };
     },
-    [analysis.id],
     0,
   );
   const sqlId = `analysis-sql-${analysis.id}`;

@@ -1,5 +1,6 @@
 import { api } from '../api.ts';
 import { navigate, useLocation } from '../lib/router.tsx';
+import { keys, useInvalidate } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 import { BackfillForm } from './backfill-form.tsx';
@@ -12,8 +13,9 @@ export function BackfillsView() {
   useTitle('Backfills');
   const { query } = useLocation();
   const dagId = query.get('dag_id');
-  const dags = usePoll((signal) => api.dags(signal), [], 0);
-  const backfills = usePoll((signal) => api.backfills(dagId, signal), [dagId]);
+  const invalidate = useInvalidate();
+  const dags = usePoll(keys.dags, (signal) => api.dags(signal), 0);
+  const backfills = usePoll([...keys.backfills, dagId], (signal) => api.backfills(dagId, signal));
   const dagIds = (dags.data?.items ?? []).map((dag) => dag.dag_id);
 
   const filter = (value: string) =>
@@ -22,7 +24,9 @@ export function BackfillsView() {
   return (
     <main>
       <h1>Backfills</h1>
-      {mayOperate && <BackfillForm dagIds={dagIds} initialDag={dagId} onStarted={backfills.reload} />}
+      {mayOperate && (
+        <BackfillForm dagIds={dagIds} initialDag={dagId} onStarted={() => invalidate(keys.backfills)} />
+      )}
       <div className="section-head">
         <h2>Backfills</h2>
         <label className="inline">
@@ -41,7 +45,11 @@ export function BackfillsView() {
           </select>
         </label>
       </div>
-      <BackfillList backfills={backfills.data?.items} error={backfills.error} onChange={backfills.reload} />
+      <BackfillList
+        backfills={backfills.data?.items}
+        error={backfills.error}
+        onChange={() => invalidate(keys.backfills)}
+      />
     </main>
   );
 }

@@ -1,6 +1,7 @@
 import { api } from '../api.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { count } from '../lib/format.ts';
+import { keys } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 
 /**
@@ -8,7 +9,11 @@ import { usePoll } from '../lib/use-poll.ts';
  * the run's tasks ran in a range run, and only rows given per interval are this run's.
  */
 export function ChecksTable({ dagId, runId, inRange }: { dagId: string; runId: string; inRange: boolean }) {
-  const checks = usePoll((signal) => api.checks(dagId, runId, signal), [dagId, runId], 3000);
+  const checks = usePoll(
+    [...keys.dag(dagId), 'run', runId, 'checks'],
+    (signal) => api.checks(dagId, runId, signal),
+    3000,
+  );
   const data = checks.data;
   const rows = Object.entries(data?.rows ?? {});
   return (

@@ -2,16 +2,17 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import { ErrorBanner, Loading } from '../components/error-banner.tsx';
 import { useChange } from '../lib/use-change.ts';
+import { keys } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 
 /** Named endpoints and credentials: listed with secrets masked, added, deleted. */
 export function ConnectionsView() {
   useTitle('Connections');
-  const connections = usePoll((signal) => api.connections(signal), [], 5000);
+  const connections = usePoll(keys.connections, (signal) => api.connections(signal), 5000);
   const [id, setId] = useState('');
   const [uri, setUri] = useState('');
-  const { run, error, busy } = useChange(connections.reload);
+  const { run, error, busy } = useChange(keys.connections, keys.warehouse);
   const add = async (event: FormEvent) => {
     event.preventDefault();
     if (await run(() => api.addConnection({ connection_id: id.trim(), uri: uri.trim() }))) {

@@ -1,14 +1,16 @@
 import { api } from '../api.ts';
 import { ErrorBanner, Loading } from '../components/error-banner.tsx';
 import { Link } from '../lib/router.tsx';
+import { keys, useInvalidate } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 import { DagRow } from './dag-row.tsx';
 
 export function DagList() {
   useTitle('DAGs');
-  const dags = usePoll((signal) => api.dags(signal), []);
-  const errors = usePoll((signal) => api.importErrors(signal), [], 5000);
+  const invalidate = useInvalidate();
+  const dags = usePoll(keys.dags, (signal) => api.dags(signal));
+  const errors = usePoll(keys.importErrors, (signal) => api.importErrors(signal), 5000);
   const errorCount = errors.data?.total_entries ?? 0;
 
   return (
@@ -43,7 +45,11 @@ export function DagList() {
             </thead>
             <tbody>
               {dags.data.items.map((dag) => (
-                <DagRow key={dag.dag_id} dag={dag} onChange={dags.reload} />
+                <DagRow
+                  key={dag.dag_id}
+                  dag={dag}
+                  onChange={() => invalidate(keys.dags, keys.dag(dag.dag_id))}
+                />
               ))}
             </tbody>
           </table>

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { api, type DagDetail } from '../api.ts';
 import { ErrorBanner, Loading } from '../components/error-banner.tsx';
 import { Link, path } from '../lib/router.tsx';
+import { keys } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 
 export type DagTab = 'grid' | 'graph' | 'stats' | 'run';
@@ -20,7 +21,7 @@ interface Props {
 
 /** The frame of every page about one DAG: its name, facts and tabs; the view comes as children. */
 export function DagPage({ dagId, tab, children }: Props) {
-  const dag = usePoll((signal) => api.dag(dagId, signal), [dagId], 5000);
+  const dag = usePoll([...keys.dag(dagId), 'detail'], (signal) => api.dag(dagId, signal), 5000);
   return (
     <main>
       <div className="dag-head">

@@ -2,6 +2,7 @@ import { api, type RunStats } from '../api.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { shortDate } from '../lib/format.ts';
 import { Link, path } from '../lib/router.tsx';
+import { keys } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 
 const NEWEST = 10;
@@ -19,11 +20,11 @@ export function FailedChecks({ dagId, runs }: Props) {
     .reverse();
   const key = failing.map((run) => `${run.dag_run_id}:${run.checks_failed}`).join('|');
   const checks = usePoll(
+    [...keys.dag(dagId), 'failed-checks', key],
     async (signal) =>
       Promise.all(
         failing.map(async (run) => ({ run, result: await api.checks(dagId, run.dag_run_id, signal) })),
       ),
-    [dagId, key],
     0,
   );
   const rows = (checks.data ?? []).flatMap(({ run, result }) =>

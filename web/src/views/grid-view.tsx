@@ -4,6 +4,7 @@ import { ErrorBanner, Loading } from '../components/error-banner.tsx';
 import { Legend } from '../components/legend.tsx';
 import { count } from '../lib/format.ts';
 import { navigate, path, useLocation } from '../lib/router.tsx';
+import { keys } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 import { GridTable } from './grid-table.tsx';
@@ -18,7 +19,9 @@ export function GridView({ dagId }: { dagId: string }) {
   const limit = Number(query.get('limit') ?? 50) || 50;
   // The cursors of the newer pages visited, to go back with "Newer".
   const newer = useRef<(string | null)[]>([]);
-  const grid = usePoll((signal) => api.grid(dagId, limit, before, signal), [dagId, limit, before]);
+  const grid = usePoll([...keys.dag(dagId), 'grid', limit, before], (signal) =>
+    api.grid(dagId, limit, before, signal),
+  );
 
   const go = (cursor: string | null, size = limit) => {
     const search = new URLSearchParams();

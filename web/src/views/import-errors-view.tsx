@@ -1,13 +1,14 @@
 import { api } from '../api.ts';
 import { ErrorBanner, Loading } from '../components/error-banner.tsx';
 import { longDate } from '../lib/format.ts';
+import { keys } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 
 /** DAG files that failed to load, with their errors; the other DAGs still load. */
 export function ImportErrorsView() {
   useTitle('Import errors');
-  const errors = usePoll((signal) => api.importErrors(signal), [], 5000);
+  const errors = usePoll(keys.importErrors, (signal) => api.importErrors(signal), 5000);
   return (
     <main>
       <h1>DAG import errors</h1>

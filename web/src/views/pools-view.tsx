@@ -3,6 +3,7 @@ import { api } from '../api.ts';
 import { ErrorBanner, Loading } from '../components/error-banner.tsx';
 import { useMay } from '../lib/session.tsx';
 import { useChange } from '../lib/use-change.ts';
+import { keys } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 
@@ -10,10 +11,10 @@ import { useTitle } from '../lib/use-title.ts';
 export function PoolsView() {
   useTitle('Pools');
   const mayOperate = useMay('op');
-  const pools = usePoll((signal) => api.pools(signal), [], 3000);
+  const pools = usePoll(keys.pools, (signal) => api.pools(signal), 3000);
   const [name, setName] = useState('');
   const [slots, setSlots] = useState('1');
-  const { run, error, busy } = useChange(pools.reload);
+  const { run, error, busy } = useChange(keys.pools);
   const set = async (event: FormEvent) => {
     event.preventDefault();
     const pool = name.trim();

@@ -2,6 +2,7 @@ import { api, type ReadScope, type RunLedger } from '../api.ts';
 import { ErrorBanner, Loading } from '../components/error-banner.tsx';
 import { count } from '../lib/format.ts';
 import { Link } from '../lib/router.tsx';
+import { keys } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 
 const PAGE = 50;
@@ -26,10 +27,14 @@ interface Props {
  * checks) with a pass/fail badge, and the source records it could not load, a page at a time.
  */
 export function RunRejects({ dagId, runId, offset, pageLink }: Props) {
-  const ledger = usePoll((signal) => api.ledger(dagId, runId, signal), [dagId, runId], 10_000);
+  const ledger = usePoll(
+    [...keys.dag(dagId), 'run', runId, 'ledger'],
+    (signal) => api.ledger(dagId, runId, signal),
+    10_000,
+  );
   const rejects = usePoll(
+    [...keys.dag(dagId), 'run', runId, 'rejects', offset],
     (signal) => api.rejects(dagId, runId, PAGE, offset, signal),
-    [dagId, runId, offset],
     10_000,
   );
   const page = rejects.data;

@@ -5,6 +5,7 @@ import { ErrorBanner, Loading } from '../components/error-banner.tsx';
 import { StateBadge } from '../components/state-badge.tsx';
 import { duration, longDate, shortDate } from '../lib/format.ts';
 import { Link, path, useLocation } from '../lib/router.tsx';
+import { keys, useInvalidate } from '../lib/queries.ts';
 import { usePoll, type Polled } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 import { ChecksTable } from './checks-table.tsx';
@@ -23,8 +24,13 @@ export function RunView({ dagId, runId }: { dagId: string; runId: string }) {
   const tab = query.get('tab') === 'rejects' ? 'rejects' : 'tasks';
   const here = path('dags', dagId, 'runs', runId);
   const rejectsAt = (offset: number) => `${here}?tab=rejects${offset > 0 ? `&offset=${offset}` : ''}`;
-  const run = usePoll((signal) => api.run(dagId, runId, signal), [dagId, runId]);
-  const tis = usePoll((signal) => api.taskInstances(dagId, runId, signal), [dagId, runId]);
+  const run = usePoll([...keys.dag(dagId), 'run', runId, 'detail'], (signal) =>
+    api.run(dagId, runId, signal),
+  );
+  const tis = usePoll([...keys.dag(dagId), 'run', runId, 'task-instances'], (signal) =>
+    api.taskInstances(dagId, runId, signal),
+  );
+  const invalidate = useInvalidate();
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -34,8 +40,7 @@ export function RunView({ dagId, runId }: { dagId: string; runId: string }) {
     try {
       const result = await api.clearRun(dagId, runId);
       setMessage(`Cleared ${result.task_instances.length} task instances.`);
-      run.reload();
-      tis.reload();
+      invalidate(keys.dag(dagId), keys.dags);
     } catch (failure) {
       setError(errorMessage(failure));
     }
@@ -47,8 +52,7 @@ export function RunView({ dagId, runId }: { dagId: string; runId: string }) {
     try {
       await api.markRun(dagId, runId, state);
       setMessage(`Marked the run ${state}.`);
-      run.reload();
-      tis.reload();
+      invalidate(keys.dag(dagId), keys.dags);
     } catch (failure) {
       setError(errorMessage(failure));
     }

@@ -3,6 +3,7 @@ import { api, ApiFailure, errorMessage, type Page, type WarehouseTable } from '.
 import { ErrorBanner, Loading } from '../components/error-banner.tsx';
 import { count } from '../lib/format.ts';
 import { Link } from '../lib/router.tsx';
+import { keys } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 import { AnalysisCard } from './analysis-card.tsx';
@@ -30,7 +31,7 @@ async function readiness(signal: AbortSignal): Promise<Readiness> {
 /** Sparkify's analyses (DESIGN §8), each a chart of one read-only query of the warehouse. */
 export function SparkifyView() {
   useTitle('Sparkify');
-  const ready = usePoll(readiness, [], 0);
+  const ready = usePoll([...keys.warehouse, 'readiness'], readiness, 0);
   const state = ready.data;
   return (
     <main>

@@ -5,6 +5,7 @@ import { LineChart } from '../components/line-chart.tsx';
 import { duration, shortDate } from '../lib/format.ts';
 import { navigate, path, useLocation } from '../lib/router.tsx';
 import { STATE_COLOURS } from '../lib/states.ts';
+import { keys } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 import { FailedChecks } from './failed-checks.tsx';
@@ -16,7 +17,11 @@ export function StatsView({ dagId }: { dagId: string }) {
   useTitle(`${dagId} data quality`);
   const { query } = useLocation();
   const limit = Number(query.get('limit') ?? 100) || 100;
-  const stats = usePoll((signal) => api.stats(dagId, limit, signal), [dagId, limit], 3000);
+  const stats = usePoll(
+    [...keys.dag(dagId), 'stats', limit],
+    (signal) => api.stats(dagId, limit, signal),
+    3000,
+  );
   const runs = stats.data?.runs ?? [];
   const labels = runs.map((run) => shortDate(run.logical_date).slice(5).replace('T', ' '));
   const failedChecks = runs.reduce((sum, run) => sum + run.checks_failed, 0);

@@ -4,6 +4,7 @@ import { ErrorBanner, Loading } from '../components/error-banner.tsx';
 import { StateBadge } from '../components/state-badge.tsx';
 import { duration, longDate } from '../lib/format.ts';
 import { Link, navigate, path, useLocation } from '../lib/router.tsx';
+import { keys, useInvalidate } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 import { ClearPanel } from './clear-panel.tsx';
@@ -23,8 +24,13 @@ export function TaskInstanceView({ dagId, runId, taskId }: Props) {
   const mayOperate = useMay('op');
   useTitle(`${taskId} · ${runId}`);
   const { query } = useLocation();
-  const ti = usePoll((signal) => api.taskInstance(dagId, runId, taskId, signal), [dagId, runId, taskId]);
-  const tries = usePoll((signal) => api.tries(dagId, runId, taskId, signal), [dagId, runId, taskId]);
+  const ti = usePoll([...keys.dag(dagId), 'run', runId, 'task', taskId], (signal) =>
+    api.taskInstance(dagId, runId, taskId, signal),
+  );
+  const tries = usePoll([...keys.dag(dagId), 'run', runId, 'task', taskId, 'tries'], (signal) =>
+    api.tries(dagId, runId, taskId, signal),
+  );
+  const invalidate = useInvalidate();
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -41,8 +47,7 @@ export function TaskInstanceView({ dagId, runId, taskId }: Props) {
       `Cleared ${inThisRun.join(', ') || 'nothing here'}${others > 0 ? ` and ${others} in other runs` : ''}.`,
     );
     navigate(here, { replace: true });
-    ti.reload();
-    tries.reload();
+    invalidate(keys.dag(dagId), keys.dags);
   };
   const mark = async (state: 'success' | 'failed') => {
     setError(null);
@@ -50,7 +55,7 @@ export function TaskInstanceView({ dagId, runId, taskId }: Props) {
     try {
       await api.markTask(dagId, runId, taskId, state);
       setMessage(`Marked ${taskId} ${state}.`);
-      ti.reload();
+      invalidate(keys.dag(dagId), keys.dags);
     } catch (failure) {
       setError(errorMessage(failure));
     }

@@ -6,6 +6,7 @@ import { ErrorBanner, Loading } from '../components/error-banner.tsx';
 import { shortDate } from '../lib/format.ts';
 import { useSession } from '../lib/session.tsx';
 import { useChange } from '../lib/use-change.ts';
+import { keys } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 
@@ -18,11 +19,11 @@ const ROLES: readonly Role[] = ['viewer', 'op', 'admin'];
 export function UsersView() {
   useTitle('Users');
   const me = useSession().username;
-  const users = usePoll((signal) => api.users(signal), [], 10_000);
+  const users = usePoll(keys.users, (signal) => api.users(signal), 10_000);
   const [username, setUsername] = useState('');
   const [role, setRole] = useState<Role>('viewer');
   const [password, setPassword] = useState('');
-  const { run, error, busy } = useChange(users.reload);
+  const { run, error, busy } = useChange(keys.users);
   const add = async (event: FormEvent) => {
     event.preventDefault();
     if (await run(() => api.addUser({ username: username.trim(), role, password }))) {

@@ -3,6 +3,7 @@ import { ErrorBanner, Loading } from '../components/error-banner.tsx';
 import { ResultTable } from '../components/result-table.tsx';
 import { count as formatCount } from '../lib/format.ts';
 import { Link, useLocation } from '../lib/router.tsx';
+import { keys } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 import { QueryBox } from './query-box.tsx';
@@ -18,7 +19,7 @@ export function WarehouseView() {
   const { query } = useLocation();
   const selected = query.get('table');
   const offset = Math.max(0, Number(query.get('offset')) || 0);
-  const tables = usePoll((signal) => api.warehouseTables(signal), [], 0);
+  const tables = usePoll([...keys.warehouse, 'tables'], (signal) => api.warehouseTables(signal), 0);
 
   return (
     <main>
@@ -74,7 +75,11 @@ export function WarehouseView() {
 }
 
 function TablePage({ name, offset }: { name: string; offset: number }) {
-  const page = usePoll((signal) => api.warehouseRows(name, PAGE, offset, signal), [name, offset], 0);
+  const page = usePoll(
+    [...keys.warehouse, 'rows', name, offset],
+    (signal) => api.warehouseRows(name, PAGE, offset, signal),
+    0,
+  );
   const data = page.data;
   return (
     <section className="card" aria-labelledby="table-page" data-testid="table-page">
