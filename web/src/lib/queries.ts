@@ -14,6 +14,8 @@ export const keys = {
   pools: ['pools'],
   connections: ['connections'],
   users: ['users'],
+  /** The audit log, a page per filter and offset. */
+  audit: ['audit'],
   /** The warehouse explorer's tables, pages of rows and Sparkify's analyses. */
   warehouse: ['warehouse'],
 } as const satisfies Record<string, QueryKey | ((...args: string[]) => QueryKey)>;

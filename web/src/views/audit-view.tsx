@@ -3,6 +3,7 @@ import { AUDIT_ACTIONS } from '../../../src/store/admin/audit-actions.ts';
 import { api, type AuditAction } from '../api.ts';
 import { ErrorBanner, Loading } from '../components/error-banner.tsx';
 import { fromInputValue, longDate } from '../lib/format.ts';
+import { keys } from '../lib/queries.ts';
 import { usePoll } from '../lib/use-poll.ts';
 import { useTitle } from '../lib/use-title.ts';
 
@@ -29,6 +30,7 @@ export function AuditView() {
   const [filters, setFilters] = useState<Filters>(NONE);
   const [offset, setOffset] = useState(0);
   const log = usePoll(
+    [...keys.audit, filters, offset],
     (signal) =>
       api.eventLogs(
         {
@@ -42,7 +44,6 @@ export function AuditView() {
         },
         signal,
       ),
-    [filters, offset],
     10_000,
   );
   const apply = (event: FormEvent) => {
