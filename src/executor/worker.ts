@@ -103,7 +103,8 @@ export class Worker {
     this.#stopping = true;
     this.wake();
     await this.#loop;
-    await Promise.all(this.#running.values());
+    // A try that ends claims the next ones in its transaction: they are waited for too.
+    while (this.#running.size > 0) await Promise.all(this.#running.values());
     clearInterval(this.#heartbeats);
     await forget(this.#options.db, this.id).catch(() => undefined);
   }
