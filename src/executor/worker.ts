@@ -131,12 +131,11 @@ export class Worker {
         }
       }
       this.#startAll(claimed);
+      // A try's end claims for the slot it frees: the loop waits for new work to be notified (a
+      // wake) or for its poll, not for tries to end.
       if (claimed.length === 0 || this.#running.size + this.#reserved >= concurrency) {
         const wake = this.#wake;
-        await Promise.race([
-          this.#clock.sleep(this.#options.pollMs ?? 2000, wake.signal),
-          ...this.#running.values(),
-        ]);
+        await this.#clock.sleep(this.#options.pollMs ?? 2000, wake.signal);
         if (wake.signal.aborted) this.#wake = new AbortController();
       }
     }
@@ -152,8 +151,10 @@ export class Worker {
       const done = this.#execute(task).then(
         (next) => {
           this.#running.delete(task.tiId);
-          this.#startAll(next);
-          this.wake();
+          // An end that claimed looked for work for every free slot: the loop need not look again
+          // until it is woken (new work notified) or its poll comes round.
+          if (next === undefined) this.wake();
+          else this.#startAll(next);
         },
         () => {
           this.#running.delete(task.tiId);
@@ -203,13 +204,13 @@ export class Worker {
     return this.#options.concurrency ?? 4;
   }
 
-  /** Runs a claimed try and records its end; returns the tasks that end claimed next. */
-  async #execute(task: ClaimedTask): Promise<ClaimedTask[]> {
+  /** Runs a claimed try and records its end; returns the tasks that end claimed next, if it claimed. */
+  async #execute(task: ClaimedTask): Promise<ClaimedTask[] | undefined> {
     const dag = this.#options.dags.get(task.dagId);
     const definition = dag?.tasks.get(task.taskId);
     // The end claims this worker's next tasks in its own transaction: the slot it frees, and the
     // other free slots no claim is filling (none once the worker stops).
-    let next: ClaimedTask[] = [];
+    let next: ClaimedTask[] | undefined;
     const record = async (end: TryEnd): Promise<TryEndResult> => {
       // Recording the end must not be lost to a passing DB outage: try until it lands.
       for (let attempt = 0; ; attempt += 1) {
