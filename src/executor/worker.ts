@@ -15,8 +15,6 @@ import { systemClock, type Clock } from '../clock/index.ts';
 import { beat, forget } from '../store/admin/index.ts';
 import {
   claimTasks,
-  endTry,
-  endTryAndClaim,
   heartbeat,
   type ClaimedTask,
   type ClaimScope,
@@ -25,6 +23,7 @@ import {
 } from '../store/queue/index.ts';
 import type { Db } from '../store/db/index.ts';
 import { runStates, upstreamOutputs } from '../store/read/index.ts';
+import { EndWriter } from './end-writer.ts';
 import { LiveLog } from './live-log.ts';
 import { executeTask } from './execute-task.ts';
 
@@ -72,12 +71,21 @@ export class Worker {
   #heartbeats: NodeJS.Timeout | undefined;
   /** Free slots a claim under way will fill: not to be claimed again meanwhile. */
   #reserved = 0;
+  readonly #ends: EndWriter;
 
   constructor(options: WorkerOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#runs = options.runs ?? runStates(options.db);
     this.id = options.id ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+    this.#ends = new EndWriter({
+      db: options.db,
+      clock: this.#clock,
+      scope: { backfillId: options.backfillId },
+      freeSlots: () =>
+        this.#stopping ? -1 : Math.max(0, this.#concurrency - this.#running.size - this.#reserved),
+      reserve: (slots) => (this.#reserved += slots),
+    });
   }
 
   start(): void {
@@ -153,8 +161,9 @@ export class Worker {
           this.#running.delete(task.tiId);
           // An end that claimed looked for work for every free slot: the loop need not look again
           // until it is woken (new work notified) or its poll comes round.
-          if (next === undefined) this.wake();
-          else this.#startAll(next);
+          if (next === undefined) return this.wake();
+          this.#reserved -= next.length;
+          this.#startAll(next);
         },
         () => {
           this.#running.delete(task.tiId);
@@ -205,36 +214,16 @@ export class Worker {
   }
 
   /** Runs a claimed try and records its end; returns the tasks that end claimed next, if it claimed. */
-  async #execute(task: ClaimedTask): Promise<ClaimedTask[] | undefined> {
+  async #execute(task: ClaimedTask): Promise<readonly ClaimedTask[] | undefined> {
     const dag = this.#options.dags.get(task.dagId);
     const definition = dag?.tasks.get(task.taskId);
-    // The end claims this worker's next tasks in its own transaction: the slot it frees, and the
-    // other free slots no claim is filling (none once the worker stops).
-    let next: ClaimedTask[] | undefined;
+    // The end claims this worker's next tasks in its own transaction (end-writer.ts).
+    let next: readonly ClaimedTask[] | undefined;
+    const leaf = definition !== undefined && definition.downstream.size === 0;
     const record = async (end: TryEnd): Promise<TryEndResult> => {
-      // Recording the end must not be lost to a passing DB outage: try until it lands.
-      for (let attempt = 0; ; attempt += 1) {
-        const extra = this.#stopping
-          ? -1
-          : Math.max(0, this.#concurrency - this.#running.size - this.#reserved);
-        this.#reserved += Math.max(0, extra);
-        try {
-          const now = this.#clock.now();
-          if (extra < 0) return await endTry(this.#options.db, end, now);
-          const ended = await endTryAndClaim(this.#options.db, end, now, {
-            limit: extra + 1,
-            scope: this.#scope,
-            leaf: definition !== undefined && definition.downstream.size === 0,
-          });
-          next = ended.claimed;
-          return ended.result;
-        } catch (error) {
-          if (attempt >= 30) throw error;
-          await this.#clock.sleep(1000);
-        } finally {
-          this.#reserved -= Math.max(0, extra);
-        }
-      }
+      const recorded = await this.#ends.record(task, end, leaf);
+      next = recorded.claimed;
+      return recorded.result;
     };
     const end = async (result: Omit<TryEnd, 'tiId' | 'tryNumber' | 'worker'>) => {
       const recorded = await record({

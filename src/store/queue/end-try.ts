@@ -76,6 +76,33 @@ export async function endTryAndClaim(
   }
 }
 
+/**
+ * Several tries' ends and one claim for their worker in one transaction (one commit for all):
+ * a worker whose tries end while another end is being written records them together. The ends
+ * are written in their runs' order, so that two such transactions lock runs in the same order.
+ */
+export function endTriesAndClaim(
+  db: Db,
+  ends: readonly (TryEnd & { readonly runPk: number })[],
+  now: number,
+  next: NextClaim,
+): Promise<{ readonly results: TryEndResult[]; readonly claimed: ClaimedTask[] }> {
+  const order = ends
+    .map((end, i) => ({ end, i }))
+    .sort((a, b) => a.end.runPk - b.end.runPk || a.end.tiId - b.end.tiId);
+  return db.transaction(async (tx) => {
+    const results: TryEndResult[] = new Array<TryEndResult>(ends.length);
+    for (const { end, i } of order) results[i] = (await endInTransaction(tx, end, now)).result;
+    const claimed = await writeClaim(
+      tx,
+      ends[0]?.worker ?? '',
+      now,
+      await readClaim(tx, next.limit, now, next.scope),
+    );
+    return { results, claimed };
+  });
+}
+
 class StaleTry extends Error {}
 
 /**

@@ -5,7 +5,7 @@
  */
 export { claimTasks, heartbeat } from './claim.ts';
 export type { ClaimedTask, ClaimScope } from './claim.ts';
-export { endTry, endTryAndClaim } from './end-try.ts';
+export { endTriesAndClaim, endTry, endTryAndClaim } from './end-try.ts';
 export type { TryEndResult } from './end-try.ts';
 export type { TryEnd } from './record-try.ts';
 export { appendLog } from './logs.ts';
