@@ -10,7 +10,7 @@ import { requireRole } from './auth/route-roles.ts';
 import type { AppEnv, ServerContext } from './context.ts';
 import { ApiError, errorHandler } from './errors.ts';
 import { HistoryMetrics, prometheusMetrics } from './metrics.ts';
-import { openApiDocument, registerSecuritySchemes } from './openapi.ts';
+import { openApiDocument } from './openapi.ts';
 import { backfillRoutes } from './routes/backfills.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { dagRoutes } from './routes/dags.ts';
@@ -78,9 +78,7 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   api.use('*', requireRole('/api/v1'));
   api.use('*', jsonBodies('/api/v1'));
-  const document = openApiDocument(api);
-  registerSecuritySchemes(api);
-  api.openapi(getOpenApiDocument, (c) => c.json(document() as Record<string, unknown>, 200));
+  api.openapi(getOpenApiDocument, (c) => c.json(openApiDocument(), 200));
   for (const routes of [
     dagRoutes,
     runRoutes,

@@ -1,11 +1,10 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { API_ROUTES } from './api/routes/index.ts';
-import type { AppEnv } from './context.ts';
 
 /**
- * /api/v1/openapi.json: generated from the routes the API serves (api/routes/, registered as
- * each is served), so each path, parameter, body and answer is described from the schemas the
- * server validates by, each operation with its operationId and its role (`x-role`).
+ * /api/v1/openapi.json: generated from the routes' definitions (api/routes/), so each path,
+ * parameter, body and answer is described by the schemas the server validates by, each operation
+ * with its operationId and the role it needs (`x-role`).
  */
 
 /** Every route of the API, as defined once: method, path, role, schemas. */
@@ -24,11 +23,25 @@ const TAGS = [
   { name: 'Meta', description: 'This description' },
 ];
 
-/** The document of `api` (the app mounted at /api/v1), made once. */
-export function openApiDocument(api: OpenAPIHono<AppEnv>): () => unknown {
-  let document: unknown;
-  return () =>
-    (document ??= api.getOpenAPI31Document({
+let document: unknown;
+
+/**
+ * The document of every route of the API, made once. The app serves exactly these routes (a test
+ * checks), and a tool makes the web UI's client types from it (tools/openapi-types.ts).
+ */
+export function openApiDocument(): Record<string, unknown> {
+  if (document === undefined) {
+    const app = new OpenAPIHono();
+    const registry = app.openAPIRegistry;
+    for (const route of API_ROUTES) registry.registerPath(route);
+    registry.registerComponent('securitySchemes', 'basic', { type: 'http', scheme: 'basic' });
+    registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+    registry.registerComponent('securitySchemes', 'session', {
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'downbeat_session',
+    });
+    document = app.getOpenAPI31Document({
       openapi: '3.1.0',
       info: {
         title: 'Downbeat REST API',
@@ -40,17 +53,7 @@ export function openApiDocument(api: OpenAPIHono<AppEnv>): () => unknown {
       servers: [{ url: '/api/v1' }],
       security: [{ basic: [] }, { bearer: [] }, { session: [] }],
       tags: TAGS,
-    }));
-}
-
-/** The security schemes the document's `security` names. */
-export function registerSecuritySchemes(api: OpenAPIHono<AppEnv>): void {
-  const registry = api.openAPIRegistry;
-  registry.registerComponent('securitySchemes', 'basic', { type: 'http', scheme: 'basic' });
-  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  registry.registerComponent('securitySchemes', 'session', {
-    type: 'apiKey',
-    in: 'cookie',
-    name: 'downbeat_session',
-  });
+    });
+  }
+  return document as Record<string, unknown>;
 }

@@ -57,7 +57,8 @@ export const validationHook: Hook<unknown, AppEnv, string, undefined> = (result)
 };
 
 function inputError(error: ZodError): ApiError {
-  const issue = error.issues[0];
+  // An unknown field first: it is likely a typo of one the route found missing.
+  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
   if (!issue) return badRequest('invalid input');
   const field = issue.code === 'unrecognized_keys' ? String(issue.keys[0]) : issue.path.map(String).join('.');
   if (field === '') return badRequest(issue.message);

@@ -16,7 +16,6 @@ import type * as warehouse from './schemas/warehouse.ts';
 
 export type { BackfillState, Reprocess, RunState, TryState } from '../../lifecycle/index.ts';
 export type { RunType } from '../../dag/index.ts';
-export type { WarehouseCell } from './schemas/warehouse.ts';
 
 type Out<S extends z.ZodType> = z.output<S>;
 type In<S extends z.ZodType> = z.input<S>;
@@ -84,6 +83,7 @@ export type Token = Out<typeof admin.TokenSchema>;
 export type Health = Out<typeof admin.HealthSchema>;
 
 // ---- The warehouse, read-only: the explorer, and a run's rejects and ledger ---------------------
+export type WarehouseCell = Out<typeof warehouse.WarehouseCellSchema>;
 export type WarehouseTable = Out<typeof warehouse.WarehouseTableSchema>;
 export type WarehouseQueryBody = In<typeof warehouse.WarehouseQueryBodySchema>;
 export type WarehouseQueryResult = Out<typeof warehouse.WarehouseQueryResultSchema>;

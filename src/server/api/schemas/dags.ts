@@ -17,7 +17,8 @@ export const DagSummarySchema = z
     next_run: isoTime()
       .nullable()
       .openapi({ description: 'the logical date of the next scheduled run; null when paused or unscheduled' }),
-    last_run: DagRunSchema.nullable(),
+    // A union, not .nullable(): that would make the DagRun component itself nullable in the document.
+    last_run: z.union([DagRunSchema, z.null()]),
     recent_runs: list(
       z.object({
         run_id: z.string(),
@@ -35,7 +36,7 @@ export const DagTaskSchema = z
     upstream: list(z.string()),
     downstream: list(z.string()),
     retries: z.number().int(),
-    config: z.unknown(),
+    config: z.unknown().nonoptional(),
   })
   .openapi('DagTask');
 

@@ -93,7 +93,7 @@ export const TaskTrySchema = z
       .record(z.string(), z.unknown())
       .nullable()
       .openapi({ description: 'what the operator reported (rows written, objects staged…); null until it ends' }),
-    output: z.unknown().openapi({ description: 'the task’s output (what an `fn` returned), JSON; null when none' }),
+    output: z.unknown().nonoptional().openapi({ description: 'the task’s output (what an `fn` returned), JSON; null when none' }),
   })
   .openapi('TaskTry');
 

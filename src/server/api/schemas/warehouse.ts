@@ -9,20 +9,22 @@ import { bodyOf, list, optionalWholeNumber, text } from '../schema-kit.ts';
 export const MAX_QUERY_ROWS = 10_000;
 export const MAX_SQL = 100_000;
 
-/** A value of a result: numbers as numbers (their digits as text past 2^53), times as ISO-8601. */
-export type WarehouseCell =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly WarehouseCell[]
-  | { readonly [key: string]: WarehouseCell };
-
-// Recursive, so described by hand: zod-to-openapi cannot walk z.lazy.
-const WarehouseCellSchema = z.custom<WarehouseCell>().openapi('WarehouseCell', {
-  description: 'a JSON value: numbers past 2^53 as their digits in text, times as ISO-8601',
-  type: ['string', 'number', 'boolean', 'null', 'array', 'object'],
-});
+/**
+ * A value of a result: numbers as numbers (their digits as text past 2^53), times as ISO-8601, a
+ * list or a struct as JSON.
+ */
+export const WarehouseCellSchema = z
+  .union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(z.unknown()).readonly(),
+    z.record(z.string(), z.unknown()),
+  ])
+  .openapi('WarehouseCell', {
+    description: 'a JSON value: numbers past 2^53 as their digits in text, times as ISO-8601',
+  });
 
 export const WarehouseTableSchema = z
   .object({
