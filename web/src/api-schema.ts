@@ -2,22 +2,142 @@
 // A test checks that it is what the served document makes.
 /* eslint-disable */
 export interface paths {
-  readonly '/dags/{dag_id}': {
+  readonly '/auth/session': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    /** A DAG with its tasks and edges */
-    readonly get: operations['getDag'];
+    /** The logged-in user, their role and CSRF token */
+    readonly get: operations['getSession'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
-    /** Pause or unpause a DAG */
-    readonly patch: operations['patchDag'];
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/auth/tokens': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Create an API (bearer) token, shown once; its role is at most the caller's */
+    readonly post: operations['createToken'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/backfills': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Backfills with progress */
+    readonly get: operations['listBackfills'];
+    readonly put?: never;
+    /** Start a backfill */
+    readonly post: operations['createBackfill'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/backfills/dry_run': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** The runs a backfill would create or rerun */
+    readonly post: operations['previewBackfill'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/backfills/{id}': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** A backfill with progress */
+    readonly get: operations['getBackfill'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/backfills/{id}/cancel': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Cancel a backfill */
+    readonly post: operations['cancelBackfill'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/connections': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Connections, secrets masked */
+    readonly get: operations['listConnections'];
+    readonly put?: never;
+    /** Add or replace a stored connection */
+    readonly post: operations['createConnection'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/connections/{connection_id}': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    readonly post?: never;
+    /** Delete a stored connection */
+    readonly delete: operations['deleteConnection'];
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
     readonly trace?: never;
   };
   readonly '/dags': {
@@ -37,15 +157,86 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/importErrors': {
+  readonly '/dags/{dag_id}': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    /** DAG files that failed to load, with their errors */
-    readonly get: operations['listImportErrors'];
+    /** A DAG with its tasks and edges */
+    readonly get: operations['getDag'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    /** Pause or unpause a DAG */
+    readonly patch: operations['patchDag'];
+    readonly trace?: never;
+  };
+  readonly '/dags/{dag_id}/clearTaskInstances': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Clear tasks of a run (and upstream, downstream, future and past runs) */
+    readonly post: operations['clearTaskInstances'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/dags/{dag_id}/dagRuns': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Interval runs (or, with range_runs=true, range runs), newest first, paged and filtered */
+    readonly get: operations['listDagRuns'];
+    readonly put?: never;
+    /** Trigger a manual run */
+    readonly post: operations['triggerDagRun'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/dags/{dag_id}/dagRuns/{run_id}': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** A run */
+    readonly get: operations['getDagRun'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    /** Mark a run success or failed */
+    readonly patch: operations['markDagRun'];
+    readonly trace?: never;
+  };
+  readonly '/dags/{dag_id}/dagRuns/{run_id}/checks': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** A run's data-quality results and rows written */
+    readonly get: operations['getRunChecks'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -71,53 +262,51 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/dags/{dag_id}/clearTaskInstances': {
+  readonly '/dags/{dag_id}/dagRuns/{run_id}/ledger': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    readonly get?: never;
+    /** The run's ledger: per staging table, lines read = rows staged + rejected; its reconciliation checks' results; pass or fail */
+    readonly get: operations['getRunLedger'];
     readonly put?: never;
-    /** Clear tasks of a run (and upstream, downstream, future and past runs) */
-    readonly post: operations['clearTaskInstances'];
+    readonly post?: never;
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/dags/{dag_id}/dagRuns/{run_id}': {
+  readonly '/dags/{dag_id}/dagRuns/{run_id}/rejects': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    /** A run */
-    readonly get: operations['getDagRun'];
+    /** The source records the run read and could not load (table, object, line, reason), paged; a run a range run covered: those of its interval */
+    readonly get: operations['listRunRejects'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
-    /** Mark a run success or failed */
-    readonly patch: operations['markDagRun'];
+    readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/dags/{dag_id}/dagRuns': {
+  readonly '/dags/{dag_id}/dagRuns/{run_id}/taskInstances': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    /** Interval runs (or, with range_runs=true, range runs), newest first, paged and filtered */
-    readonly get: operations['listDagRuns'];
+    /** A run's task instances */
+    readonly get: operations['listTaskInstances'];
     readonly put?: never;
-    /** Trigger a manual run */
-    readonly post: operations['triggerDagRun'];
+    readonly post?: never;
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
@@ -159,23 +348,6 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/dags/{dag_id}/dagRuns/{run_id}/taskInstances': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** A run's task instances */
-    readonly get: operations['listTaskInstances'];
-    readonly put?: never;
-    readonly post?: never;
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
   readonly '/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/tries': {
     readonly parameters: {
       readonly query?: never;
@@ -185,23 +357,6 @@ export interface paths {
     };
     /** A task instance's tries */
     readonly get: operations['listTaskTries'];
-    readonly put?: never;
-    readonly post?: never;
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/dags/{dag_id}/stats': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** Per-run durations, rows and checks */
-    readonly get: operations['getDagStats'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -227,15 +382,15 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/dags/{dag_id}/dagRuns/{run_id}/checks': {
+  readonly '/dags/{dag_id}/stats': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    /** A run's data-quality results and rows written */
-    readonly get: operations['getRunChecks'];
+    /** Per-run durations, rows and checks */
+    readonly get: operations['getDagStats'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -244,15 +399,15 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/dags/{dag_id}/dagRuns/{run_id}/ledger': {
+  readonly '/importErrors': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    /** The run's ledger: per staging table, lines read = rows staged + rejected; its reconciliation checks' results; pass or fail */
-    readonly get: operations['getRunLedger'];
+    /** DAG files that failed to load, with their errors */
+    readonly get: operations['listImportErrors'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -261,86 +416,17 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/dags/{dag_id}/dagRuns/{run_id}/rejects': {
+  readonly '/openapi.json': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    /** The source records the run read and could not load (table, object, line, reason), paged; a run a range run covered: those of its interval */
-    readonly get: operations['listRunRejects'];
+    /** This description */
+    readonly get: operations['getOpenApiDocument'];
     readonly put?: never;
     readonly post?: never;
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/backfills/{id}/cancel': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly get?: never;
-    readonly put?: never;
-    /** Cancel a backfill */
-    readonly post: operations['cancelBackfill'];
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/backfills': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** Backfills with progress */
-    readonly get: operations['listBackfills'];
-    readonly put?: never;
-    /** Start a backfill */
-    readonly post: operations['createBackfill'];
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/backfills/{id}': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** A backfill with progress */
-    readonly get: operations['getBackfill'];
-    readonly put?: never;
-    readonly post?: never;
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/backfills/dry_run': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly get?: never;
-    readonly put?: never;
-    /** The runs a backfill would create or rerun */
-    readonly post: operations['previewBackfill'];
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
@@ -382,92 +468,6 @@ export interface paths {
     readonly head?: never;
     /** Change a pool's slots or description */
     readonly patch: operations['patchPool'];
-    readonly trace?: never;
-  };
-  readonly '/connections': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** Connections, secrets masked */
-    readonly get: operations['listConnections'];
-    readonly put?: never;
-    /** Add or replace a stored connection */
-    readonly post: operations['createConnection'];
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/connections/{connection_id}': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly get?: never;
-    readonly put?: never;
-    readonly post?: never;
-    /** Delete a stored connection */
-    readonly delete: operations['deleteConnection'];
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/warehouse/tables/{name}/rows': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** A page of a table, in storage order; CSV with Accept: text/csv */
-    readonly get: operations['getWarehouseTableRows'];
-    readonly put?: never;
-    readonly post?: never;
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/warehouse/tables': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** The warehouse's tables (default schema) with row counts and columns */
-    readonly get: operations['listWarehouseTables'];
-    readonly put?: never;
-    readonly post?: never;
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/warehouse/query': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly get?: never;
-    readonly put?: never;
-    /** One read-only SELECT of the warehouse's own tables, within a row and a time limit; CSV with Accept: text/csv */
-    readonly post: operations['queryWarehouse'];
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
     readonly trace?: never;
   };
   readonly '/users': {
@@ -523,7 +523,7 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/auth/tokens': {
+  readonly '/warehouse/query': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
@@ -532,23 +532,23 @@ export interface paths {
     };
     readonly get?: never;
     readonly put?: never;
-    /** Create an API (bearer) token, shown once; its role is at most the caller's */
-    readonly post: operations['createToken'];
+    /** One read-only SELECT of the warehouse's own tables, within a row and a time limit; CSV with Accept: text/csv */
+    readonly post: operations['queryWarehouse'];
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/openapi.json': {
+  readonly '/warehouse/tables': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    /** This description */
-    readonly get: operations['getOpenApiDocument'];
+    /** The warehouse's tables (default schema) with row counts and columns */
+    readonly get: operations['listWarehouseTables'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -557,15 +557,15 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/auth/session': {
+  readonly '/warehouse/tables/{name}/rows': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    /** The logged-in user, their role and CSRF token */
-    readonly get: operations['getSession'];
+    /** A page of a table, in storage order; CSV with Accept: text/csv */
+    readonly get: operations['getWarehouseTableRows'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -578,19 +578,149 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    readonly DagDetail: components['schemas']['DagSummary'] & {
-      /** Format: date-time */
-      readonly start_date: string;
-      /** @description the params a trigger's conf is checked against, by name */
-      readonly params: {
-        readonly [key: string]: components['schemas']['DagParam'];
+    readonly Session: {
+      readonly username: string;
+      readonly role: components['schemas']['Role'];
+      /** @description sent back as X-CSRF-Token on every change */
+      readonly csrf_token: string;
+    };
+    /**
+     * @description the session's role (a token's may be lower than its user's)
+     * @enum {string}
+     */
+    readonly Role: 'viewer' | 'op' | 'admin';
+    readonly Error: {
+      readonly error: {
+        /** @description stable: invalid_input, not_found, forbidden, … */
+        readonly code: string;
+        readonly message: string;
+        /** @description the input at fault */
+        readonly field?: string;
       };
-      /** @description a hash of the DAG's definition */
-      readonly version: string;
-      readonly catchup: boolean;
+    };
+    readonly Token: {
+      /** @description shown once */
+      readonly token: string;
+      readonly role: components['schemas']['Role'] & unknown;
+    };
+    readonly TokenBody: {
+      readonly role?: components['schemas']['Role'] & unknown;
+    };
+    readonly BackfillPage: {
+      readonly items: readonly components['schemas']['Backfill'][];
+      /** @description how many there are */
+      readonly total_entries: number;
+    };
+    readonly Backfill: {
+      readonly id: number;
+      readonly dag_id: string;
+      /** Format: date-time */
+      readonly from_date: string;
+      /** Format: date-time */
+      readonly to_date: string;
+      readonly reprocess_behavior: components['schemas']['Reprocess'];
       readonly max_active_runs: number;
-      /** @description in topological order */
-      readonly tasks: readonly components['schemas']['DagTask'][];
+      readonly max_intervals_per_run: number | 'all';
+      /**
+       * @description creating (its runs are being made), running, success, failed or cancelled
+       * @enum {string}
+       */
+      readonly state: 'creating' | 'running' | 'success' | 'failed' | 'cancelled';
+      /** Format: date-time */
+      readonly created_at: string;
+      /** Format: date-time */
+      readonly completed_at: string | null;
+      readonly progress: {
+        readonly total: number;
+        readonly success: number;
+        readonly failed: number;
+        readonly running: number;
+        readonly queued: number;
+      };
+    };
+    /** @enum {string} */
+    readonly Reprocess: 'none' | 'failed' | 'completed' | 'stale';
+    readonly BackfillBody: {
+      readonly dag_id: string;
+      /** @description YYYY-MM-DD or ISO-8601; without a zone, UTC */
+      readonly from_date: string;
+      /** @description exclusive */
+      readonly to_date: string;
+      /** @enum {string} */
+      readonly reprocess_behavior?: 'none' | 'failed' | 'completed' | 'stale';
+      /** @description default the DAG's max_active_runs */
+      readonly max_active_runs?: number | null;
+      /** @description consecutive intervals one execution (a range run) covers, or all; default the DAG's backfillPolicy. A failed range is split in halves down to single intervals */
+      readonly max_intervals_per_run?: number | 'all';
+    };
+    readonly BackfillPreview: {
+      readonly runs: readonly {
+        /** Format: date-time */
+        readonly logical_date: string;
+        /** @enum {string} */
+        readonly action: 'create' | 'rerun' | 'adopt' | 'skip';
+        readonly existing: components['schemas']['RunState'];
+      }[];
+      /** @description the range runs it would make: each over several consecutive intervals, in one execution */
+      readonly range_runs: readonly {
+        /** Format: date-time */
+        readonly from_date: string;
+        /**
+         * Format: date-time
+         * @description exclusive
+         */
+        readonly to_date: string;
+        readonly intervals: number;
+      }[];
+    };
+    /** @enum {string|null} */
+    readonly RunState: 'queued' | 'running' | 'success' | 'failed' | null;
+    readonly ConnectionPage: {
+      readonly items: readonly components['schemas']['Connection'][];
+      /** @description how many there are */
+      readonly total_entries: number;
+    };
+    readonly Connection: {
+      readonly connection_id: string;
+      /** @description the URI with its secrets replaced by *** */
+      readonly uri: string;
+      /**
+       * @description stored in the metadata DB, or a DOWNBEAT_CONN_ environment variable
+       * @enum {string}
+       */
+      readonly source: 'stored' | 'environment';
+    };
+    readonly ConnectionBody: {
+      readonly connection_id: string;
+      readonly uri: string;
+    };
+    readonly DagSummaryPage: {
+      readonly items: readonly components['schemas']['DagSummary'][];
+      /** @description how many there are */
+      readonly total_entries: number;
+    };
+    readonly DagSummary: {
+      readonly dag_id: string;
+      readonly description: string | null;
+      readonly file: string;
+      readonly schedule: string | null;
+      readonly timezone: string;
+      readonly is_paused: boolean;
+      readonly is_active: boolean;
+      readonly tags: readonly string[];
+      /**
+       * Format: date-time
+       * @description the logical date of the next scheduled run; null when paused or unscheduled
+       */
+      readonly next_run: string | null;
+      readonly last_run: components['schemas']['DagRun'] | null;
+      /** @description the newest runs' states, newest first (up to 10) */
+      readonly recent_runs: readonly {
+        readonly run_id: string;
+        readonly state: components['schemas']['RunState'];
+        /** @description not succeeded by its DAG's deadline */
+        readonly deadline_missed: boolean;
+      }[];
     };
     readonly DagRun: {
       readonly dag_id: string;
@@ -640,14 +770,26 @@ export interface components {
     };
     /** @enum {string} */
     readonly RunType: 'scheduled' | 'manual' | 'backfill';
-    /** @enum {string} */
-    readonly RunState: 'queued' | 'running' | 'success' | 'failed';
     readonly StaleObject: {
       readonly table: string;
       readonly key: string;
       readonly read_version: string;
       /** @description null: removed at the source */
       readonly current_version: string | null;
+    };
+    readonly DagDetail: components['schemas']['DagSummary'] & {
+      /** Format: date-time */
+      readonly start_date: string;
+      /** @description the params a trigger's conf is checked against, by name */
+      readonly params: {
+        readonly [key: string]: components['schemas']['DagParam'];
+      };
+      /** @description a hash of the DAG's definition */
+      readonly version: string;
+      readonly catchup: boolean;
+      readonly max_active_runs: number;
+      /** @description in topological order */
+      readonly tasks: readonly components['schemas']['DagTask'][];
     };
     readonly DagParam: {
       /** @enum {string} */
@@ -665,54 +807,6 @@ export interface components {
       readonly downstream: readonly string[];
       readonly retries: number;
       readonly config: unknown;
-    };
-    readonly DagSummary: {
-      readonly dag_id: string;
-      readonly description: string | null;
-      readonly file: string;
-      readonly schedule: string | null;
-      readonly timezone: string;
-      readonly is_paused: boolean;
-      readonly is_active: boolean;
-      readonly tags: readonly string[];
-      /**
-       * Format: date-time
-       * @description the logical date of the next scheduled run; null when paused or unscheduled
-       */
-      readonly next_run: string | null;
-      readonly last_run: components['schemas']['DagRun'] | null;
-      /** @description the newest runs' states, newest first (up to 10) */
-      readonly recent_runs: readonly {
-        readonly run_id: string;
-        readonly state: components['schemas']['RunState'];
-        /** @description not succeeded by its DAG's deadline */
-        readonly deadline_missed: boolean;
-      }[];
-    };
-    readonly Error: {
-      readonly error: {
-        /** @description stable: invalid_input, not_found, forbidden, … */
-        readonly code: string;
-        readonly message: string;
-        /** @description the input at fault */
-        readonly field?: string;
-      };
-    };
-    readonly DagSummaryPage: {
-      readonly items: readonly components['schemas']['DagSummary'][];
-      /** @description how many there are */
-      readonly total_entries: number;
-    };
-    readonly ImportErrorPage: {
-      readonly items: readonly components['schemas']['ImportError'][];
-      /** @description how many there are */
-      readonly total_entries: number;
-    };
-    readonly ImportError: {
-      readonly file: string;
-      readonly message: string;
-      /** Format: date-time */
-      readonly updated_at: string;
     };
     readonly DagPatch: {
       readonly is_paused: boolean;
@@ -736,10 +830,6 @@ export interface components {
       | 'upstream_failed'
       | 'skipped'
       | 'none';
-    readonly ClearRunBody: {
-      readonly dry_run?: boolean;
-      readonly only_failed?: boolean;
-    };
     readonly ClearBody: {
       readonly dag_run_id: string;
       /** @description omitted: every task of the run */
@@ -767,120 +857,12 @@ export interface components {
         readonly [key: string]: unknown;
       } | null;
     };
-    readonly TaskInstance: {
-      readonly dag_id: string;
-      readonly dag_run_id: string;
-      readonly task_id: string;
-      readonly state: components['schemas']['TaskState'];
-      readonly try_number: number;
-      readonly max_tries: number;
-      readonly operator: string;
-      readonly worker: string | null;
-      /** Format: date-time */
-      readonly start_date: string | null;
-      /** Format: date-time */
-      readonly end_date: string | null;
-      /** @description seconds; null until it ends */
-      readonly duration: number | null;
-      readonly marked_by: string | null;
-      /** Format: date-time */
-      readonly marked_at: string | null;
-    };
-    readonly LogChunk: {
-      readonly lines: readonly {
-        readonly line_no: number;
-        readonly text: string;
-      }[];
-      readonly last_line_no: number;
-      readonly done: boolean;
-    };
-    readonly TaskInstancePage: {
-      readonly items: readonly components['schemas']['TaskInstance'][];
-      /** @description how many there are */
-      readonly total_entries: number;
-    };
-    readonly TaskTryPage: {
-      readonly items: readonly components['schemas']['TaskTry'][];
-      /** @description how many there are */
-      readonly total_entries: number;
-    };
-    readonly TaskTry: {
-      readonly try_number: number;
-      readonly state: components['schemas']['TryState'];
-      readonly worker: string;
-      /** Format: date-time */
-      readonly start_date: string;
-      /** Format: date-time */
-      readonly end_date: string | null;
-      /** @description seconds; null until it ends */
-      readonly duration: number | null;
-      readonly error: {
-        readonly code: string;
-        readonly message: string;
-      } | null;
-      /** @description what the operator reported (rows written, objects staged…); null until it ends */
-      readonly outcome: {
-        readonly [key: string]: unknown;
-      } | null;
-      /** @description the task’s output (what an `fn` returned), JSON; null when none */
-      readonly output: unknown;
-    };
-    /**
-     * @description lost when its worker stopped heartbeating
-     * @enum {string}
-     */
-    readonly TryState: 'running' | 'success' | 'failed' | 'skipped' | 'up_for_reschedule' | 'lost';
     readonly MarkRunBody: {
       /**
        * @description state: success or failed
        * @enum {string}
        */
       readonly state: 'success' | 'failed';
-    };
-    readonly MarkTaskBody: {
-      /**
-       * @description new_state: success or failed
-       * @enum {string}
-       */
-      readonly new_state: 'success' | 'failed';
-    };
-    readonly RunStats: {
-      readonly runs: readonly {
-        readonly dag_run_id: string;
-        /** Format: date-time */
-        readonly logical_date: string;
-        readonly state: components['schemas']['RunState'];
-        /** @description seconds; null until it ends */
-        readonly duration: number | null;
-        readonly rows_staged: number;
-        readonly rows_loaded: number;
-        readonly checks_passed: number;
-        readonly checks_failed: number;
-      }[];
-    };
-    readonly Grid: {
-      readonly task_ids: readonly string[];
-      readonly runs: readonly {
-        readonly dag_run_id: string;
-        /** Format: date-time */
-        readonly logical_date: string;
-        readonly state: components['schemas']['RunState'];
-        readonly run_type: components['schemas']['RunType'];
-        /** @description seconds; null until it ends */
-        readonly duration: number | null;
-        /** @description a task's state, in task_ids order */
-        readonly states: readonly components['schemas']['TaskState'][];
-        /** @description the range run whose tasks these are */
-        readonly range_run_id: string | null;
-        readonly deadline_missed: boolean;
-        readonly stale: boolean;
-      }[];
-      readonly total_runs: number;
-      /**
-       * Format: date-time
-       * @description pass as `before` for the previous page; null when there are no older runs
-       */
-      readonly older: string | null;
     };
     readonly RunChecks: {
       readonly checks: readonly components['schemas']['CheckResult'][];
@@ -899,6 +881,10 @@ export interface components {
       readonly passed: boolean;
       /** @description for a run a range run covered: the result measured the whole range, not this interval alone */
       readonly for_range: boolean;
+    };
+    readonly ClearRunBody: {
+      readonly dry_run?: boolean;
+      readonly only_failed?: boolean;
     };
     readonly RunLedger: {
       readonly tables: readonly components['schemas']['LedgerTable'][];
@@ -945,72 +931,129 @@ export interface components {
       readonly line: number;
       readonly reason: string;
     };
-    readonly Backfill: {
-      readonly id: number;
-      readonly dag_id: string;
-      /** Format: date-time */
-      readonly from_date: string;
-      /** Format: date-time */
-      readonly to_date: string;
-      readonly reprocess_behavior: components['schemas']['Reprocess'];
-      readonly max_active_runs: number;
-      readonly max_intervals_per_run: number | 'all';
-      /**
-       * @description creating (its runs are being made), running, success, failed or cancelled
-       * @enum {string}
-       */
-      readonly state: 'creating' | 'running' | 'success' | 'failed' | 'cancelled';
-      /** Format: date-time */
-      readonly created_at: string;
-      /** Format: date-time */
-      readonly completed_at: string | null;
-      readonly progress: {
-        readonly total: number;
-        readonly success: number;
-        readonly failed: number;
-        readonly running: number;
-        readonly queued: number;
-      };
-    };
-    /** @enum {string} */
-    readonly Reprocess: 'none' | 'failed' | 'completed' | 'stale';
-    readonly BackfillBody: {
-      readonly dag_id: string;
-      /** @description YYYY-MM-DD or ISO-8601; without a zone, UTC */
-      readonly from_date: string;
-      /** @description exclusive */
-      readonly to_date: string;
-      /** @enum {string} */
-      readonly reprocess_behavior?: 'none' | 'failed' | 'completed' | 'stale';
-      /** @description default the DAG's max_active_runs */
-      readonly max_active_runs?: number | null;
-      /** @description consecutive intervals one execution (a range run) covers, or all; default the DAG's backfillPolicy. A failed range is split in halves down to single intervals */
-      readonly max_intervals_per_run?: number | 'all';
-    };
-    readonly BackfillPage: {
-      readonly items: readonly components['schemas']['Backfill'][];
+    readonly TaskInstancePage: {
+      readonly items: readonly components['schemas']['TaskInstance'][];
       /** @description how many there are */
       readonly total_entries: number;
     };
-    readonly BackfillPreview: {
+    readonly TaskInstance: {
+      readonly dag_id: string;
+      readonly dag_run_id: string;
+      readonly task_id: string;
+      readonly state: components['schemas']['TaskState'];
+      readonly try_number: number;
+      readonly max_tries: number;
+      readonly operator: string;
+      readonly worker: string | null;
+      /** Format: date-time */
+      readonly start_date: string | null;
+      /** Format: date-time */
+      readonly end_date: string | null;
+      /** @description seconds; null until it ends */
+      readonly duration: number | null;
+      readonly marked_by: string | null;
+      /** Format: date-time */
+      readonly marked_at: string | null;
+    };
+    readonly MarkTaskBody: {
+      /**
+       * @description new_state: success or failed
+       * @enum {string}
+       */
+      readonly new_state: 'success' | 'failed';
+    };
+    readonly LogChunk: {
+      readonly lines: readonly {
+        readonly line_no: number;
+        readonly text: string;
+      }[];
+      readonly last_line_no: number;
+      readonly done: boolean;
+    };
+    readonly TaskTryPage: {
+      readonly items: readonly components['schemas']['TaskTry'][];
+      /** @description how many there are */
+      readonly total_entries: number;
+    };
+    readonly TaskTry: {
+      readonly try_number: number;
+      readonly state: components['schemas']['TryState'];
+      readonly worker: string;
+      /** Format: date-time */
+      readonly start_date: string;
+      /** Format: date-time */
+      readonly end_date: string | null;
+      /** @description seconds; null until it ends */
+      readonly duration: number | null;
+      readonly error: {
+        readonly code: string;
+        readonly message: string;
+      } | null;
+      /** @description what the operator reported (rows written, objects staged…); null until it ends */
+      readonly outcome: {
+        readonly [key: string]: unknown;
+      } | null;
+      /** @description the task’s output (what an `fn` returned), JSON; null when none */
+      readonly output: unknown;
+    };
+    /**
+     * @description lost when its worker stopped heartbeating
+     * @enum {string}
+     */
+    readonly TryState: 'running' | 'success' | 'failed' | 'skipped' | 'up_for_reschedule' | 'lost';
+    readonly Grid: {
+      readonly task_ids: readonly string[];
       readonly runs: readonly {
+        readonly dag_run_id: string;
         /** Format: date-time */
         readonly logical_date: string;
-        /** @enum {string} */
-        readonly action: 'create' | 'rerun' | 'adopt' | 'skip';
-        readonly existing: components['schemas']['RunState'] & (string | null);
+        readonly state: components['schemas']['RunState'];
+        readonly run_type: components['schemas']['RunType'];
+        /** @description seconds; null until it ends */
+        readonly duration: number | null;
+        /** @description a task's state, in task_ids order */
+        readonly states: readonly components['schemas']['TaskState'][];
+        /** @description the range run whose tasks these are */
+        readonly range_run_id: string | null;
+        readonly deadline_missed: boolean;
+        readonly stale: boolean;
       }[];
-      /** @description the range runs it would make: each over several consecutive intervals, in one execution */
-      readonly range_runs: readonly {
+      readonly total_runs: number;
+      /**
+       * Format: date-time
+       * @description pass as `before` for the previous page; null when there are no older runs
+       */
+      readonly older: string | null;
+    };
+    readonly RunStats: {
+      readonly runs: readonly {
+        readonly dag_run_id: string;
         /** Format: date-time */
-        readonly from_date: string;
-        /**
-         * Format: date-time
-         * @description exclusive
-         */
-        readonly to_date: string;
-        readonly intervals: number;
+        readonly logical_date: string;
+        readonly state: components['schemas']['RunState'];
+        /** @description seconds; null until it ends */
+        readonly duration: number | null;
+        readonly rows_staged: number;
+        readonly rows_loaded: number;
+        readonly checks_passed: number;
+        readonly checks_failed: number;
       }[];
+    };
+    readonly ImportErrorPage: {
+      readonly items: readonly components['schemas']['ImportError'][];
+      /** @description how many there are */
+      readonly total_entries: number;
+    };
+    readonly ImportError: {
+      readonly file: string;
+      readonly message: string;
+      /** Format: date-time */
+      readonly updated_at: string;
+    };
+    readonly PoolPage: {
+      readonly items: readonly components['schemas']['Pool'][];
+      /** @description how many there are */
+      readonly total_entries: number;
     };
     readonly Pool: {
       readonly name: string;
@@ -1027,39 +1070,41 @@ export interface components {
       readonly slots: number;
       readonly description?: string | null;
     };
-    readonly PoolPage: {
-      readonly items: readonly components['schemas']['Pool'][];
-      /** @description how many there are */
-      readonly total_entries: number;
-    };
     readonly PoolPatch: {
       readonly name?: string;
       readonly slots?: number | null;
       readonly description?: string | null;
     };
-    readonly Connection: {
-      readonly connection_id: string;
-      /** @description the URI with its secrets replaced by *** */
-      readonly uri: string;
-      /**
-       * @description stored in the metadata DB, or a DOWNBEAT_CONN_ environment variable
-       * @enum {string}
-       */
-      readonly source: 'stored' | 'environment';
-    };
-    readonly ConnectionBody: {
-      readonly connection_id: string;
-      readonly uri: string;
-    };
-    readonly ConnectionPage: {
-      readonly items: readonly components['schemas']['Connection'][];
+    readonly UserPage: {
+      readonly items: readonly components['schemas']['User'][];
       /** @description how many there are */
       readonly total_entries: number;
     };
-    readonly WarehouseRows: {
-      readonly name: string;
-      readonly offset: number;
-      readonly total_entries: number;
+    readonly User: {
+      readonly username: string;
+      readonly role: components['schemas']['Role'] & unknown;
+      /** Format: date-time */
+      readonly created_at: string;
+    };
+    readonly UserCreated: {
+      readonly username: string;
+      readonly role: components['schemas']['Role'] & unknown;
+    };
+    readonly UserBody: {
+      /** @description 1 to 64 letters, digits or _ . @ - */
+      readonly username: string;
+      readonly role: components['schemas']['Role'] & unknown;
+      /** @description at least 8 characters */
+      readonly password: string;
+    };
+    readonly UserPatch: {
+      readonly role: components['schemas']['Role'] & unknown;
+    };
+    readonly PasswordBody: {
+      /** @description at least 8 characters */
+      readonly password: string;
+    };
+    readonly WarehouseQueryResult: {
       readonly columns: readonly string[];
       readonly rows: readonly (readonly components['schemas']['WarehouseCell'][])[];
       /** @description there were more rows than the limit */
@@ -1075,6 +1120,12 @@ export interface components {
       | {
           readonly [key: string]: unknown;
         };
+    readonly WarehouseQueryBody: {
+      /** @description one SELECT; anything else is refused (400 query_refused) */
+      readonly sql: string;
+      /** @default 1000 */
+      readonly limit?: number | null;
+    };
     readonly WarehouseTablePage: {
       readonly items: readonly components['schemas']['WarehouseTable'][];
       /** @description how many there are */
@@ -1089,65 +1140,14 @@ export interface components {
         readonly type: string;
       }[];
     };
-    readonly WarehouseQueryResult: {
+    readonly WarehouseRows: {
+      readonly name: string;
+      readonly offset: number;
+      readonly total_entries: number;
       readonly columns: readonly string[];
       readonly rows: readonly (readonly components['schemas']['WarehouseCell'][])[];
       /** @description there were more rows than the limit */
       readonly truncated: boolean;
-    };
-    readonly WarehouseQueryBody: {
-      /** @description one SELECT; anything else is refused (400 query_refused) */
-      readonly sql: string;
-      /** @default 1000 */
-      readonly limit?: number | null;
-    };
-    readonly UserCreated: {
-      readonly username: string;
-      readonly role: components['schemas']['Role'];
-    };
-    /**
-     * @description viewer reads; op also triggers, clears, pauses, backfills, marks; admin also administers
-     * @enum {string}
-     */
-    readonly Role: 'viewer' | 'op' | 'admin';
-    readonly UserBody: {
-      /** @description 1 to 64 letters, digits or _ . @ - */
-      readonly username: string;
-      readonly role: components['schemas']['Role'];
-      /** @description at least 8 characters */
-      readonly password: string;
-    };
-    readonly UserPage: {
-      readonly items: readonly components['schemas']['User'][];
-      /** @description how many there are */
-      readonly total_entries: number;
-    };
-    readonly User: {
-      readonly username: string;
-      readonly role: components['schemas']['Role'];
-      /** Format: date-time */
-      readonly created_at: string;
-    };
-    readonly UserPatch: {
-      readonly role: components['schemas']['Role'];
-    };
-    readonly PasswordBody: {
-      /** @description at least 8 characters */
-      readonly password: string;
-    };
-    readonly Token: {
-      /** @description shown once */
-      readonly token: string;
-      readonly role: components['schemas']['Role'];
-    };
-    readonly TokenBody: {
-      readonly role?: components['schemas']['Role'] & unknown;
-    };
-    readonly Session: {
-      readonly username: string;
-      readonly role: components['schemas']['Role'] & unknown;
-      /** @description sent back as X-CSRF-Token on every change */
-      readonly csrf_token: string;
     };
   };
   responses: never;
@@ -1158,6 +1158,664 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  readonly getSession: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Who is calling */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Session'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly createToken: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['TokenBody'];
+      };
+    };
+    readonly responses: {
+      /** @description The token: keep it, it is not shown again */
+      readonly 201: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Token'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listBackfills: {
+    readonly parameters: {
+      readonly query?: {
+        /** @description only this DAG's */
+        readonly dag_id?: string;
+        readonly limit?: number;
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The newest backfills */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['BackfillPage'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly createBackfill: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['BackfillBody'];
+      };
+    };
+    readonly responses: {
+      /** @description The backfill, started */
+      readonly 201: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Backfill'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Nothing to backfill in that range */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly previewBackfill: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['BackfillBody'];
+      };
+    };
+    readonly responses: {
+      /** @description What it would do, interval by interval */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['BackfillPreview'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getBackfill: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: number;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The backfill */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Backfill'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly cancelBackfill: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: number;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The backfill, cancelled */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Backfill'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Only a running backfill can be cancelled */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listConnections: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Stored and environment connections */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['ConnectionPage'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly createConnection: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['ConnectionBody'];
+      };
+    };
+    readonly responses: {
+      /** @description The connection, its secrets masked */
+      readonly 201: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Connection'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly deleteConnection: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly connection_id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Deleted */
+      readonly 204: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listDags: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The DAGs */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['DagSummaryPage'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   readonly getDag: {
     readonly parameters: {
       readonly query?: never;
@@ -1280,183 +1938,6 @@ export interface operations {
       };
     };
   };
-  readonly listDags: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description The DAGs */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['DagSummaryPage'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly listImportErrors: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description The files and their errors */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['ImportErrorPage'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly clearDagRun: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path: {
-        /** @description a DAG id */
-        readonly dag_id: string;
-        /** @description a run id (dag_run_id) */
-        readonly run_id: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: {
-      readonly content: {
-        readonly 'application/json': components['schemas']['ClearRunBody'];
-      };
-    };
-    readonly responses: {
-      /** @description The task instances cleared (or that would be) */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['ClearResult'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
   readonly clearTaskInstances: {
     readonly parameters: {
       readonly query?: never;
@@ -1480,132 +1961,6 @@ export interface operations {
         };
         content: {
           readonly 'application/json': components['schemas']['ClearResult'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly getDagRun: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path: {
-        /** @description a DAG id */
-        readonly dag_id: string;
-        /** @description a run id (dag_run_id) */
-        readonly run_id: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description The run */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['DagRun'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly markDagRun: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path: {
-        /** @description a DAG id */
-        readonly dag_id: string;
-        /** @description a run id (dag_run_id) */
-        readonly run_id: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody: {
-      readonly content: {
-        readonly 'application/json': components['schemas']['MarkRunBody'];
-      };
-    };
-    readonly responses: {
-      /** @description The run, marked */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['DagRun'];
         };
       };
       /** @description Invalid input: the message names the field */
@@ -1778,6 +2133,462 @@ export interface operations {
       };
       /** @description The DAG has a run for that logical date already */
       readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getDagRun: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        /** @description a DAG id */
+        readonly dag_id: string;
+        /** @description a run id (dag_run_id) */
+        readonly run_id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The run */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['DagRun'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly markDagRun: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        /** @description a DAG id */
+        readonly dag_id: string;
+        /** @description a run id (dag_run_id) */
+        readonly run_id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['MarkRunBody'];
+      };
+    };
+    readonly responses: {
+      /** @description The run, marked */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['DagRun'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getRunChecks: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        /** @description a DAG id */
+        readonly dag_id: string;
+        /** @description a run id (dag_run_id) */
+        readonly run_id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Its checks and rows */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['RunChecks'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly clearDagRun: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        /** @description a DAG id */
+        readonly dag_id: string;
+        /** @description a run id (dag_run_id) */
+        readonly run_id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['ClearRunBody'];
+      };
+    };
+    readonly responses: {
+      /** @description The task instances cleared (or that would be) */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['ClearResult'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getRunLedger: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        /** @description a DAG id */
+        readonly dag_id: string;
+        /** @description a run id (dag_run_id) */
+        readonly run_id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The ledger */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['RunLedger'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The warehouse cannot be read now: the message names its connection */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listRunRejects: {
+    readonly parameters: {
+      readonly query?: {
+        readonly limit?: number;
+        readonly offset?: number;
+      };
+      readonly header?: never;
+      readonly path: {
+        /** @description a DAG id */
+        readonly dag_id: string;
+        /** @description a run id (dag_run_id) */
+        readonly run_id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description A page of rejected records */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['RunRejects'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The warehouse cannot be read now: the message names its connection */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listTaskInstances: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        /** @description a DAG id */
+        readonly dag_id: string;
+        /** @description a run id (dag_run_id) */
+        readonly run_id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description In topological order */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['TaskInstancePage'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
         headers: {
           readonly [name: string]: unknown;
         };
@@ -1990,67 +2801,6 @@ export interface operations {
       };
     };
   };
-  readonly listTaskInstances: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path: {
-        /** @description a DAG id */
-        readonly dag_id: string;
-        /** @description a run id (dag_run_id) */
-        readonly run_id: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description In topological order */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['TaskInstancePage'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
   readonly listTaskTries: {
     readonly parameters: {
       readonly query?: never;
@@ -2073,67 +2823,6 @@ export interface operations {
         };
         content: {
           readonly 'application/json': components['schemas']['TaskTryPage'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly getDagStats: {
-    readonly parameters: {
-      readonly query?: {
-        readonly limit?: number;
-      };
-      readonly header?: never;
-      readonly path: {
-        /** @description a DAG id */
-        readonly dag_id: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description The newest runs, oldest first */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['RunStats'];
         };
       };
       /** @description Invalid input: the message names the field */
@@ -2237,297 +2926,27 @@ export interface operations {
       };
     };
   };
-  readonly getRunChecks: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path: {
-        /** @description a DAG id */
-        readonly dag_id: string;
-        /** @description a run id (dag_run_id) */
-        readonly run_id: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description Its checks and rows */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['RunChecks'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly getRunLedger: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path: {
-        /** @description a DAG id */
-        readonly dag_id: string;
-        /** @description a run id (dag_run_id) */
-        readonly run_id: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description The ledger */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['RunLedger'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The warehouse cannot be read now: the message names its connection */
-      readonly 503: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly listRunRejects: {
+  readonly getDagStats: {
     readonly parameters: {
       readonly query?: {
         readonly limit?: number;
-        readonly offset?: number;
       };
       readonly header?: never;
       readonly path: {
         /** @description a DAG id */
         readonly dag_id: string;
-        /** @description a run id (dag_run_id) */
-        readonly run_id: string;
       };
       readonly cookie?: never;
     };
     readonly requestBody?: never;
     readonly responses: {
-      /** @description A page of rejected records */
+      /** @description The newest runs, oldest first */
       readonly 200: {
         headers: {
           readonly [name: string]: unknown;
         };
         content: {
-          readonly 'application/json': components['schemas']['RunRejects'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The warehouse cannot be read now: the message names its connection */
-      readonly 503: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly cancelBackfill: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path: {
-        readonly id: number;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description The backfill, cancelled */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Backfill'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Only a running backfill can be cancelled */
-      readonly 409: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly listBackfills: {
-    readonly parameters: {
-      readonly query?: {
-        /** @description only this DAG's */
-        readonly dag_id?: string;
-        readonly limit?: number;
-      };
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description The newest backfills */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['BackfillPage'];
+          readonly 'application/json': components['schemas']['RunStats'];
         };
       };
       /** @description Invalid input: the message names the field */
@@ -2568,93 +2987,22 @@ export interface operations {
       };
     };
   };
-  readonly createBackfill: {
+  readonly listImportErrors: {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    readonly requestBody: {
-      readonly content: {
-        readonly 'application/json': components['schemas']['BackfillBody'];
-      };
-    };
-    readonly responses: {
-      /** @description The backfill, started */
-      readonly 201: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Backfill'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Nothing to backfill in that range */
-      readonly 409: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly getBackfill: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path: {
-        readonly id: number;
-      };
-      readonly cookie?: never;
-    };
     readonly requestBody?: never;
     readonly responses: {
-      /** @description The backfill */
+      /** @description The files and their errors */
       readonly 200: {
         headers: {
           readonly [name: string]: unknown;
         };
         content: {
-          readonly 'application/json': components['schemas']['Backfill'];
+          readonly 'application/json': components['schemas']['ImportErrorPage'];
         };
       };
       /** @description Invalid input: the message names the field */
@@ -2695,26 +3043,24 @@ export interface operations {
       };
     };
   };
-  readonly previewBackfill: {
+  readonly getOpenApiDocument: {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    readonly requestBody: {
-      readonly content: {
-        readonly 'application/json': components['schemas']['BackfillBody'];
-      };
-    };
+    readonly requestBody?: never;
     readonly responses: {
-      /** @description What it would do, interval by interval */
+      /** @description This document */
       readonly 200: {
         headers: {
           readonly [name: string]: unknown;
         };
         content: {
-          readonly 'application/json': components['schemas']['BackfillPreview'];
+          readonly 'application/json': {
+            readonly [key: string]: unknown;
+          };
         };
       };
       /** @description Invalid input: the message names the field */
@@ -3059,385 +3405,6 @@ export interface operations {
       };
     };
   };
-  readonly listConnections: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description Stored and environment connections */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['ConnectionPage'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly createConnection: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly requestBody: {
-      readonly content: {
-        readonly 'application/json': components['schemas']['ConnectionBody'];
-      };
-    };
-    readonly responses: {
-      /** @description The connection, its secrets masked */
-      readonly 201: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Connection'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly deleteConnection: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path: {
-        readonly connection_id: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description Deleted */
-      readonly 204: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly getWarehouseTableRows: {
-    readonly parameters: {
-      readonly query?: {
-        readonly limit?: number;
-        readonly offset?: number;
-      };
-      readonly header?: never;
-      readonly path: {
-        /** @description a table, as GET /warehouse/tables names it */
-        readonly name: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description A page of rows */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['WarehouseRows'];
-          readonly 'text/csv': string;
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The warehouse cannot be read now: the message names its connection */
-      readonly 503: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly listWarehouseTables: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description The tables */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['WarehouseTablePage'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The warehouse cannot be read now: the message names its connection */
-      readonly 503: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly queryWarehouse: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly requestBody: {
-      readonly content: {
-        readonly 'application/json': components['schemas']['WarehouseQueryBody'];
-      };
-    };
-    readonly responses: {
-      /** @description Its result */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['WarehouseQueryResult'];
-          readonly 'text/csv': string;
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The warehouse cannot be read now: the message names its connection */
-      readonly 503: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
   readonly listUsers: {
     readonly parameters: {
       readonly query?: never;
@@ -3759,26 +3726,27 @@ export interface operations {
       };
     };
   };
-  readonly createToken: {
+  readonly queryWarehouse: {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    readonly requestBody?: {
+    readonly requestBody: {
       readonly content: {
-        readonly 'application/json': components['schemas']['TokenBody'];
+        readonly 'application/json': components['schemas']['WarehouseQueryBody'];
       };
     };
     readonly responses: {
-      /** @description The token: keep it, it is not shown again */
-      readonly 201: {
+      /** @description Its result */
+      readonly 200: {
         headers: {
           readonly [name: string]: unknown;
         };
         content: {
-          readonly 'application/json': components['schemas']['Token'];
+          readonly 'application/json': components['schemas']['WarehouseQueryResult'];
+          readonly 'text/csv': string;
         };
       };
       /** @description Invalid input: the message names the field */
@@ -3810,6 +3778,15 @@ export interface operations {
       };
       /** @description Unknown id */
       readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The warehouse cannot be read now: the message names its connection */
+      readonly 503: {
         headers: {
           readonly [name: string]: unknown;
         };
@@ -3819,7 +3796,7 @@ export interface operations {
       };
     };
   };
-  readonly getOpenApiDocument: {
+  readonly listWarehouseTables: {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
@@ -3828,15 +3805,13 @@ export interface operations {
     };
     readonly requestBody?: never;
     readonly responses: {
-      /** @description This document */
+      /** @description The tables */
       readonly 200: {
         headers: {
           readonly [name: string]: unknown;
         };
         content: {
-          readonly 'application/json': {
-            readonly [key: string]: unknown;
-          };
+          readonly 'application/json': components['schemas']['WarehouseTablePage'];
         };
       };
       /** @description Invalid input: the message names the field */
@@ -3868,6 +3843,15 @@ export interface operations {
       };
       /** @description Unknown id */
       readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The warehouse cannot be read now: the message names its connection */
+      readonly 503: {
         headers: {
           readonly [name: string]: unknown;
         };
@@ -3877,22 +3861,29 @@ export interface operations {
       };
     };
   };
-  readonly getSession: {
+  readonly getWarehouseTableRows: {
     readonly parameters: {
-      readonly query?: never;
+      readonly query?: {
+        readonly limit?: number;
+        readonly offset?: number;
+      };
       readonly header?: never;
-      readonly path?: never;
+      readonly path: {
+        /** @description a table, as GET /warehouse/tables names it */
+        readonly name: string;
+      };
       readonly cookie?: never;
     };
     readonly requestBody?: never;
     readonly responses: {
-      /** @description Who is calling */
+      /** @description A page of rows */
       readonly 200: {
         headers: {
           readonly [name: string]: unknown;
         };
         content: {
-          readonly 'application/json': components['schemas']['Session'];
+          readonly 'application/json': components['schemas']['WarehouseRows'];
+          readonly 'text/csv': string;
         };
       };
       /** @description Invalid input: the message names the field */
@@ -3924,6 +3915,15 @@ export interface operations {
       };
       /** @description Unknown id */
       readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The warehouse cannot be read now: the message names its connection */
+      readonly 503: {
         headers: {
           readonly [name: string]: unknown;
         };

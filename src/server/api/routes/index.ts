@@ -20,6 +20,9 @@ export type { ApiRoute } from '../route-kit.ts';
 const isRoute = (value: unknown): value is ApiRoute =>
   typeof value === 'object' && value !== null && 'x-role' in value && 'operationId' in value;
 
+const METHODS = ['get', 'post', 'patch', 'put', 'delete'];
+
+/** In path order (then method), the same wherever the modules are loaded from. */
 export const API_ROUTES: readonly ApiRoute[] = [
   dags,
   runs,
@@ -31,7 +34,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
   warehouse,
   users,
   auth,
-].flatMap((area) => Object.values(area).filter(isRoute));
+]
+  .flatMap((area) => Object.values(area).filter(isRoute))
+  .sort((a, b) =>
+    a.path === b.path ? METHODS.indexOf(a.method) - METHODS.indexOf(b.method) : a.path < b.path ? -1 : 1,
+  );
 
 /** `METHOD /path` as the role table and the OpenAPI document write it: `GET /dags/{dag_id}`. */
 export const routeKey = (route: Pick<ApiRoute, 'method' | 'path'>) => `${route.method.toUpperCase()} ${route.path}`;

@@ -9,7 +9,13 @@ export const ReprocessSchema = z.enum(REPROCESS).openapi('Reprocess');
 
 const INTERVALS_WANTED = 'must be a whole number ≥ 1 or "all"';
 const intervalsPerRun = () =>
-  z.union([z.number().int().min(1), z.literal('all')], { error: INTERVALS_WANTED });
+  z.union(
+    [
+      z.number({ error: INTERVALS_WANTED }).int({ error: INTERVALS_WANTED }).min(1, { error: INTERVALS_WANTED }),
+      z.literal('all', { error: INTERVALS_WANTED }),
+    ],
+    { error: INTERVALS_WANTED },
+  );
 
 export const BackfillBodySchema = bodyOf('BackfillBody', {
   dag_id: text(250),
