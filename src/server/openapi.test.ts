@@ -37,7 +37,10 @@ afterAll(async () => {
 });
 
 /** Redocly's totals for `document`, linted with the repository's redocly.yaml. */
-async function lint(document: unknown, name: string): Promise<{ errors: number; warnings: number; problems: unknown[] }> {
+async function lint(
+  document: unknown,
+  name: string,
+): Promise<{ errors: number; warnings: number; problems: unknown[] }> {
   const file = join(dir, name);
   writeFileSync(file, JSON.stringify(document));
   const run = promisify(execFile);
@@ -77,7 +80,10 @@ describe('the served OpenAPI document', () => {
         expect(typeof operation.operationId, what).toBe('string');
         ids.add(operation.operationId as string);
         expect(operation['x-role'], what).toBe(ROUTE_ROLES[what]);
-        const answers = operation.responses as Record<string, { content?: Record<string, { schema?: unknown }> }>;
+        const answers = operation.responses as Record<
+          string,
+          { content?: Record<string, { schema?: unknown }> }
+        >;
         const ok = Object.entries(answers).filter(([status]) => status.startsWith('2'));
         expect(ok.length, what).toBe(1);
         const [status, answer] = ok[0] as [string, { content?: Record<string, { schema?: unknown }> }];
@@ -124,34 +130,70 @@ describe("the routes' validation", () => {
     fetch(`${s.url}/api/v1${path}`, {
       method: 'POST',
       body,
-      headers: { authorization: `Basic ${Buffer.from('ada:correct horse battery staple').toString('base64')}`, ...headers },
+      headers: {
+        authorization: `Basic ${Buffer.from('ada:correct horse battery staple').toString('base64')}`,
+        ...headers,
+      },
     });
 
   it('answers 400 with the error body, naming the field and what it wanted', async () => {
     const cases: [string, string, unknown][] = [
-      ['/pools', '{"name":"ok","slots":"two"}', { field: 'slots', message: '"slots" must be a whole number from 0 to 1000000' }],
+      [
+        '/pools',
+        '{"name":"ok","slots":"two"}',
+        { field: 'slots', message: '"slots" must be a whole number from 0 to 1000000' },
+      ],
       ['/pools', '{"name":"ok"}', { field: 'slots', message: '"slots" is required' }],
-      ['/pools', '{"slots":1,"colour":"red"}', { field: 'colour', message: 'unknown field "colour" (expected name, slots, description)' }],
-      ['/backfills/dry_run', '{"dag_id":"later","from_date":"2100-01-01","to_date":"2100-13-45"}', { field: 'to_date', message: '"to_date" is not a real date: 2100-13-45' }],
-      ['/backfills/dry_run', '{"dag_id":"later","from_date":"2100-01-01","to_date":"2100-01-02","max_intervals_per_run":0}', { field: 'max_intervals_per_run', message: '"max_intervals_per_run" must be a whole number ≥ 1 or "all"' }],
-      ['/auth/tokens', '{"role":"boss"}', { field: 'role', message: 'role must be one of viewer, op, admin, not "boss"' }],
+      [
+        '/pools',
+        '{"slots":1,"colour":"red"}',
+        { field: 'colour', message: 'unknown field "colour" (expected name, slots, description)' },
+      ],
+      [
+        '/backfills/dry_run',
+        '{"dag_id":"later","from_date":"2100-01-01","to_date":"2100-13-45"}',
+        { field: 'to_date', message: '"to_date" is not a real date: 2100-13-45' },
+      ],
+      [
+        '/backfills/dry_run',
+        '{"dag_id":"later","from_date":"2100-01-01","to_date":"2100-01-02","max_intervals_per_run":0}',
+        {
+          field: 'max_intervals_per_run',
+          message: '"max_intervals_per_run" must be a whole number ≥ 1 or "all"',
+        },
+      ],
+      [
+        '/auth/tokens',
+        '{"role":"boss"}',
+        { field: 'role', message: 'role must be one of viewer, op, admin, not "boss"' },
+      ],
       ['/pools', '[1]', { message: 'the body must be a JSON object' }],
     ];
     for (const [path, body, error] of cases) {
       const response = await post(path, body, { 'content-type': 'application/json' });
       expect(response.status, `${path} ${body}`).toBe(400);
-      expect(await response.json(), `${path} ${body}`).toEqual({ error: { code: 'invalid_input', ...(error as object) } });
+      expect(await response.json(), `${path} ${body}`).toEqual({
+        error: { code: 'invalid_input', ...(error as object) },
+      });
     }
     const query = await fetch(`${s.url}/api/v1/backfills?limit=0`, {
-      headers: { authorization: `Basic ${Buffer.from('ada:correct horse battery staple').toString('base64')}` },
+      headers: {
+        authorization: `Basic ${Buffer.from('ada:correct horse battery staple').toString('base64')}`,
+      },
     });
     expect(await query.json()).toEqual({
-      error: { code: 'invalid_input', field: 'limit', message: '"limit" must be a whole number from 1 to 500' },
+      error: {
+        code: 'invalid_input',
+        field: 'limit',
+        message: '"limit" must be a whole number from 1 to 500',
+      },
     });
   });
 
   it('reads a body as JSON whatever its content type, and an empty one as {}', async () => {
     expect((await post('/auth/tokens', '')).status).toBe(201);
-    expect((await post('/auth/tokens', '{"role":"viewer"}', { 'content-type': 'text/plain' })).status).toBe(201);
+    expect((await post('/auth/tokens', '{"role":"viewer"}', { 'content-type': 'text/plain' })).status).toBe(
+      201,
+    );
   });
 });

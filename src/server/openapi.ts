@@ -17,7 +17,7 @@ const TAGS = [
   { name: 'Backfills', description: 'Runs for a past range of intervals, executed by the scheduler' },
   { name: 'Pools', description: 'Worker slots shared by the tasks that name a pool' },
   { name: 'Connections', description: 'Named credentials and endpoints, secrets masked (admin)' },
-  { name: 'Warehouse', description: "The warehouse explorer, read-only (DESIGN §8)" },
+  { name: 'Warehouse', description: 'The warehouse explorer, read-only (DESIGN §8)' },
   { name: 'Users', description: 'Users and their roles (admin)' },
   { name: 'Session', description: 'The caller: who they are, and API tokens' },
   { name: 'Meta', description: 'This description' },

@@ -585,7 +585,7 @@ export interface components {
       readonly csrf_token: string;
     };
     /**
-     * @description the session's role (a token's may be lower than its user's)
+     * @description viewer reads; op also triggers, clears, pauses, backfills, marks; admin also administers
      * @enum {string}
      */
     readonly Role: 'viewer' | 'op' | 'admin';
@@ -601,7 +601,7 @@ export interface components {
     readonly Token: {
       /** @description shown once */
       readonly token: string;
-      readonly role: components['schemas']['Role'] & unknown;
+      readonly role: components['schemas']['Role'];
     };
     readonly TokenBody: {
       readonly role?: components['schemas']['Role'] & unknown;
@@ -659,7 +659,7 @@ export interface components {
         readonly logical_date: string;
         /** @enum {string} */
         readonly action: 'create' | 'rerun' | 'adopt' | 'skip';
-        readonly existing: components['schemas']['RunState'];
+        readonly existing: components['schemas']['RunState'] | null;
       }[];
       /** @description the range runs it would make: each over several consecutive intervals, in one execution */
       readonly range_runs: readonly {
@@ -673,8 +673,8 @@ export interface components {
         readonly intervals: number;
       }[];
     };
-    /** @enum {string|null} */
-    readonly RunState: 'queued' | 'running' | 'success' | 'failed' | null;
+    /** @enum {string} */
+    readonly RunState: 'queued' | 'running' | 'success' | 'failed';
     readonly ConnectionPage: {
       readonly items: readonly components['schemas']['Connection'][];
       /** @description how many there are */
@@ -997,7 +997,7 @@ export interface components {
       readonly output: unknown;
     };
     /**
-     * @description lost when its worker stopped heartbeating
+     * @description a try's own state: lost when its worker stopped heartbeating
      * @enum {string}
      */
     readonly TryState: 'running' | 'success' | 'failed' | 'skipped' | 'up_for_reschedule' | 'lost';
@@ -1082,23 +1082,23 @@ export interface components {
     };
     readonly User: {
       readonly username: string;
-      readonly role: components['schemas']['Role'] & unknown;
+      readonly role: components['schemas']['Role'];
       /** Format: date-time */
       readonly created_at: string;
     };
     readonly UserCreated: {
       readonly username: string;
-      readonly role: components['schemas']['Role'] & unknown;
+      readonly role: components['schemas']['Role'];
     };
     readonly UserBody: {
       /** @description 1 to 64 letters, digits or _ . @ - */
       readonly username: string;
-      readonly role: components['schemas']['Role'] & unknown;
+      readonly role: components['schemas']['Role'];
       /** @description at least 8 characters */
       readonly password: string;
     };
     readonly UserPatch: {
-      readonly role: components['schemas']['Role'] & unknown;
+      readonly role: components['schemas']['Role'];
     };
     readonly PasswordBody: {
       /** @description at least 8 characters */

@@ -99,7 +99,12 @@ async function request<P extends PathOf<M>, M extends Method>(
   path: P,
   parts: Parts<Operation<P, M>>,
 ): Promise<Answer<Operation<P, M>>> {
-  const { params, query: search, body, signal } = parts as {
+  const {
+    params,
+    query: search,
+    body,
+    signal,
+  } = parts as {
     params?: Record<string, string | number>;
     query?: Record<string, string | number | undefined | null>;
     body?: unknown;
@@ -155,7 +160,11 @@ function query(params: Record<string, string | number | undefined | null>): stri
 
 const dag = (dagId: string) => ({ dag_id: dagId });
 const run = (dagId: string, runId: string) => ({ dag_id: dagId, run_id: runId });
-const ti = (dagId: string, runId: string, taskId: string) => ({ dag_id: dagId, run_id: runId, task_id: taskId });
+const ti = (dagId: string, runId: string, taskId: string) => ({
+  dag_id: dagId,
+  run_id: runId,
+  task_id: taskId,
+});
 const TI = '/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}';
 
 // Each answer's declared type is the server's shape: the generated one must fit it.
@@ -208,8 +217,16 @@ export const api = {
       params: run(dagId, runId),
       body: { state } satisfies MarkRunBody,
     }),
-  markTask: (dagId: string, runId: string, taskId: string, state: MarkTaskBody['new_state']): Promise<TaskInstance> =>
-    request('patch', TI, { params: ti(dagId, runId, taskId), body: { new_state: state } satisfies MarkTaskBody }),
+  markTask: (
+    dagId: string,
+    runId: string,
+    taskId: string,
+    state: MarkTaskBody['new_state'],
+  ): Promise<TaskInstance> =>
+    request('patch', TI, {
+      params: ti(dagId, runId, taskId),
+      body: { new_state: state } satisfies MarkTaskBody,
+    }),
 
   taskInstance: (dagId: string, runId: string, taskId: string, signal?: AbortSignal): Promise<TaskInstance> =>
     request('get', TI, { params: ti(dagId, runId, taskId), signal }),
@@ -254,14 +271,20 @@ export const api = {
   deleteUser: (username: string): Promise<undefined> =>
     request('delete', '/users/{username}', { params: { username } }),
 
-  connections: (signal?: AbortSignal): Promise<Page<Connection>> => request('get', '/connections', { signal }),
+  connections: (signal?: AbortSignal): Promise<Page<Connection>> =>
+    request('get', '/connections', { signal }),
   addConnection: (body: ConnectionBody): Promise<Connection> => request('post', '/connections', { body }),
   deleteConnection: (id: string): Promise<undefined> =>
     request('delete', '/connections/{connection_id}', { params: { connection_id: id } }),
 
   warehouseTables: (signal?: AbortSignal): Promise<Page<WarehouseTable>> =>
     request('get', '/warehouse/tables', { signal }),
-  warehouseRows: (name: string, limit: number, offset: number, signal?: AbortSignal): Promise<WarehouseRows> =>
+  warehouseRows: (
+    name: string,
+    limit: number,
+    offset: number,
+    signal?: AbortSignal,
+  ): Promise<WarehouseRows> =>
     request('get', '/warehouse/tables/{name}/rows', { params: { name }, query: { limit, offset }, signal }),
   warehouseQuery: (body: WarehouseQueryBody): Promise<WarehouseQueryResult> =>
     request('post', '/warehouse/query', { body }),

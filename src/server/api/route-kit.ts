@@ -8,7 +8,11 @@ import { ApiErrorSchema } from './schema-kit.ts';
  * it (routes/*.ts), the role table and the OpenAPI document are read off it, and the web UI's
  * types are its schemas' (api/types.ts).
  */
-export type ApiRoute = RouteConfig & { readonly 'x-role': Role; readonly operationId: string; readonly summary: string };
+export type ApiRoute = RouteConfig & {
+  readonly 'x-role': Role;
+  readonly operationId: string;
+  readonly summary: string;
+};
 
 export const defineRoute = <const R extends Omit<ApiRoute, 'path'> & { path: string }>(route: R) =>
   createRoute(route);
@@ -57,5 +61,7 @@ export function answers<const OK extends RouteConfig['responses']>(
 export const noContent = (description: string) => ({ 204: { description } }) as const;
 
 export const DagIdParams = z.object({ dag_id: z.string().openapi({ description: 'a DAG id' }) });
-export const RunParams = DagIdParams.extend({ run_id: z.string().openapi({ description: 'a run id (dag_run_id)' }) });
+export const RunParams = DagIdParams.extend({
+  run_id: z.string().openapi({ description: 'a run id (dag_run_id)' }),
+});
 export const TaskParams = RunParams.extend({ task_id: z.string() });

@@ -83,7 +83,9 @@ export function optionalWholeNumber(options: { min: number; max: number }) {
 /** Text of 1 to `max` characters. */
 export const text = (max = 1000) =>
   z
-    .string({ error: (iss) => (iss.input === undefined || iss.input === null ? 'is required' : 'must be a string') })
+    .string({
+      error: (iss) => (iss.input === undefined || iss.input === null ? 'is required' : 'must be a string'),
+    })
     .min(1, { error: `must be 1 to ${max} characters` })
     .max(max, { error: `must be 1 to ${max} characters` });
 

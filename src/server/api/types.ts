@@ -6,6 +6,7 @@
  * milliseconds). Paths and field names follow Airflow's stable REST API where it has one.
  */
 import type { z } from '@hono/zod-openapi';
+import type { ApiErrorSchema } from './schema-kit.ts';
 import type * as admin from './schemas/admin.ts';
 import type * as backfills from './schemas/backfills.ts';
 import type * as dags from './schemas/dags.ts';
@@ -24,7 +25,7 @@ type In<S extends z.ZodType> = z.input<S>;
 export type TaskState = Out<typeof runs.TaskStateSchema>;
 
 /** Every error answer: `{ error: { code, message, field? } }`, with a stable code. */
-export type ApiError = Out<typeof import('./schema-kit.ts').ApiErrorSchema>;
+export type ApiError = Out<typeof ApiErrorSchema>;
 
 /** A list answer: `{ items, total_entries }`. */
 export interface Page<T> {

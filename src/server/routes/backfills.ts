@@ -21,7 +21,9 @@ const MAX_RUNS = 100_000;
 export function backfillRoutes(ctx: ServerContext): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
 
-  const request = async (body: z.output<typeof BackfillBodySchema>): Promise<{ dagId: string; request: BackfillRequest }> => {
+  const request = async (
+    body: z.output<typeof BackfillBodySchema>,
+  ): Promise<{ dagId: string; request: BackfillRequest }> => {
     const row = await dagRow(ctx, body.dag_id);
     const dag = loadedDag(ctx, row.dag_id);
     if (!dag.schedule)

@@ -2,7 +2,10 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { findTaskInstance } from '../../store/read/index.ts';
 import { markDagRun, markTaskInstance } from '../../store/runs/index.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
-import { markDagRun as markRunRoute, markTaskInstance as markTaskRoute } from '../api/routes/task-instances.ts';
+import {
+  markDagRun as markRunRoute,
+  markTaskInstance as markTaskRoute,
+} from '../api/routes/task-instances.ts';
 import { conflict, notFound } from '../errors.ts';
 import { presentRun, presentTaskInstance } from '../present.ts';
 import { runOf } from './runs.ts';

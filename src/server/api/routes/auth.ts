@@ -33,6 +33,9 @@ export const getOpenApiDocument = defineRoute({
   tags: ['Meta'],
   'x-role': 'viewer',
   responses: answers({
-    200: json(z.record(z.string(), z.unknown()).openapi({ description: 'an OpenAPI 3.1 document' }), 'This document'),
+    200: json(
+      z.record(z.string(), z.unknown()).openapi({ description: 'an OpenAPI 3.1 document' }),
+      'This document',
+    ),
   }),
 });

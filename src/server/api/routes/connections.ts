@@ -12,7 +12,9 @@ export const listConnections = defineRoute({
   summary: 'Connections, secrets masked',
   tags,
   'x-role': 'admin',
-  responses: answers({ 200: json(pageOf('ConnectionPage', ConnectionSchema), 'Stored and environment connections') }),
+  responses: answers({
+    200: json(pageOf('ConnectionPage', ConnectionSchema), 'Stored and environment connections'),
+  }),
 });
 
 export const createConnection = defineRoute({

@@ -43,5 +43,7 @@ export const listImportErrors = defineRoute({
   summary: 'DAG files that failed to load, with their errors',
   tags,
   'x-role': 'viewer',
-  responses: answers({ 200: json(pageOf('ImportErrorPage', ImportErrorSchema), 'The files and their errors') }),
+  responses: answers({
+    200: json(pageOf('ImportErrorPage', ImportErrorSchema), 'The files and their errors'),
+  }),
 });

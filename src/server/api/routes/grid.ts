@@ -28,7 +28,10 @@ export const getDagStats = defineRoute({
   summary: 'Per-run durations, rows and checks',
   tags: ['DAGs'],
   'x-role': 'viewer',
-  request: { params: DagIdParams, query: z.object({ limit: wholeNumberInput({ min: 1, max: 2000, default: 200 }) }) },
+  request: {
+    params: DagIdParams,
+    query: z.object({ limit: wholeNumberInput({ min: 1, max: 2000, default: 200 }) }),
+  },
   responses: answers({ 200: json(RunStatsSchema, 'The newest runs, oldest first') }),
 });
 

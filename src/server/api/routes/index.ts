@@ -41,4 +41,5 @@ export const API_ROUTES: readonly ApiRoute[] = [
   );
 
 /** `METHOD /path` as the role table and the OpenAPI document write it: `GET /dags/{dag_id}`. */
-export const routeKey = (route: Pick<ApiRoute, 'method' | 'path'>) => `${route.method.toUpperCase()} ${route.path}`;
+export const routeKey = (route: Pick<ApiRoute, 'method' | 'path'>) =>
+  `${route.method.toUpperCase()} ${route.path}`;

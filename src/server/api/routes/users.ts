@@ -42,7 +42,10 @@ export const patchUser = defineRoute({
   tags,
   'x-role': 'admin',
   request: { params: UserParams, body: jsonBody(UserPatchSchema) },
-  responses: answers({ 200: json(UserCreatedSchema, 'The user, with the new role') }, { conflict: LAST_ADMIN }),
+  responses: answers(
+    { 200: json(UserCreatedSchema, 'The user, with the new role') },
+    { conflict: LAST_ADMIN },
+  ),
 });
 
 export const resetUserPassword = defineRoute({

@@ -12,7 +12,9 @@ const tags = ['Warehouse'];
 export const MAX_PAGE_ROWS = 1000;
 
 const csv = {
-  'text/csv': { schema: z.string().openapi({ description: 'a header line, then the rows (X-Truncated: true when cut)' }) },
+  'text/csv': {
+    schema: z.string().openapi({ description: 'a header line, then the rows (X-Truncated: true when cut)' }),
+  },
 };
 
 export const listWarehouseTables = defineRoute({
@@ -22,7 +24,10 @@ export const listWarehouseTables = defineRoute({
   summary: "The warehouse's tables (default schema) with row counts and columns",
   tags,
   'x-role': 'viewer',
-  responses: answers({ 200: json(pageOf('WarehouseTablePage', WarehouseTableSchema), 'The tables') }, { warehouse: true }),
+  responses: answers(
+    { 200: json(pageOf('WarehouseTablePage', WarehouseTableSchema), 'The tables') },
+    { warehouse: true },
+  ),
 });
 
 export const getWarehouseTableRows = defineRoute({
@@ -33,7 +38,9 @@ export const getWarehouseTableRows = defineRoute({
   tags,
   'x-role': 'viewer',
   request: {
-    params: z.object({ name: z.string().openapi({ description: 'a table, as GET /warehouse/tables names it' }) }),
+    params: z.object({
+      name: z.string().openapi({ description: 'a table, as GET /warehouse/tables names it' }),
+    }),
     query: z.object({
       limit: wholeNumberInput({ min: 1, max: MAX_PAGE_ROWS, default: 100 }),
       offset: wholeNumberInput({ min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 }),

@@ -23,12 +23,15 @@ export const ConnectionBodySchema = bodyOf('ConnectionBody', {
 });
 
 /** What a user may do: viewer reads, op also runs things, admin also administers. */
-export const RoleSchema = z
-  .enum(ROLES, { error: (iss) => messageOf(checkRole, iss.input) })
-  .openapi('Role', { description: 'viewer reads; op also triggers, clears, pauses, backfills, marks; admin also administers' });
+export const RoleSchema = z.enum(ROLES, { error: (iss) => messageOf(checkRole, iss.input) }).openapi('Role', {
+  description: 'viewer reads; op also triggers, clears, pauses, backfills, marks; admin also administers',
+});
 
 /** A check of auth/user-admin.ts as a schema: the same rule, its message. */
-const checkedText = (check: (value: unknown) => unknown, extra: { minLength?: number; description: string }) =>
+const checkedText = (
+  check: (value: unknown) => unknown,
+  extra: { minLength?: number; description: string },
+) =>
   z
     .string({ error: (iss) => messageOf(check, iss.input) })
     .superRefine((value, ctx) => {
@@ -40,7 +43,9 @@ const checkedText = (check: (value: unknown) => unknown, extra: { minLength?: nu
 export const SessionSchema = z
   .object({
     username: z.string(),
-    role: RoleSchema.openapi({ description: "the session's role (a token's may be lower than its user's)" }),
+    // The session's role (a token's may be lower than its user's). Not described here: a
+    // description on a named schema would be the component's.
+    role: RoleSchema,
     csrf_token: z.string().openapi({ description: 'sent back as X-CSRF-Token on every change' }),
   })
   .openapi('Session');

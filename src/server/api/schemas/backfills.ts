@@ -11,7 +11,10 @@ const INTERVALS_WANTED = 'must be a whole number ≥ 1 or "all"';
 const intervalsPerRun = () =>
   z.union(
     [
-      z.number({ error: INTERVALS_WANTED }).int({ error: INTERVALS_WANTED }).min(1, { error: INTERVALS_WANTED }),
+      z
+        .number({ error: INTERVALS_WANTED })
+        .int({ error: INTERVALS_WANTED })
+        .min(1, { error: INTERVALS_WANTED }),
       z.literal('all', { error: INTERVALS_WANTED }),
     ],
     { error: INTERVALS_WANTED },
@@ -25,12 +28,10 @@ export const BackfillBodySchema = bodyOf('BackfillBody', {
   max_active_runs: optionalWholeNumber({ min: 1, max: 1000 }).openapi({
     description: "default the DAG's max_active_runs",
   }),
-  max_intervals_per_run: intervalsPerRun()
-    .optional()
-    .openapi({
-      description:
-        "consecutive intervals one execution (a range run) covers, or all; default the DAG's backfillPolicy. A failed range is split in halves down to single intervals",
-    }),
+  max_intervals_per_run: intervalsPerRun().optional().openapi({
+    description:
+      "consecutive intervals one execution (a range run) covers, or all; default the DAG's backfillPolicy. A failed range is split in halves down to single intervals",
+  }),
 });
 
 export const BackfillPreviewSchema = z
@@ -39,12 +40,19 @@ export const BackfillPreviewSchema = z
       z.object({
         logical_date: isoTime(),
         action: z.enum(['create', 'rerun', 'adopt', 'skip']),
-        existing: RunStateSchema.nullable(),
+        // A union, not .nullable(): that would make the RunState component itself nullable.
+        existing: z.union([RunStateSchema, z.null()]),
       }),
     ),
     range_runs: list(
-      z.object({ from_date: isoTime(), to_date: isoTime().openapi({ description: 'exclusive' }), intervals: z.number().int() }),
-    ).openapi({ description: 'the range runs it would make: each over several consecutive intervals, in one execution' }),
+      z.object({
+        from_date: isoTime(),
+        to_date: isoTime().openapi({ description: 'exclusive' }),
+        intervals: z.number().int(),
+      }),
+    ).openapi({
+      description: 'the range runs it would make: each over several consecutive intervals, in one execution',
+    }),
   })
   .openapi('BackfillPreview');
 
@@ -57,7 +65,9 @@ export const BackfillSchema = z
     reprocess_behavior: ReprocessSchema,
     max_active_runs: z.number().int(),
     max_intervals_per_run: z.union([z.number().int(), z.literal('all')]),
-    state: z.enum(BACKFILL_STATES).openapi({ description: 'creating (its runs are being made), running, success, failed or cancelled' }),
+    state: z
+      .enum(BACKFILL_STATES)
+      .openapi({ description: 'creating (its runs are being made), running, success, failed or cancelled' }),
     created_at: isoTime(),
     completed_at: isoTime().nullable(),
     progress: z.object({

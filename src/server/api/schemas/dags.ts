@@ -14,9 +14,9 @@ export const DagSummarySchema = z
     is_paused: z.boolean(),
     is_active: z.boolean(),
     tags: list(z.string()),
-    next_run: isoTime()
-      .nullable()
-      .openapi({ description: 'the logical date of the next scheduled run; null when paused or unscheduled' }),
+    next_run: isoTime().nullable().openapi({
+      description: 'the logical date of the next scheduled run; null when paused or unscheduled',
+    }),
     // A union, not .nullable(): that would make the DagRun component itself nullable in the document.
     last_run: z.union([DagRunSchema, z.null()]),
     recent_runs: list(
@@ -47,7 +47,9 @@ export const DagParamSchema = z
     default: z.union([z.string(), z.number(), z.boolean()]).nullable(),
     description: z.string().nullable(),
     required: z.boolean(),
-    values: list(z.string()).nullable().openapi({ description: "an enum's values; null for the other types" }),
+    values: list(z.string())
+      .nullable()
+      .openapi({ description: "an enum's values; null for the other types" }),
   })
   .openapi('DagParam');
 

@@ -41,7 +41,8 @@ export const CheckResultSchema = z
     actual: z.string(),
     passed: z.boolean(),
     for_range: z.boolean().openapi({
-      description: 'for a run a range run covered: the result measured the whole range, not this interval alone',
+      description:
+        'for a run a range run covered: the result measured the whole range, not this interval alone',
     }),
   })
   .openapi('CheckResult');

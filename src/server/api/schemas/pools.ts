@@ -12,7 +12,10 @@ export const PoolSchema = z
     slots: z.number().int(),
     description: z.string(),
     running_slots: z.number().int().openapi({ description: 'slots its running task instances take' }),
-    queued_slots: z.number().int().openapi({ description: 'slots its task instances ready to run would take' }),
+    queued_slots: z
+      .number()
+      .int()
+      .openapi({ description: 'slots its task instances ready to run would take' }),
     open_slots: z.number().int(),
   })
   .openapi('Pool');
@@ -40,6 +43,8 @@ export const PoolBodySchema = bodyOf('PoolBody', {
 /** PATCH: `name` may be given only as the pool's own (a pool cannot be renamed). */
 export const PoolPatchSchema = bodyOf('PoolPatch', {
   name: z.string({ error: 'must be a string' }).optional(),
-  slots: slots().nullish().transform((v) => v ?? undefined),
+  slots: slots()
+    .nullish()
+    .transform((v) => v ?? undefined),
   description: description(),
 });

@@ -1,7 +1,17 @@
 import { z } from '@hono/zod-openapi';
 import type { RunType } from '../../../dag/index.ts';
 import { RUN_STATES, TASK_STATES, TRY_STATES } from '../../../lifecycle/index.ts';
-import { bodyOf, bool, dateInput, isoTime, jsonObject, list, seconds, stringList, text } from '../schema-kit.ts';
+import {
+  bodyOf,
+  bool,
+  dateInput,
+  isoTime,
+  jsonObject,
+  list,
+  seconds,
+  stringList,
+  text,
+} from '../schema-kit.ts';
 
 /** Runs, task instances, their tries and logs; triggering, clearing and marking. */
 
@@ -10,7 +20,9 @@ export const RunStateSchema = z.enum(RUN_STATES).openapi('RunState');
 export const RunTypeSchema = z.enum(RUN_TYPES).openapi('RunType');
 /** A task instance's state (src/lifecycle/states.ts), or 'none' where a run has no instance of the task. */
 export const TaskStateSchema = z.enum([...TASK_STATES, 'none']).openapi('TaskState');
-export const TryStateSchema = z.enum(TRY_STATES).openapi('TryState');
+export const TryStateSchema = z
+  .enum(TRY_STATES)
+  .openapi('TryState', { description: "a try's own state: lost when its worker stopped heartbeating" });
 
 /** An object a stale run read: the version it read, and the source's now (null: removed). */
 export const StaleObjectSchema = z
@@ -37,7 +49,9 @@ export const DagRunSchema = z
     start_date: isoTime().nullable(),
     end_date: isoTime().nullable(),
     duration: seconds(),
-    dag_version: z.string().openapi({ description: 'the version (a hash of its definition) it was created with' }),
+    dag_version: z
+      .string()
+      .openapi({ description: 'the version (a hash of its definition) it was created with' }),
     marked_by: z.string().nullable().openapi({ description: 'who last marked it by hand; null: nobody' }),
     marked_at: isoTime().nullable(),
     kind: z.enum(['interval', 'range']).openapi({
@@ -83,17 +97,19 @@ export const TaskInstanceSchema = z
 export const TaskTrySchema = z
   .object({
     try_number: z.number().int(),
-    state: TryStateSchema.openapi({ description: 'lost when its worker stopped heartbeating' }),
+    state: TryStateSchema,
     worker: z.string(),
     start_date: isoTime(),
     end_date: isoTime().nullable(),
     duration: seconds(),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
-    outcome: z
-      .record(z.string(), z.unknown())
-      .nullable()
-      .openapi({ description: 'what the operator reported (rows written, objects staged…); null until it ends' }),
-    output: z.unknown().nonoptional().openapi({ description: 'the task’s output (what an `fn` returned), JSON; null when none' }),
+    outcome: z.record(z.string(), z.unknown()).nullable().openapi({
+      description: 'what the operator reported (rows written, objects staged…); null until it ends',
+    }),
+    output: z
+      .unknown()
+      .nonoptional()
+      .openapi({ description: 'the task’s output (what an `fn` returned), JSON; null when none' }),
   })
   .openapi('TaskTry');
 
@@ -132,10 +148,14 @@ export const ClearResultSchema = z
   .openapi('ClearResult');
 
 const markState = (field: string) =>
-  z.enum(['success', 'failed'], {
-    error: (iss) =>
-      iss.input === undefined ? 'is required' : `must be "success" or "failed", got ${JSON.stringify(iss.input)}`,
-  }).openapi({ description: `${field}: success or failed` });
+  z
+    .enum(['success', 'failed'], {
+      error: (iss) =>
+        iss.input === undefined
+          ? 'is required'
+          : `must be "success" or "failed", got ${JSON.stringify(iss.input)}`,
+    })
+    .openapi({ description: `${field}: success or failed` });
 
 export const MarkTaskBodySchema = bodyOf('MarkTaskBody', { new_state: markState('new_state') });
 export const MarkRunBodySchema = bodyOf('MarkRunBody', { state: markState('state') });

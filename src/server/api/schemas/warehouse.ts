@@ -60,7 +60,10 @@ export const RunRejectSchema = z
   .object({
     table: z.string().openapi({ description: 'the staging table it was meant for' }),
     object_key: z.string(),
-    line: z.number().int().openapi({ description: 'its line in the object; 0 where the warehouse does not know' }),
+    line: z
+      .number()
+      .int()
+      .openapi({ description: 'its line in the object; 0 where the warehouse does not know' }),
     reason: z.string(),
   })
   .openapi('RunReject');
