@@ -2,144 +2,6 @@
 // A test checks that it is what the served document makes.
 /* eslint-disable */
 export interface paths {
-  readonly '/auth/session': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** The logged-in user, their role and CSRF token */
-    readonly get: operations['getSession'];
-    readonly put?: never;
-    readonly post?: never;
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/auth/tokens': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly get?: never;
-    readonly put?: never;
-    /** Create an API (bearer) token, shown once; its role is at most the caller's */
-    readonly post: operations['createToken'];
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/backfills': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** Backfills with progress */
-    readonly get: operations['listBackfills'];
-    readonly put?: never;
-    /** Start a backfill */
-    readonly post: operations['createBackfill'];
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/backfills/dry_run': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly get?: never;
-    readonly put?: never;
-    /** The runs a backfill would create or rerun */
-    readonly post: operations['previewBackfill'];
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/backfills/{id}': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** A backfill with progress */
-    readonly get: operations['getBackfill'];
-    readonly put?: never;
-    readonly post?: never;
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/backfills/{id}/cancel': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly get?: never;
-    readonly put?: never;
-    /** Cancel a backfill */
-    readonly post: operations['cancelBackfill'];
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/connections': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** Connections, secrets masked */
-    readonly get: operations['listConnections'];
-    readonly put?: never;
-    /** Add or replace a stored connection */
-    readonly post: operations['createConnection'];
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/connections/{connection_id}': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly get?: never;
-    readonly put?: never;
-    readonly post?: never;
-    /** Delete a stored connection */
-    readonly delete: operations['deleteConnection'];
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
   readonly '/dags': {
     readonly parameters: {
       readonly query?: never;
@@ -175,17 +37,17 @@ export interface paths {
     readonly patch: operations['patchDag'];
     readonly trace?: never;
   };
-  readonly '/dags/{dag_id}/clearTaskInstances': {
+  readonly '/importErrors': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    readonly get?: never;
+    /** DAG files that failed to load, with their errors */
+    readonly get: operations['listImportErrors'];
     readonly put?: never;
-    /** Clear tasks of a run (and upstream, downstream, future and past runs) */
-    readonly post: operations['clearTaskInstances'];
+    readonly post?: never;
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
@@ -228,21 +90,22 @@ export interface paths {
     readonly patch: operations['markDagRun'];
     readonly trace?: never;
   };
-  readonly '/dags/{dag_id}/dagRuns/{run_id}/checks': {
+  readonly '/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    /** A run's data-quality results and rows written */
-    readonly get: operations['getRunChecks'];
+    /** A task instance */
+    readonly get: operations['getTaskInstance'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
-    readonly patch?: never;
+    /** Mark a task instance success or failed */
+    readonly patch: operations['markTaskInstance'];
     readonly trace?: never;
   };
   readonly '/dags/{dag_id}/dagRuns/{run_id}/clear': {
@@ -262,15 +125,83 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/dags/{dag_id}/dagRuns/{run_id}/ledger': {
+  readonly '/dags/{dag_id}/clearTaskInstances': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    /** The run's ledger: per staging table, lines read = rows staged + rejected; its reconciliation checks' results; pass or fail */
-    readonly get: operations['getRunLedger'];
+    readonly get?: never;
+    readonly put?: never;
+    /** Clear tasks of a run (and upstream, downstream, future and past runs) */
+    readonly post: operations['clearTaskInstances'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/dags/{dag_id}/dagRuns/{run_id}/taskInstances': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** A run's task instances */
+    readonly get: operations['listTaskInstances'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/tries': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** A task instance's tries */
+    readonly get: operations['listTaskTries'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try}': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** A try's log lines after `after`; Server-Sent Events with Accept: text/event-stream */
+    readonly get: operations['getTaskLog'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/dags/{dag_id}/dagRuns/{run_id}/checks': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** A run's data-quality results and rows written */
+    readonly get: operations['getRunChecks'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -296,67 +227,15 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/dags/{dag_id}/dagRuns/{run_id}/taskInstances': {
+  readonly '/dags/{dag_id}/dagRuns/{run_id}/ledger': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    /** A run's task instances */
-    readonly get: operations['listTaskInstances'];
-    readonly put?: never;
-    readonly post?: never;
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** A task instance */
-    readonly get: operations['getTaskInstance'];
-    readonly put?: never;
-    readonly post?: never;
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    /** Mark a task instance success or failed */
-    readonly patch: operations['markTaskInstance'];
-    readonly trace?: never;
-  };
-  readonly '/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try}': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** A try's log lines after `after`; Server-Sent Events with Accept: text/event-stream */
-    readonly get: operations['getTaskLog'];
-    readonly put?: never;
-    readonly post?: never;
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/tries': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** A task instance's tries */
-    readonly get: operations['listTaskTries'];
+    /** The run's ledger: per staging table, lines read = rows staged + rejected; its reconciliation checks' results; pass or fail */
+    readonly get: operations['getRunLedger'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -399,15 +278,50 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/importErrors': {
+  readonly '/backfills/dry_run': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    /** DAG files that failed to load, with their errors */
-    readonly get: operations['listImportErrors'];
+    readonly get?: never;
+    readonly put?: never;
+    /** The runs a backfill would create or rerun */
+    readonly post: operations['previewBackfill'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/backfills': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Backfills with progress */
+    readonly get: operations['listBackfills'];
+    readonly put?: never;
+    /** Start a backfill */
+    readonly post: operations['createBackfill'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/backfills/{id}': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** A backfill with progress */
+    readonly get: operations['getBackfill'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -416,17 +330,17 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/openapi.json': {
+  readonly '/backfills/{id}/cancel': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    /** This description */
-    readonly get: operations['getOpenApiDocument'];
+    readonly get?: never;
     readonly put?: never;
-    readonly post?: never;
+    /** Cancel a backfill */
+    readonly post: operations['cancelBackfill'];
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
@@ -468,6 +382,92 @@ export interface paths {
     readonly head?: never;
     /** Change a pool's slots or description */
     readonly patch: operations['patchPool'];
+    readonly trace?: never;
+  };
+  readonly '/connections': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Connections, secrets masked */
+    readonly get: operations['listConnections'];
+    readonly put?: never;
+    /** Add or replace a stored connection */
+    readonly post: operations['createConnection'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/connections/{connection_id}': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    readonly post?: never;
+    /** Delete a stored connection */
+    readonly delete: operations['deleteConnection'];
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/warehouse/tables': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** The warehouse's tables (default schema) with row counts and columns */
+    readonly get: operations['listWarehouseTables'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/warehouse/tables/{name}/rows': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** A page of a table, in storage order; CSV with Accept: text/csv */
+    readonly get: operations['getWarehouseTableRows'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/warehouse/query': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** One read-only SELECT of the warehouse's own tables, within a row and a time limit; CSV with Accept: text/csv */
+    readonly post: operations['queryWarehouse'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
     readonly trace?: never;
   };
   readonly '/users': {
@@ -523,32 +523,15 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/warehouse/query': {
+  readonly '/auth/session': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    readonly get?: never;
-    readonly put?: never;
-    /** One read-only SELECT of the warehouse's own tables, within a row and a time limit; CSV with Accept: text/csv */
-    readonly post: operations['queryWarehouse'];
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/warehouse/tables': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** The warehouse's tables (default schema) with row counts and columns */
-    readonly get: operations['listWarehouseTables'];
+    /** The logged-in user, their role and CSRF token */
+    readonly get: operations['getSession'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -557,15 +540,32 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/warehouse/tables/{name}/rows': {
+  readonly '/auth/tokens': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    /** A page of a table, in storage order; CSV with Accept: text/csv */
-    readonly get: operations['getWarehouseTableRows'];
+    readonly get?: never;
+    readonly put?: never;
+    /** Create an API (bearer) token, shown once; its role is at most the caller's */
+    readonly post: operations['createToken'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/openapi.json': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** This description */
+    readonly get: operations['getOpenApiDocument'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -578,122 +578,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    readonly Session: {
-      readonly username: string;
-      readonly role: components['schemas']['Role'];
-      /** @description sent back as X-CSRF-Token on every change */
-      readonly csrf_token: string;
-    };
-    /**
-     * @description viewer reads; op also triggers, clears, pauses, backfills, marks; admin also administers
-     * @enum {string}
-     */
-    readonly Role: 'viewer' | 'op' | 'admin';
-    readonly Error: {
-      readonly error: {
-        /** @description stable: invalid_input, not_found, forbidden, … */
-        readonly code: string;
-        readonly message: string;
-        /** @description the input at fault */
-        readonly field?: string;
-      };
-    };
-    readonly Token: {
-      /** @description shown once */
-      readonly token: string;
-      readonly role: components['schemas']['Role'];
-    };
-    readonly TokenBody: {
-      readonly role?: components['schemas']['Role'] & unknown;
-    };
-    readonly BackfillPage: {
-      readonly items: readonly components['schemas']['Backfill'][];
-      /** @description how many there are */
-      readonly total_entries: number;
-    };
-    readonly Backfill: {
-      readonly id: number;
-      readonly dag_id: string;
-      /** Format: date-time */
-      readonly from_date: string;
-      /** Format: date-time */
-      readonly to_date: string;
-      readonly reprocess_behavior: components['schemas']['Reprocess'];
-      readonly max_active_runs: number;
-      readonly max_intervals_per_run: number | 'all';
-      /**
-       * @description creating (its runs are being made), running, success, failed or cancelled
-       * @enum {string}
-       */
-      readonly state: 'creating' | 'running' | 'success' | 'failed' | 'cancelled';
-      /** Format: date-time */
-      readonly created_at: string;
-      /** Format: date-time */
-      readonly completed_at: string | null;
-      readonly progress: {
-        readonly total: number;
-        readonly success: number;
-        readonly failed: number;
-        readonly running: number;
-        readonly queued: number;
-      };
-    };
-    /** @enum {string} */
-    readonly Reprocess: 'none' | 'failed' | 'completed' | 'stale';
-    readonly BackfillBody: {
-      readonly dag_id: string;
-      /** @description YYYY-MM-DD or ISO-8601; without a zone, UTC */
-      readonly from_date: string;
-      /** @description exclusive */
-      readonly to_date: string;
-      /** @enum {string} */
-      readonly reprocess_behavior?: 'none' | 'failed' | 'completed' | 'stale';
-      /** @description default the DAG's max_active_runs */
-      readonly max_active_runs?: number | null;
-      /** @description consecutive intervals one execution (a range run) covers, or all; default the DAG's backfillPolicy. A failed range is split in halves down to single intervals */
-      readonly max_intervals_per_run?: number | 'all';
-    };
-    readonly BackfillPreview: {
-      readonly runs: readonly {
-        /** Format: date-time */
-        readonly logical_date: string;
-        /** @enum {string} */
-        readonly action: 'create' | 'rerun' | 'adopt' | 'skip';
-        readonly existing: components['schemas']['RunState'] | null;
-      }[];
-      /** @description the range runs it would make: each over several consecutive intervals, in one execution */
-      readonly range_runs: readonly {
-        /** Format: date-time */
-        readonly from_date: string;
-        /**
-         * Format: date-time
-         * @description exclusive
-         */
-        readonly to_date: string;
-        readonly intervals: number;
-      }[];
-    };
-    /** @enum {string} */
-    readonly RunState: 'queued' | 'running' | 'success' | 'failed';
-    readonly ConnectionPage: {
-      readonly items: readonly components['schemas']['Connection'][];
-      /** @description how many there are */
-      readonly total_entries: number;
-    };
-    readonly Connection: {
-      readonly connection_id: string;
-      /** @description the URI with its secrets replaced by *** */
-      readonly uri: string;
-      /**
-       * @description stored in the metadata DB, or a DOWNBEAT_CONN_ environment variable
-       * @enum {string}
-       */
-      readonly source: 'stored' | 'environment';
-    };
-    readonly ConnectionBody: {
-      readonly connection_id: string;
-      readonly uri: string;
-    };
     readonly DagSummaryPage: {
       readonly items: readonly components['schemas']['DagSummary'][];
       /** @description how many there are */
@@ -770,12 +654,23 @@ export interface components {
     };
     /** @enum {string} */
     readonly RunType: 'scheduled' | 'manual' | 'backfill';
+    /** @enum {string} */
+    readonly RunState: 'queued' | 'running' | 'success' | 'failed';
     readonly StaleObject: {
       readonly table: string;
       readonly key: string;
       readonly read_version: string;
       /** @description null: removed at the source */
       readonly current_version: string | null;
+    };
+    readonly Error: {
+      readonly error: {
+        /** @description stable: invalid_input, not_found, forbidden, … */
+        readonly code: string;
+        readonly message: string;
+        /** @description the input at fault */
+        readonly field?: string;
+      };
     };
     readonly DagDetail: components['schemas']['DagSummary'] & {
       /** Format: date-time */
@@ -811,38 +706,16 @@ export interface components {
     readonly DagPatch: {
       readonly is_paused: boolean;
     };
-    readonly ClearResult: {
-      readonly task_instances: readonly {
-        readonly dag_run_id: string;
-        readonly task_id: string;
-        readonly state: components['schemas']['TaskState'];
-      }[];
+    readonly ImportErrorPage: {
+      readonly items: readonly components['schemas']['ImportError'][];
+      /** @description how many there are */
+      readonly total_entries: number;
     };
-    /** @enum {string} */
-    readonly TaskState:
-      | 'scheduled'
-      | 'queued'
-      | 'running'
-      | 'success'
-      | 'failed'
-      | 'up_for_retry'
-      | 'up_for_reschedule'
-      | 'upstream_failed'
-      | 'skipped'
-      | 'none';
-    readonly ClearBody: {
-      readonly dag_run_id: string;
-      /** @description omitted: every task of the run */
-      readonly task_ids?: readonly string[] | null;
-      readonly include_downstream?: boolean;
-      readonly include_upstream?: boolean;
-      /** @description the same tasks in the DAG's later runs too */
-      readonly include_future?: boolean;
-      /** @description the same tasks in the DAG's earlier runs too */
-      readonly include_past?: boolean;
-      readonly only_failed?: boolean;
-      /** @description list what would be cleared, and clear nothing */
-      readonly dry_run?: boolean;
+    readonly ImportError: {
+      readonly file: string;
+      readonly message: string;
+      /** Format: date-time */
+      readonly updated_at: string;
     };
     readonly DagRunPage: {
       readonly items: readonly components['schemas']['DagRun'][];
@@ -864,78 +737,6 @@ export interface components {
        */
       readonly state: 'success' | 'failed';
     };
-    readonly RunChecks: {
-      readonly checks: readonly components['schemas']['CheckResult'][];
-      /** @description rows each task reported writing, by task id (a covered run: the tasks that gave them per interval, this interval's) */
-      readonly rows: {
-        readonly [key: string]: number;
-      };
-    };
-    readonly CheckResult: {
-      readonly task_id: string;
-      readonly try_number: number;
-      readonly name: string;
-      readonly sql: string | null;
-      readonly expected: string;
-      readonly actual: string;
-      readonly passed: boolean;
-      /** @description for a run a range run covered: the result measured the whole range, not this interval alone */
-      readonly for_range: boolean;
-    };
-    readonly ClearRunBody: {
-      readonly dry_run?: boolean;
-      readonly only_failed?: boolean;
-    };
-    readonly RunLedger: {
-      readonly tables: readonly components['schemas']['LedgerTable'][];
-      readonly reconciliations: readonly components['schemas']['Reconciliation'][];
-      /** @description every table balanced and every reconciliation passed; null when neither */
-      readonly passed: boolean | null;
-    };
-    readonly LedgerTable: {
-      readonly table: string;
-      readonly scope: components['schemas']['ReadScope'];
-      readonly objects: number;
-      readonly lines_read: number;
-      readonly rows_staged: number;
-      readonly rejected: number;
-      /** @description objects staged again at another version since */
-      readonly restaged: number;
-      /** @description lines_read = rows_staged + rejected */
-      readonly balanced: boolean;
-    };
-    /** @enum {string} */
-    readonly ReadScope: 'run' | 'interval' | 'range';
-    readonly Reconciliation: {
-      readonly task_id: string;
-      readonly try_number: number;
-      readonly name: string;
-      readonly expected: string;
-      readonly actual: string;
-      readonly passed: boolean;
-      readonly for_range: boolean;
-    };
-    readonly RunRejects: {
-      readonly items: readonly components['schemas']['RunReject'][];
-      /** @description counts those kept */
-      readonly total_entries: number;
-      readonly scope: components['schemas']['ReadScope'];
-      /** @description records rejected, as staging counted them */
-      readonly rejected: number;
-    };
-    readonly RunReject: {
-      /** @description the staging table it was meant for */
-      readonly table: string;
-      readonly object_key: string;
-      /** @description its line in the object; 0 where the warehouse does not know */
-      readonly line: number;
-      readonly reason: string;
-    };
-    readonly TaskInstancePage: {
-      readonly items: readonly components['schemas']['TaskInstance'][];
-      /** @description how many there are */
-      readonly total_entries: number;
-    };
     readonly TaskInstance: {
       readonly dag_id: string;
       readonly dag_run_id: string;
@@ -955,6 +756,18 @@ export interface components {
       /** Format: date-time */
       readonly marked_at: string | null;
     };
+    /** @enum {string} */
+    readonly TaskState:
+      | 'scheduled'
+      | 'queued'
+      | 'running'
+      | 'success'
+      | 'failed'
+      | 'up_for_retry'
+      | 'up_for_reschedule'
+      | 'upstream_failed'
+      | 'skipped'
+      | 'none';
     readonly MarkTaskBody: {
       /**
        * @description new_state: success or failed
@@ -962,13 +775,35 @@ export interface components {
        */
       readonly new_state: 'success' | 'failed';
     };
-    readonly LogChunk: {
-      readonly lines: readonly {
-        readonly line_no: number;
-        readonly text: string;
+    readonly ClearResult: {
+      readonly task_instances: readonly {
+        readonly dag_run_id: string;
+        readonly task_id: string;
+        readonly state: components['schemas']['TaskState'];
       }[];
-      readonly last_line_no: number;
-      readonly done: boolean;
+    };
+    readonly ClearRunBody: {
+      readonly dry_run?: boolean;
+      readonly only_failed?: boolean;
+    };
+    readonly ClearBody: {
+      readonly dag_run_id: string;
+      /** @description omitted: every task of the run */
+      readonly task_ids?: readonly string[] | null;
+      readonly include_downstream?: boolean;
+      readonly include_upstream?: boolean;
+      /** @description the same tasks in the DAG's later runs too */
+      readonly include_future?: boolean;
+      /** @description the same tasks in the DAG's earlier runs too */
+      readonly include_past?: boolean;
+      readonly only_failed?: boolean;
+      /** @description list what would be cleared, and clear nothing */
+      readonly dry_run?: boolean;
+    };
+    readonly TaskInstancePage: {
+      readonly items: readonly components['schemas']['TaskInstance'][];
+      /** @description how many there are */
+      readonly total_entries: number;
     };
     readonly TaskTryPage: {
       readonly items: readonly components['schemas']['TaskTry'][];
@@ -1001,6 +836,77 @@ export interface components {
      * @enum {string}
      */
     readonly TryState: 'running' | 'success' | 'failed' | 'skipped' | 'up_for_reschedule' | 'lost';
+    readonly LogChunk: {
+      readonly lines: readonly {
+        readonly line_no: number;
+        readonly text: string;
+      }[];
+      readonly last_line_no: number;
+      readonly done: boolean;
+    };
+    readonly RunChecks: {
+      readonly checks: readonly components['schemas']['CheckResult'][];
+      /** @description rows each task reported writing, by task id (a covered run: the tasks that gave them per interval, this interval's) */
+      readonly rows: {
+        readonly [key: string]: number;
+      };
+    };
+    readonly CheckResult: {
+      readonly task_id: string;
+      readonly try_number: number;
+      readonly name: string;
+      readonly sql: string | null;
+      readonly expected: string;
+      readonly actual: string;
+      readonly passed: boolean;
+      /** @description for a run a range run covered: the result measured the whole range, not this interval alone */
+      readonly for_range: boolean;
+    };
+    readonly RunRejects: {
+      readonly items: readonly components['schemas']['RunReject'][];
+      /** @description counts those kept */
+      readonly total_entries: number;
+      readonly scope: components['schemas']['ReadScope'];
+      /** @description records rejected, as staging counted them */
+      readonly rejected: number;
+    };
+    readonly RunReject: {
+      /** @description the staging table it was meant for */
+      readonly table: string;
+      readonly object_key: string;
+      /** @description its line in the object; 0 where the warehouse does not know */
+      readonly line: number;
+      readonly reason: string;
+    };
+    /** @enum {string} */
+    readonly ReadScope: 'run' | 'interval' | 'range';
+    readonly RunLedger: {
+      readonly tables: readonly components['schemas']['LedgerTable'][];
+      readonly reconciliations: readonly components['schemas']['Reconciliation'][];
+      /** @description every table balanced and every reconciliation passed; null when neither */
+      readonly passed: boolean | null;
+    };
+    readonly LedgerTable: {
+      readonly table: string;
+      readonly scope: components['schemas']['ReadScope'];
+      readonly objects: number;
+      readonly lines_read: number;
+      readonly rows_staged: number;
+      readonly rejected: number;
+      /** @description objects staged again at another version since */
+      readonly restaged: number;
+      /** @description lines_read = rows_staged + rejected */
+      readonly balanced: boolean;
+    };
+    readonly Reconciliation: {
+      readonly task_id: string;
+      readonly try_number: number;
+      readonly name: string;
+      readonly expected: string;
+      readonly actual: string;
+      readonly passed: boolean;
+      readonly for_range: boolean;
+    };
     readonly Grid: {
       readonly task_ids: readonly string[];
       readonly runs: readonly {
@@ -1039,16 +945,72 @@ export interface components {
         readonly checks_failed: number;
       }[];
     };
-    readonly ImportErrorPage: {
-      readonly items: readonly components['schemas']['ImportError'][];
+    readonly BackfillPreview: {
+      readonly runs: readonly {
+        /** Format: date-time */
+        readonly logical_date: string;
+        /** @enum {string} */
+        readonly action: 'create' | 'rerun' | 'adopt' | 'skip';
+        readonly existing: components['schemas']['RunState'] | null;
+      }[];
+      /** @description the range runs it would make: each over several consecutive intervals, in one execution */
+      readonly range_runs: readonly {
+        /** Format: date-time */
+        readonly from_date: string;
+        /**
+         * Format: date-time
+         * @description exclusive
+         */
+        readonly to_date: string;
+        readonly intervals: number;
+      }[];
+    };
+    readonly BackfillBody: {
+      readonly dag_id: string;
+      /** @description YYYY-MM-DD or ISO-8601; without a zone, UTC */
+      readonly from_date: string;
+      /** @description exclusive */
+      readonly to_date: string;
+      /** @enum {string} */
+      readonly reprocess_behavior?: 'none' | 'failed' | 'completed' | 'stale';
+      /** @description default the DAG's max_active_runs */
+      readonly max_active_runs?: number | null;
+      /** @description consecutive intervals one execution (a range run) covers, or all; default the DAG's backfillPolicy. A failed range is split in halves down to single intervals */
+      readonly max_intervals_per_run?: number | 'all';
+    };
+    readonly Backfill: {
+      readonly id: number;
+      readonly dag_id: string;
+      /** Format: date-time */
+      readonly from_date: string;
+      /** Format: date-time */
+      readonly to_date: string;
+      readonly reprocess_behavior: components['schemas']['Reprocess'];
+      readonly max_active_runs: number;
+      readonly max_intervals_per_run: number | 'all';
+      /**
+       * @description creating (its runs are being made), running, success, failed or cancelled
+       * @enum {string}
+       */
+      readonly state: 'creating' | 'running' | 'success' | 'failed' | 'cancelled';
+      /** Format: date-time */
+      readonly created_at: string;
+      /** Format: date-time */
+      readonly completed_at: string | null;
+      readonly progress: {
+        readonly total: number;
+        readonly success: number;
+        readonly failed: number;
+        readonly running: number;
+        readonly queued: number;
+      };
+    };
+    /** @enum {string} */
+    readonly Reprocess: 'none' | 'failed' | 'completed' | 'stale';
+    readonly BackfillPage: {
+      readonly items: readonly components['schemas']['Backfill'][];
       /** @description how many there are */
       readonly total_entries: number;
-    };
-    readonly ImportError: {
-      readonly file: string;
-      readonly message: string;
-      /** Format: date-time */
-      readonly updated_at: string;
     };
     readonly PoolPage: {
       readonly items: readonly components['schemas']['Pool'][];
@@ -1075,56 +1037,24 @@ export interface components {
       readonly slots?: number | null;
       readonly description?: string | null;
     };
-    readonly UserPage: {
-      readonly items: readonly components['schemas']['User'][];
+    readonly ConnectionPage: {
+      readonly items: readonly components['schemas']['Connection'][];
       /** @description how many there are */
       readonly total_entries: number;
     };
-    readonly User: {
-      readonly username: string;
-      readonly role: components['schemas']['Role'];
-      /** Format: date-time */
-      readonly created_at: string;
+    readonly Connection: {
+      readonly connection_id: string;
+      /** @description the URI with its secrets replaced by *** */
+      readonly uri: string;
+      /**
+       * @description stored in the metadata DB, or a DOWNBEAT_CONN_ environment variable
+       * @enum {string}
+       */
+      readonly source: 'stored' | 'environment';
     };
-    readonly UserCreated: {
-      readonly username: string;
-      readonly role: components['schemas']['Role'];
-    };
-    readonly UserBody: {
-      /** @description 1 to 64 letters, digits or _ . @ - */
-      readonly username: string;
-      readonly role: components['schemas']['Role'];
-      /** @description at least 8 characters */
-      readonly password: string;
-    };
-    readonly UserPatch: {
-      readonly role: components['schemas']['Role'];
-    };
-    readonly PasswordBody: {
-      /** @description at least 8 characters */
-      readonly password: string;
-    };
-    readonly WarehouseQueryResult: {
-      readonly columns: readonly string[];
-      readonly rows: readonly (readonly components['schemas']['WarehouseCell'][])[];
-      /** @description there were more rows than the limit */
-      readonly truncated: boolean;
-    };
-    /** @description a JSON value: numbers past 2^53 as their digits in text, times as ISO-8601 */
-    readonly WarehouseCell:
-      | string
-      | number
-      | boolean
-      | null
-      | readonly unknown[]
-      | {
-          readonly [key: string]: unknown;
-        };
-    readonly WarehouseQueryBody: {
-      /** @description one SELECT; anything else is refused (400 query_refused) */
-      readonly sql: string;
-      /** @default 1000 */
-      readonly limit?: number | null;
+    readonly ConnectionBody: {
+      readonly connection_id: string;
+      readonly uri: string;
     };
     readonly WarehouseTablePage: {
       readonly items: readonly components['schemas']['WarehouseTable'][];
@@ -1149,6 +1079,76 @@ export interface components {
       /** @description there were more rows than the limit */
       readonly truncated: boolean;
     };
+    /** @description a JSON value: numbers past 2^53 as their digits in text, times as ISO-8601 */
+    readonly WarehouseCell:
+      | string
+      | number
+      | boolean
+      | null
+      | readonly unknown[]
+      | {
+          readonly [key: string]: unknown;
+        };
+    readonly WarehouseQueryResult: {
+      readonly columns: readonly string[];
+      readonly rows: readonly (readonly components['schemas']['WarehouseCell'][])[];
+      /** @description there were more rows than the limit */
+      readonly truncated: boolean;
+    };
+    readonly WarehouseQueryBody: {
+      /** @description one SELECT; anything else is refused (400 query_refused) */
+      readonly sql: string;
+      /** @default 1000 */
+      readonly limit?: number | null;
+    };
+    readonly UserPage: {
+      readonly items: readonly components['schemas']['User'][];
+      /** @description how many there are */
+      readonly total_entries: number;
+    };
+    readonly User: {
+      readonly username: string;
+      readonly role: components['schemas']['Role'];
+      /** Format: date-time */
+      readonly created_at: string;
+    };
+    /**
+     * @description viewer reads; op also triggers, clears, pauses, backfills, marks; admin also administers
+     * @enum {string}
+     */
+    readonly Role: 'viewer' | 'op' | 'admin';
+    readonly UserCreated: {
+      readonly username: string;
+      readonly role: components['schemas']['Role'];
+    };
+    readonly UserBody: {
+      /** @description 1 to 64 letters, digits or _ . @ - */
+      readonly username: string;
+      readonly role: components['schemas']['Role'];
+      /** @description at least 8 characters */
+      readonly password: string;
+    };
+    readonly UserPatch: {
+      readonly role: components['schemas']['Role'];
+    };
+    readonly PasswordBody: {
+      /** @description at least 8 characters */
+      readonly password: string;
+    };
+    readonly Session: {
+      readonly username: string;
+      readonly role: components['schemas']['Role'];
+      /** @description sent back as X-CSRF-Token on every change */
+      readonly csrf_token: string;
+    };
+    readonly Token: {
+      /** @description shown once */
+      readonly token: string;
+      readonly role: components['schemas']['Role'];
+    };
+    readonly TokenBody: {
+      readonly role?: components['schemas']['Role'] & unknown;
+    };
   };
   responses: never;
   parameters: never;
@@ -1158,608 +1158,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  readonly getSession: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description Who is calling */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Session'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly createToken: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly requestBody?: {
-      readonly content: {
-        readonly 'application/json': components['schemas']['TokenBody'];
-      };
-    };
-    readonly responses: {
-      /** @description The token: keep it, it is not shown again */
-      readonly 201: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Token'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly listBackfills: {
-    readonly parameters: {
-      readonly query?: {
-        /** @description only this DAG's */
-        readonly dag_id?: string;
-        readonly limit?: number;
-      };
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description The newest backfills */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['BackfillPage'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly createBackfill: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly requestBody: {
-      readonly content: {
-        readonly 'application/json': components['schemas']['BackfillBody'];
-      };
-    };
-    readonly responses: {
-      /** @description The backfill, started */
-      readonly 201: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Backfill'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Nothing to backfill in that range */
-      readonly 409: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly previewBackfill: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly requestBody: {
-      readonly content: {
-        readonly 'application/json': components['schemas']['BackfillBody'];
-      };
-    };
-    readonly responses: {
-      /** @description What it would do, interval by interval */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['BackfillPreview'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly getBackfill: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path: {
-        readonly id: number;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description The backfill */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Backfill'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly cancelBackfill: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path: {
-        readonly id: number;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description The backfill, cancelled */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Backfill'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Only a running backfill can be cancelled */
-      readonly 409: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly listConnections: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description Stored and environment connections */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['ConnectionPage'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly createConnection: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    readonly requestBody: {
-      readonly content: {
-        readonly 'application/json': components['schemas']['ConnectionBody'];
-      };
-    };
-    readonly responses: {
-      /** @description The connection, its secrets masked */
-      readonly 201: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Connection'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly deleteConnection: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path: {
-        readonly connection_id: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description Deleted */
-      readonly 204: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
   readonly listDags: {
     readonly parameters: {
       readonly query?: never;
@@ -1938,29 +1336,22 @@ export interface operations {
       };
     };
   };
-  readonly clearTaskInstances: {
+  readonly listImportErrors: {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
-      readonly path: {
-        /** @description a DAG id */
-        readonly dag_id: string;
-      };
+      readonly path?: never;
       readonly cookie?: never;
     };
-    readonly requestBody: {
-      readonly content: {
-        readonly 'application/json': components['schemas']['ClearBody'];
-      };
-    };
+    readonly requestBody?: never;
     readonly responses: {
-      /** @description The task instances cleared (or that would be) */
+      /** @description The files and their errors */
       readonly 200: {
         headers: {
           readonly [name: string]: unknown;
         };
         content: {
-          readonly 'application/json': components['schemas']['ClearResult'];
+          readonly 'application/json': components['schemas']['ImportErrorPage'];
         };
       };
       /** @description Invalid input: the message names the field */
@@ -2268,336 +1659,6 @@ export interface operations {
       };
     };
   };
-  readonly getRunChecks: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path: {
-        /** @description a DAG id */
-        readonly dag_id: string;
-        /** @description a run id (dag_run_id) */
-        readonly run_id: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description Its checks and rows */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['RunChecks'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly clearDagRun: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path: {
-        /** @description a DAG id */
-        readonly dag_id: string;
-        /** @description a run id (dag_run_id) */
-        readonly run_id: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: {
-      readonly content: {
-        readonly 'application/json': components['schemas']['ClearRunBody'];
-      };
-    };
-    readonly responses: {
-      /** @description The task instances cleared (or that would be) */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['ClearResult'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly getRunLedger: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path: {
-        /** @description a DAG id */
-        readonly dag_id: string;
-        /** @description a run id (dag_run_id) */
-        readonly run_id: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description The ledger */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['RunLedger'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The warehouse cannot be read now: the message names its connection */
-      readonly 503: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly listRunRejects: {
-    readonly parameters: {
-      readonly query?: {
-        readonly limit?: number;
-        readonly offset?: number;
-      };
-      readonly header?: never;
-      readonly path: {
-        /** @description a DAG id */
-        readonly dag_id: string;
-        /** @description a run id (dag_run_id) */
-        readonly run_id: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description A page of rejected records */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['RunRejects'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The warehouse cannot be read now: the message names its connection */
-      readonly 503: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly listTaskInstances: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path: {
-        /** @description a DAG id */
-        readonly dag_id: string;
-        /** @description a run id (dag_run_id) */
-        readonly run_id: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description In topological order */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['TaskInstancePage'];
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
   readonly getTaskInstance: {
     readonly parameters: {
       readonly query?: never;
@@ -2735,32 +1796,155 @@ export interface operations {
       };
     };
   };
-  readonly getTaskLog: {
+  readonly clearDagRun: {
     readonly parameters: {
-      readonly query?: {
-        readonly after?: number;
-      };
+      readonly query?: never;
       readonly header?: never;
       readonly path: {
         /** @description a DAG id */
         readonly dag_id: string;
         /** @description a run id (dag_run_id) */
         readonly run_id: string;
-        readonly task_id: string;
-        readonly try: number;
       };
       readonly cookie?: never;
     };
-    readonly requestBody?: never;
+    readonly requestBody?: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['ClearRunBody'];
+      };
+    };
     readonly responses: {
-      /** @description The lines after `after`; as a stream, one `data:` event per chunk until done */
+      /** @description The task instances cleared (or that would be) */
       readonly 200: {
         headers: {
           readonly [name: string]: unknown;
         };
         content: {
-          readonly 'application/json': components['schemas']['LogChunk'];
-          readonly 'text/event-stream': string;
+          readonly 'application/json': components['schemas']['ClearResult'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly clearTaskInstances: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        /** @description a DAG id */
+        readonly dag_id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['ClearBody'];
+      };
+    };
+    readonly responses: {
+      /** @description The task instances cleared (or that would be) */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['ClearResult'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listTaskInstances: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        /** @description a DAG id */
+        readonly dag_id: string;
+        /** @description a run id (dag_run_id) */
+        readonly run_id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description In topological order */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['TaskInstancePage'];
         };
       };
       /** @description Invalid input: the message names the field */
@@ -2854,6 +2038,276 @@ export interface operations {
       };
       /** @description Unknown id */
       readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getTaskLog: {
+    readonly parameters: {
+      readonly query?: {
+        readonly after?: number;
+      };
+      readonly header?: never;
+      readonly path: {
+        /** @description a DAG id */
+        readonly dag_id: string;
+        /** @description a run id (dag_run_id) */
+        readonly run_id: string;
+        readonly task_id: string;
+        readonly try: number;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The lines after `after`; as a stream, one `data:` event per chunk until done */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['LogChunk'];
+          readonly 'text/event-stream': string;
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getRunChecks: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        /** @description a DAG id */
+        readonly dag_id: string;
+        /** @description a run id (dag_run_id) */
+        readonly run_id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Its checks and rows */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['RunChecks'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listRunRejects: {
+    readonly parameters: {
+      readonly query?: {
+        readonly limit?: number;
+        readonly offset?: number;
+      };
+      readonly header?: never;
+      readonly path: {
+        /** @description a DAG id */
+        readonly dag_id: string;
+        /** @description a run id (dag_run_id) */
+        readonly run_id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description A page of rejected records */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['RunRejects'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The warehouse cannot be read now: the message names its connection */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getRunLedger: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        /** @description a DAG id */
+        readonly dag_id: string;
+        /** @description a run id (dag_run_id) */
+        readonly run_id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The ledger */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['RunLedger'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The warehouse cannot be read now: the message names its connection */
+      readonly 503: {
         headers: {
           readonly [name: string]: unknown;
         };
@@ -2987,22 +2441,26 @@ export interface operations {
       };
     };
   };
-  readonly listImportErrors: {
+  readonly previewBackfill: {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    readonly requestBody?: never;
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['BackfillBody'];
+      };
+    };
     readonly responses: {
-      /** @description The files and their errors */
+      /** @description What it would do, interval by interval */
       readonly 200: {
         headers: {
           readonly [name: string]: unknown;
         };
         content: {
-          readonly 'application/json': components['schemas']['ImportErrorPage'];
+          readonly 'application/json': components['schemas']['BackfillPreview'];
         };
       };
       /** @description Invalid input: the message names the field */
@@ -3043,24 +2501,26 @@ export interface operations {
       };
     };
   };
-  readonly getOpenApiDocument: {
+  readonly listBackfills: {
     readonly parameters: {
-      readonly query?: never;
+      readonly query?: {
+        /** @description only this DAG's */
+        readonly dag_id?: string;
+        readonly limit?: number;
+      };
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
     readonly requestBody?: never;
     readonly responses: {
-      /** @description This document */
+      /** @description The newest backfills */
       readonly 200: {
         headers: {
           readonly [name: string]: unknown;
         };
         content: {
-          readonly 'application/json': {
-            readonly [key: string]: unknown;
-          };
+          readonly 'application/json': components['schemas']['BackfillPage'];
         };
       };
       /** @description Invalid input: the message names the field */
@@ -3092,6 +2552,200 @@ export interface operations {
       };
       /** @description Unknown id */
       readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly createBackfill: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['BackfillBody'];
+      };
+    };
+    readonly responses: {
+      /** @description The backfill, started */
+      readonly 201: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Backfill'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Nothing to backfill in that range */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getBackfill: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: number;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The backfill */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Backfill'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly cancelBackfill: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: number;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The backfill, cancelled */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Backfill'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Only a running backfill can be cancelled */
+      readonly 409: {
         headers: {
           readonly [name: string]: unknown;
         };
@@ -3396,6 +3050,385 @@ export interface operations {
       };
       /** @description Unknown id */
       readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listConnections: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Stored and environment connections */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['ConnectionPage'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly createConnection: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['ConnectionBody'];
+      };
+    };
+    readonly responses: {
+      /** @description The connection, its secrets masked */
+      readonly 201: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Connection'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly deleteConnection: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly connection_id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Deleted */
+      readonly 204: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listWarehouseTables: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The tables */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['WarehouseTablePage'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The warehouse cannot be read now: the message names its connection */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getWarehouseTableRows: {
+    readonly parameters: {
+      readonly query?: {
+        readonly limit?: number;
+        readonly offset?: number;
+      };
+      readonly header?: never;
+      readonly path: {
+        /** @description a table, as GET /warehouse/tables names it */
+        readonly name: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description A page of rows */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['WarehouseRows'];
+          readonly 'text/csv': string;
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The warehouse cannot be read now: the message names its connection */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly queryWarehouse: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['WarehouseQueryBody'];
+      };
+    };
+    readonly responses: {
+      /** @description Its result */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['WarehouseQueryResult'];
+          readonly 'text/csv': string;
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The warehouse cannot be read now: the message names its connection */
+      readonly 503: {
         headers: {
           readonly [name: string]: unknown;
         };
@@ -3726,27 +3759,82 @@ export interface operations {
       };
     };
   };
-  readonly queryWarehouse: {
+  readonly getSession: {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    readonly requestBody: {
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Who is calling */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Session'];
+        };
+      };
+      /** @description Invalid input: the message names the field */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No or wrong credentials */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The role needed is not the caller's: the message names both */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown id */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly createToken: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: {
       readonly content: {
-        readonly 'application/json': components['schemas']['WarehouseQueryBody'];
+        readonly 'application/json': components['schemas']['TokenBody'];
       };
     };
     readonly responses: {
-      /** @description Its result */
-      readonly 200: {
+      /** @description The token: keep it, it is not shown again */
+      readonly 201: {
         headers: {
           readonly [name: string]: unknown;
         };
         content: {
-          readonly 'application/json': components['schemas']['WarehouseQueryResult'];
-          readonly 'text/csv': string;
+          readonly 'application/json': components['schemas']['Token'];
         };
       };
       /** @description Invalid input: the message names the field */
@@ -3785,18 +3873,9 @@ export interface operations {
           readonly 'application/json': components['schemas']['Error'];
         };
       };
-      /** @description The warehouse cannot be read now: the message names its connection */
-      readonly 503: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
     };
   };
-  readonly listWarehouseTables: {
+  readonly getOpenApiDocument: {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
@@ -3805,13 +3884,15 @@ export interface operations {
     };
     readonly requestBody?: never;
     readonly responses: {
-      /** @description The tables */
+      /** @description This document */
       readonly 200: {
         headers: {
           readonly [name: string]: unknown;
         };
         content: {
-          readonly 'application/json': components['schemas']['WarehouseTablePage'];
+          readonly 'application/json': {
+            readonly [key: string]: unknown;
+          };
         };
       };
       /** @description Invalid input: the message names the field */
@@ -3843,87 +3924,6 @@ export interface operations {
       };
       /** @description Unknown id */
       readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The warehouse cannot be read now: the message names its connection */
-      readonly 503: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly getWarehouseTableRows: {
-    readonly parameters: {
-      readonly query?: {
-        readonly limit?: number;
-        readonly offset?: number;
-      };
-      readonly header?: never;
-      readonly path: {
-        /** @description a table, as GET /warehouse/tables names it */
-        readonly name: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description A page of rows */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['WarehouseRows'];
-          readonly 'text/csv': string;
-        };
-      };
-      /** @description Invalid input: the message names the field */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No or wrong credentials */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role needed is not the caller's: the message names both */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The warehouse cannot be read now: the message names its connection */
-      readonly 503: {
         headers: {
           readonly [name: string]: unknown;
         };

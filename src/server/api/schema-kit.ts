@@ -9,7 +9,7 @@ import { z } from '@hono/zod-openapi';
 const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** A date: YYYY-MM-DD or ISO-8601; without a zone it is UTC. Undefined when not one. */
-export function parseIsoDate(raw: string): Date | undefined {
+function parseIsoDate(raw: string): Date | undefined {
   const text = raw.trim();
   if (!ISO.test(text)) return undefined;
   const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/.test(text) || text.length === 10 ? text : `${text}Z`;
@@ -96,7 +96,7 @@ export const name = (max: number, pattern: RegExp, wanted: string) =>
 export const bool = () =>
   z.boolean({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be true or false') });
 
-/** One of `values`, or `fallback` when absent. */
+/** One of `values`. */
 export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.join(', ')}` });
 

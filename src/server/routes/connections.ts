@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import * as routes from '../api/routes/connections.ts';
 import type * as Api from '../api/types.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 
 /** Connections: list (masked), add, delete. A secret goes in and never comes back out. */
 export function connectionRoutes(ctx: ServerContext): OpenAPIHono<AppEnv> {
@@ -17,7 +17,7 @@ export function connectionRoutes(ctx: ServerContext): OpenAPIHono<AppEnv> {
     const { connection_id: id, uri } = c.req.valid('json');
     await ctx.connections.add(id, uri);
     const saved = (await ctx.connections.list()).find((x) => x.connection_id === id && x.source === 'stored');
-    if (!saved) throw new ApiError(500, 'internal', `connection "${id}" was not stored`);
+    if (!saved) throw new Error(`connection "${id}" was added but is not listed as stored`);
     return c.json(saved, 201);
   });
 
