@@ -12,12 +12,10 @@ import { badRequest, type ApiError } from './errors.ts';
  * what to fix. Nothing here trusts a type a client claims.
  */
 
-export type Json = Record<string, unknown>;
-
-/** The request body as a JSON object; empty is `{}`. */
-export async function jsonBody(request: { text(): Promise<string> }): Promise<{ text: string; value: Json }> {
+/** The request body's text, checked to be a JSON object; empty is `{}`. */
+export async function jsonBody(request: { text(): Promise<string> }): Promise<string> {
   const text = await request.text();
-  if (text.trim() === '') return { text: '{}', value: {} };
+  if (text.trim() === '') return '{}';
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -27,7 +25,7 @@ export async function jsonBody(request: { text(): Promise<string> }): Promise<{ 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw badRequest('the body must be a JSON object');
   }
-  return { text, value: value as Json };
+  return text;
 }
 
 /**
@@ -40,7 +38,7 @@ export function jsonBodies(prefix: string): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = routeKeyFor(c.req.method, c.req.path.slice(prefix.length));
     if (key !== undefined && withBody.has(key)) {
-      const { text } = await jsonBody(c.req);
+      const text = await jsonBody(c.req);
       const headers = new Headers(c.req.raw.headers);
       headers.set('content-type', 'application/json');
       c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers, body: text });
