@@ -215,6 +215,7 @@ describe.each(['sqlite', 'postgres'] as const)('the audit log of the API on %s',
     const future = new Date(Date.now() + 3_600_000).toISOString();
     expect(await log(`?after=${future}`)).toEqual([]);
     expect((await log(`?before=${future}`)).length).toBe(all.length);
+    expect(await log('?username=&action=&object=&after=&before=')).toEqual(all);
     const tooMany = await as('admin_user', '127.0.0.1', 'GET', '/eventLogs?limit=1001');
     expect(tooMany).toEqual({
       status: 400,
@@ -228,6 +229,8 @@ describe.each(['sqlite', 'postgres'] as const)('the audit log of the API on %s',
     });
     const unknown = await as('admin_user', '127.0.0.1', 'GET', '/eventLogs?action=dag.explode');
     expect(unknown.status).toBe(400);
-    expect(unknown.json).toMatchObject({ error: { field: 'action' } });
+    expect(unknown.json).toMatchObject({ error: { code: 'invalid_input', field: 'action' } });
+    const { message } = (unknown.json as { error: { message: string } }).error;
+    expect(message).toMatch(/^"action" must be one of dag_run\.trigger, /);
   });
 });
