@@ -1,7 +1,9 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { alive } from '../store/admin/index.ts';
+import { getOpenApiDocument } from './api/routes/auth.ts';
 import type { Health } from './api/types.ts';
 import { authentication, sessionRoutes } from './auth/auth.ts';
 import { auditChanges } from './audit/audit-middleware.ts';
@@ -23,6 +25,7 @@ import { taskInstanceRoutes } from './routes/task-instances.ts';
 import { userRoutes } from './routes/users.ts';
 import { warehouseRoutes } from './routes/warehouse.ts';
 import { serveUi } from './static-ui.ts';
+import { jsonBodies, validationHook } from './validate.ts';
 
 /** Request bodies larger than this are refused with 413 before they are read whole. */
 const MAX_BODY = 1024 * 1024;
@@ -73,10 +76,12 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
   app.route('/', auth.routes);
   app.use('*', auth.require);
 
-  const api = new Hono<AppEnv>();
+  // Each route validates its input by its schemas (validationHook: a 400 naming the field).
+  const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   api.use('*', requireRole('/api/v1'));
   api.use('*', auditChanges(ctx, { prefix: '/api/v1' }));
-  api.get('/openapi.json', (c) => c.json(openApiDocument()));
+  api.use('*', jsonBodies('/api/v1'));
+  api.openapi(getOpenApiDocument, (c) => c.json(openApiDocument(), 200));
   for (const routes of [
     dagRoutes,
     runRoutes,

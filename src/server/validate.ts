@@ -1,16 +1,21 @@
-import { badRequest } from './errors.ts';
+import type { Hook } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import type { ZodError } from 'zod';
+import { API_ROUTES, routeKey } from './api/routes/index.ts';
+import { routeKeyFor } from './auth/route-roles.ts';
+import type { AppEnv } from './context.ts';
+import { badRequest, type ApiError } from './errors.ts';
 
 /**
- * Input checks for the API: each names the field it rejects and says what it wanted, so a 400
- * tells the caller what to fix. Nothing here trusts a type a client claims.
+ * Input as the API reads it: by each route's schemas (api/routes/), checked before its handler
+ * runs; what they refuse is a 400 naming the field and saying what it wanted, so the caller knows
+ * what to fix. Nothing here trusts a type a client claims.
  */
 
-export type Json = Record<string, unknown>;
-
-/** The request body as a JSON object. */
-export async function jsonBody(request: { text(): Promise<string> }): Promise<Json> {
+/** The request body's text, checked to be a JSON object; empty is `{}`. */
+export async function jsonBody(request: { text(): Promise<string> }): Promise<string> {
   const text = await request.text();
-  if (text.trim() === '') return {};
+  if (text.trim() === '') return '{}';
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -20,81 +25,47 @@ export async function jsonBody(request: { text(): Promise<string> }): Promise<Js
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw badRequest('the body must be a JSON object');
   }
-  return value as Json;
+  return text;
 }
 
-/** Rejects fields the route does not know (a typo would otherwise be silently ignored). */
-export function onlyFields(body: Json, allowed: readonly string[]): void {
-  for (const key of Object.keys(body)) {
-    if (!allowed.includes(key))
-      throw badRequest(`unknown field "${key}" (expected ${allowed.join(', ')})`, key);
-  }
+/**
+ * For the routes that take a body: reads it as JSON whatever its content type says (an empty one
+ * is `{}`), so the route's schema judges every body, and a body that is not a JSON object is
+ * refused first with the reason.
+ */
+export function jsonBodies(prefix: string): MiddlewareHandler<AppEnv> {
+  const withBody = new Set(API_ROUTES.filter((route) => route.request?.body).map(routeKey));
+  return async (c, next) => {
+    const key = routeKeyFor(c.req.method, c.req.path.slice(prefix.length));
+    if (key !== undefined && withBody.has(key)) {
+      const text = await jsonBody(c.req);
+      const headers = new Headers(c.req.raw.headers);
+      headers.set('content-type', 'application/json');
+      c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers, body: text });
+      c.req.bodyCache = {};
+    }
+    await next();
+  };
 }
 
-export function requiredString(body: Json, field: string, maxLength = 1000): string {
-  const value = body[field];
-  if (value === undefined || value === null) throw badRequest(`"${field}" is required`, field);
-  if (typeof value !== 'string') throw badRequest(`"${field}" must be a string`, field);
-  if (value.length === 0 || value.length > maxLength)
-    throw badRequest(`"${field}" must be 1 to ${maxLength} characters`, field);
-  return value;
-}
+/** The hook of every route's validation: the first issue as a 400 naming its field. */
+export const validationHook: Hook<unknown, AppEnv, string, undefined> = (result) => {
+  if (!result.success) throw inputError(result.error);
+  return undefined;
+};
 
-export function optionalBoolean(body: Json, field: string): boolean | undefined {
-  const value = body[field];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'boolean') throw badRequest(`"${field}" must be true or false`, field);
-  return value;
-}
-
-export function optionalObject(body: Json, field: string): Json | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value))
-    throw badRequest(`"${field}" must be a JSON object`, field);
-  return value as Json;
-}
-
-export function optionalStringList(body: Json, field: string): string[] | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-    throw badRequest(`"${field}" must be a list of strings`, field);
-  return value as string[];
-}
-
-export function wholeNumber(
-  raw: unknown,
-  field: string,
-  options: { min: number; max: number; default: number },
-): number {
-  if (raw === undefined || raw === null || raw === '') return options.default;
-  const n = typeof raw === 'string' ? Number(raw) : raw;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < options.min || n > options.max)
-    throw badRequest(`"${field}" must be a whole number from ${options.min} to ${options.max}`, field);
-  return n;
-}
-
-const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-
-/** A date: YYYY-MM-DD or ISO-8601; without a zone it is UTC. */
-export function isoDate(raw: unknown, field: string): Date {
-  if (typeof raw !== 'string' || !ISO.test(raw.trim()))
-    throw badRequest(`"${field}" must be a date, YYYY-MM-DD or ISO-8601 (e.g. 2018-11-15T10:00:00Z)`, field);
-  const text = raw.trim();
-  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/.test(text) || text.length === 10 ? text : `${text}Z`;
-  const date = new Date(text.length === 10 ? `${text}T00:00:00Z` : zoned);
-  if (Number.isNaN(date.getTime())) throw badRequest(`"${field}" is not a real date: ${text}`, field);
-  return date;
-}
-
-export function optionalDate(raw: unknown, field: string): Date | undefined {
-  return raw === undefined || raw === '' ? undefined : isoDate(raw, field);
-}
-
-export function oneOf<T extends string>(raw: unknown, field: string, values: readonly T[], fallback: T): T {
-  if (raw === undefined) return fallback;
-  if (typeof raw !== 'string' || !values.includes(raw as T))
-    throw badRequest(`"${field}" must be one of ${values.join(', ')}`, field);
-  return raw as T;
+function inputError(error: ZodError): ApiError {
+  // An unknown field first: it is likely a typo of one the route found missing.
+  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
+  if (!issue) return badRequest('invalid input');
+  const field = issue.code === 'unrecognized_keys' ? String(issue.keys[0]) : issue.path.map(String).join('.');
+  if (field === '') return badRequest(issue.message);
+  const named = issue.message.includes(`"${field}"`) || issue.message.startsWith(`${field} `);
+  // Our schemas' messages are predicates ("must be …"); zod's own are sentences.
+  const message = named
+    ? issue.message
+    : /^[A-Z]/.test(issue.message)
+      ? `"${field}" is invalid: ${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}`
+      : `"${field}" ${issue.message}`;
+  return badRequest(message, field);
 }

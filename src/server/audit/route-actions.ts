@@ -1,10 +1,11 @@
 import type { AuditAction } from '../../store/admin/index.ts';
+import { routeKeyFor } from '../auth/route-roles.ts';
 
 /**
  * The audit action of each route that changes something, keyed as ROUTE_ROLES is (method and
  * OpenAPI path), and the object it acts on: from the path, the body or, for what a route creates
  * (a run, a backfill), its answer. `read` marks the routes that are not GETs but change nothing.
- * A test checks that every non-GET route of ROUTE_ROLES is here, so that no change goes unrecorded.
+ * A test checks that every non-GET route the API defines (api/routes/) is here, so that no change goes unrecorded.
  */
 
 export type Params = Readonly<Record<string, string>>;
@@ -72,12 +73,6 @@ export const ROUTE_ACTIONS: Readonly<Record<string, RouteAction | 'read'>> = {
   'POST /auth/tokens': { action: 'token.create', object: (_, __, ___, caller) => caller },
 };
 
-const TABLE = Object.entries(ROUTE_ACTIONS).map(([key, action]) => {
-  const [method, path = ''] = key.split(' ');
-  const pattern = path.replace(/[.]/g, '\\.').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)');
-  return { method, path: new RegExp(`^${pattern}$`), action };
-});
-
 const decoded = (raw: string): string => {
   try {
     return decodeURIComponent(raw);
@@ -86,17 +81,27 @@ const decoded = (raw: string): string => {
   }
 };
 
-/** The route `path` (below /api/v1) is, with its decoded path parameters; undefined when none. */
+/** The path parameters of `path`, read by the OpenAPI path `pattern` it matched (`/pools/{name}`). */
+function paramsOf(pattern: string, path: string): Params {
+  const actual = path.split('/');
+  return Object.fromEntries(
+    pattern.split('/').flatMap((part, i) => {
+      const name = /^\{(\w+)\}$/.exec(part)?.[1];
+      return name === undefined ? [] : [[name, decoded(actual[i] ?? '')]];
+    }),
+  );
+}
+
+/**
+ * The action of the route that serves `method` `path` (below /api/v1; found as the role check
+ * finds it, routeKeyFor), with its decoded path parameters; undefined when none has one.
+ */
 export function routeActionOf(
   method: string,
   path: string,
 ): { action: RouteAction | 'read'; params: Params } | undefined {
-  for (const route of TABLE) {
-    if (route.method !== method) continue;
-    const match = route.path.exec(path);
-    if (!match) continue;
-    const params = Object.fromEntries(Object.entries(match.groups ?? {}).map(([k, v]) => [k, decoded(v)]));
-    return { action: route.action, params };
-  }
-  return undefined;
+  const key = routeKeyFor(method, path);
+  const action = key === undefined ? undefined : ROUTE_ACTIONS[key];
+  if (key === undefined || action === undefined) return undefined;
+  return { action, params: paramsOf(key.slice(key.indexOf(' ') + 1), path) };
 }

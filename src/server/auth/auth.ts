@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import {
@@ -10,16 +11,14 @@ import {
   deleteToken,
   findToken,
   passwordHashOf,
-  isRole,
   roleAtLeast,
-  ROLES,
   type Role,
 } from '../../store/admin/index.ts';
 import type { Db } from '../../store/db/index.ts';
 import type { Session } from '../api/types.ts';
 import type { AppEnv, AuthUser, ServerContext } from '../context.ts';
-import { ApiError, badRequest } from '../errors.ts';
-import { jsonBody, onlyFields } from '../validate.ts';
+import { ApiError } from '../errors.ts';
+import * as routes from '../api/routes/auth.ts';
 import { recordOrLog } from '../audit/audit-middleware.ts';
 import { loginPage } from './login-page.ts';
 import { generatePassword, hashPassword, newToken, tokenHash, verifyPassword } from './password.ts';
@@ -233,19 +232,16 @@ export function authentication(ctx: ServerContext): {
 }
 
 /** Routes for the logged-in user: who am I, and API tokens. */
-export function sessionRoutes(ctx: ServerContext): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.get('/auth/session', (c) => {
+export function sessionRoutes(ctx: ServerContext): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
+  app.openapi(routes.getSession, (c) => {
     const user = c.get('user');
     const session: Session = { username: user.username, role: user.role, csrf_token: user.csrfToken ?? '' };
-    return c.json(session);
+    return c.json(session, 200);
   });
-  app.post('/auth/tokens', async (c) => {
+  app.openapi(routes.createToken, async (c) => {
     const user = c.get('user');
-    const body = await jsonBody(c.req);
-    onlyFields(body, ['role']);
-    const role = body.role === undefined ? user.role : body.role;
-    if (!isRole(role)) throw badRequest(`role must be one of ${ROLES.join(', ')}`, 'role');
+    const role = c.req.valid('json').role ?? user.role;
     if (!roleAtLeast(user.role, role))
       throw new ApiError(
         403,

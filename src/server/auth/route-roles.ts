@@ -1,72 +1,38 @@
 import type { MiddlewareHandler } from 'hono';
 import { roleAtLeast, type Role } from '../../store/admin/index.ts';
 import type { AppEnv } from '../context.ts';
+import { API_ROUTES, routeKey } from '../api/routes/index.ts';
 import { ApiError } from '../errors.ts';
 
 /**
  * The role each route of /api/v1 needs (DESIGN §2), keyed by method and path as the OpenAPI
- * document writes them; a test checks that the two list the same routes. Reads are the viewer's
- * (a warehouse query and a backfill's dry run only read) but for connections; changes to runs,
- * DAGs, backfills and pools are the op's; connections, users and the audit log are the admin's.
+ * document writes them (`GET /dags/{dag_id}`). Read off the routes' definitions (api/routes/),
+ * where each route declares its role (`x-role`): reads are the viewer's (a warehouse query and a
+ * backfill's dry run only read) but for connections; changes to runs, DAGs, backfills and pools
+ * are the op's; connections, users and the audit log are the admin's.
  */
-export const ROUTE_ROLES: Readonly<Record<string, Role>> = {
-  'GET /dags': 'viewer',
-  'GET /dags/{dag_id}': 'viewer',
-  'PATCH /dags/{dag_id}': 'op',
-  'GET /importErrors': 'viewer',
-  'GET /dags/{dag_id}/dagRuns': 'viewer',
-  'POST /dags/{dag_id}/dagRuns': 'op',
-  'GET /dags/{dag_id}/dagRuns/{run_id}': 'viewer',
-  'PATCH /dags/{dag_id}/dagRuns/{run_id}': 'op',
-  'PATCH /dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}': 'op',
-  'POST /dags/{dag_id}/dagRuns/{run_id}/clear': 'op',
-  'POST /dags/{dag_id}/clearTaskInstances': 'op',
-  'GET /dags/{dag_id}/dagRuns/{run_id}/taskInstances': 'viewer',
-  'GET /dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}': 'viewer',
-  'GET /dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/tries': 'viewer',
-  'GET /dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try}': 'viewer',
-  'GET /dags/{dag_id}/dagRuns/{run_id}/checks': 'viewer',
-  'GET /dags/{dag_id}/dagRuns/{run_id}/rejects': 'viewer',
-  'GET /dags/{dag_id}/dagRuns/{run_id}/ledger': 'viewer',
-  'GET /dags/{dag_id}/grid': 'viewer',
-  'GET /dags/{dag_id}/stats': 'viewer',
-  'POST /backfills/dry_run': 'viewer',
-  'POST /backfills': 'op',
-  'GET /backfills': 'viewer',
-  'GET /backfills/{id}': 'viewer',
-  'POST /backfills/{id}/cancel': 'op',
-  'GET /pools': 'viewer',
-  'GET /pools/{name}': 'viewer',
-  'POST /pools': 'op',
-  'PATCH /pools/{name}': 'op',
-  'DELETE /pools/{name}': 'op',
-  'GET /connections': 'admin',
-  'POST /connections': 'admin',
-  'DELETE /connections/{connection_id}': 'admin',
-  'GET /warehouse/tables': 'viewer',
-  'GET /warehouse/tables/{name}/rows': 'viewer',
-  'POST /warehouse/query': 'viewer',
-  'GET /users': 'admin',
-  'POST /users': 'admin',
-  'PATCH /users/{username}': 'admin',
-  'DELETE /users/{username}': 'admin',
-  'POST /users/{username}/password': 'admin',
-  'GET /eventLogs': 'admin',
-  'GET /auth/session': 'viewer',
-  'POST /auth/tokens': 'viewer',
-  'GET /openapi.json': 'viewer',
-};
+export const ROUTE_ROLES: Readonly<Record<string, Role>> = Object.fromEntries(
+  API_ROUTES.map((route) => [routeKey(route), route['x-role']]),
+);
 
-const TABLE = Object.entries(ROUTE_ROLES).map(([key, role]) => {
-  const [method, path = ''] = key.split(' ');
-  const pattern = path.replace(/[.]/g, '\\.').replace(/\{\w+\}/g, '[^/]+');
-  return { method, path: new RegExp(`^${pattern}$`), role };
+const TABLE = API_ROUTES.map((route) => {
+  const pattern = route.path.replace(/[.]/g, '\\.').replace(/\{\w+\}/g, '[^/]+');
+  return { key: routeKey(route), method: route.method.toUpperCase(), path: new RegExp(`^${pattern}$`) };
 });
+
+/**
+ * The key (`METHOD /path`, as ROUTE_ROLES has it) of the route that serves a request to
+ * /api/v1`path`; undefined when none does. HEAD is GET's.
+ */
+export function routeKeyFor(method: string, path: string): string | undefined {
+  const asked = method === 'HEAD' ? 'GET' : method;
+  return TABLE.find((r) => r.method === asked && r.path.test(path))?.key;
+}
 
 /** The role a request to /api/v1`path` needs; a route missing from the table is the admin's. */
 export function roleFor(method: string, path: string): Role {
-  const asked = method === 'HEAD' ? 'GET' : method;
-  return TABLE.find((r) => r.method === asked && r.path.test(path))?.role ?? 'admin';
+  const key = routeKeyFor(method, path);
+  return (key && ROUTE_ROLES[key]) || 'admin';
 }
 
 const article = (role: Role) => (role === 'admin' ? 'an' : 'a');

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import { backfillProgress, findBackfill, listBackfills, type BackfillRow } from '../../store/read/index.ts';
 import {
   cancelBackfill,
@@ -6,56 +6,39 @@ import {
   planBackfill,
   type BackfillRequest,
 } from '../../store/runs/index.ts';
-import { groupRanges, type IntervalsPerRun } from '../../lifecycle/index.ts';
+import { groupRanges } from '../../lifecycle/index.ts';
+import * as routes from '../api/routes/backfills.ts';
+import type { BackfillBodySchema } from '../api/schemas/backfills.ts';
 import type * as Api from '../api/types.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { presentBackfill } from '../present.ts';
-import { isoDate, jsonBody, onlyFields, oneOf, requiredString, wholeNumber, type Json } from '../validate.ts';
 import { dagRow, loadedDag } from './dags.ts';
 
 const MAX_RUNS = 100_000;
 
 /** Backfills: a dry-run preview, create, list with progress, cancel. */
-export function backfillRoutes(ctx: ServerContext): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function backfillRoutes(ctx: ServerContext): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
 
-  const request = async (body: Json): Promise<{ dagId: string; request: BackfillRequest }> => {
-    onlyFields(body, [
-      'dag_id',
-      'from_date',
-      'to_date',
-      'reprocess_behavior',
-      'max_active_runs',
-      'max_intervals_per_run',
-    ]);
-    const row = await dagRow(ctx, requiredString(body, 'dag_id', 250));
+  const request = async (
+    body: z.output<typeof BackfillBodySchema>,
+  ): Promise<{ dagId: string; request: BackfillRequest }> => {
+    const row = await dagRow(ctx, body.dag_id);
     const dag = loadedDag(ctx, row.dag_id);
     if (!dag.schedule)
       throw badRequest(`DAG "${dag.id}" has no schedule: a backfill needs its intervals`, 'dag_id');
-    const start = isoDate(body.from_date, 'from_date');
-    const end = isoDate(body.to_date, 'to_date');
+    const start = body.from_date;
+    const end = body.to_date;
     if (end <= start) throw badRequest('"to_date" must be after "from_date" (it is exclusive)', 'to_date');
     return {
       dagId: dag.id,
       request: {
         start,
         end,
-        reprocess: oneOf(
-          body.reprocess_behavior,
-          'reprocess_behavior',
-          ['none', 'failed', 'completed', 'stale'],
-          'none',
-        ),
-        maxActiveRuns: wholeNumber(body.max_active_runs, 'max_active_runs', {
-          min: 1,
-          max: 1000,
-          default: dag.maxActiveRuns,
-        }),
-        maxIntervalsPerRun: intervalsPerRun(
-          body.max_intervals_per_run,
-          dag.backfillPolicy.maxIntervalsPerRun,
-        ),
+        reprocess: body.reprocess_behavior ?? 'none',
+        maxActiveRuns: body.max_active_runs ?? dag.maxActiveRuns,
+        maxIntervalsPerRun: body.max_intervals_per_run ?? dag.backfillPolicy.maxIntervalsPerRun,
       },
     };
   };
@@ -70,8 +53,8 @@ export function backfillRoutes(ctx: ServerContext): Hono<AppEnv> {
     return runs;
   };
 
-  app.post('/backfills/dry_run', async (c) => {
-    const { dagId, request: r } = await request(await jsonBody(c.req));
+  app.openapi(routes.previewBackfill, async (c) => {
+    const { dagId, request: r } = await request(c.req.valid('json'));
     const runs = await plan(dagId, r);
     const dag = loadedDag(ctx, dagId);
     const preview: Api.BackfillPreview = {
@@ -90,11 +73,11 @@ export function backfillRoutes(ctx: ServerContext): Hono<AppEnv> {
           intervals: range.intervals.length,
         })),
     };
-    return c.json(preview);
+    return c.json(preview, 200);
   });
 
-  app.post('/backfills', async (c) => {
-    const { dagId, request: r } = await request(await jsonBody(c.req));
+  app.openapi(routes.createBackfill, async (c) => {
+    const { dagId, request: r } = await request(c.req.valid('json'));
     const planned = await plan(dagId, r);
     if (!planned.some((p) => p.action !== 'skip'))
       throw conflict(
@@ -106,30 +89,28 @@ export function backfillRoutes(ctx: ServerContext): Hono<AppEnv> {
     return c.json(await present(ctx, (await findBackfill(ctx.db, id)) as BackfillRow), 201);
   });
 
-  app.get('/backfills', async (c) => {
-    const dagId = c.req.query('dag_id');
-    const limit = wholeNumber(c.req.query('limit'), 'limit', { min: 1, max: 500, default: 50 });
+  app.openapi(routes.listBackfills, async (c) => {
+    const { dag_id: dagId, limit } = c.req.valid('query');
     const rows = await listBackfills(ctx.db, dagId, limit);
     const items = await Promise.all(rows.map((row) => present(ctx, row)));
-    return c.json({ items, total_entries: items.length } satisfies Api.Page<Api.Backfill>);
+    return c.json({ items, total_entries: items.length } satisfies Api.Page<Api.Backfill>, 200);
   });
 
-  app.get('/backfills/:id', async (c) =>
-    c.json(await present(ctx, await backfillOf(ctx, c.req.param('id')))),
+  app.openapi(routes.getBackfill, async (c) =>
+    c.json(await present(ctx, await backfillOf(ctx, c.req.valid('param').id)), 200),
   );
 
-  app.post('/backfills/:id/cancel', async (c) => {
-    const row = await backfillOf(ctx, c.req.param('id'));
+  app.openapi(routes.cancelBackfill, async (c) => {
+    const row = await backfillOf(ctx, c.req.valid('param').id);
     if (!(await cancelBackfill(ctx.db, Number(row.id), ctx.now())))
       throw conflict(`backfill ${row.id} is ${row.state}: only a running backfill can be cancelled`);
-    return c.json(await present(ctx, await backfillOf(ctx, String(row.id))));
+    return c.json(await present(ctx, await backfillOf(ctx, Number(row.id))), 200);
   });
 
   return app;
 }
 
-async function backfillOf(ctx: ServerContext, raw: string): Promise<BackfillRow> {
-  const id = wholeNumber(raw, 'id', { min: 1, max: Number.MAX_SAFE_INTEGER, default: 0 });
+async function backfillOf(ctx: ServerContext, id: number): Promise<BackfillRow> {
   const row = await findBackfill(ctx.db, id);
   if (!row) throw notFound(`backfill ${id}`);
   return row;
@@ -144,12 +125,4 @@ async function present(ctx: ServerContext, row: BackfillRow): Promise<Api.Backfi
     running: p?.running ?? 0,
     queued: p?.queued ?? 0,
   });
-}
-
-/** `max_intervals_per_run`: a whole number ≥ 1 or "all"; 400 naming the field otherwise. */
-function intervalsPerRun(value: Json[string], fallback: IntervalsPerRun): IntervalsPerRun {
-  if (value === undefined) return fallback;
-  if (value === 'all') return 'all';
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
-  throw badRequest('"max_intervals_per_run" must be a whole number ≥ 1 or "all"', 'max_intervals_per_run');
 }

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Dag, DagSpec } from '../../dag/index.ts';
 import { nextScheduledRun } from '../../lifecycle/index.ts';
 import { getDagRow, setPaused, type DagRow } from '../../store/runs/index.ts';
@@ -11,43 +11,38 @@ import {
 } from '../../store/read/index.ts';
 import type * as Api from '../api/types.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
-import { badRequest, notFound } from '../errors.ts';
+import * as routes from '../api/routes/dags.ts';
+import { notFound } from '../errors.ts';
 import { iso, presentRun } from '../present.ts';
-import { jsonBody, onlyFields, optionalBoolean } from '../validate.ts';
 
 /** /dags, /dags/{dag_id} (with its graph), pause and unpause, /importErrors. */
-export function dagRoutes(ctx: ServerContext): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function dagRoutes(ctx: ServerContext): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
 
-  app.get('/dags', async (c) => {
+  app.openapi(routes.listDags, async (c) => {
     const rows = await listDagRows(ctx.db);
     const items = await Promise.all(rows.map((row) => summary(ctx, row)));
-    const page: Api.Page<Api.DagSummary> = { items, total_entries: items.length };
-    return c.json(page);
+    return c.json({ items, total_entries: items.length } satisfies Api.Page<Api.DagSummary>, 200);
   });
 
-  app.get('/dags/:dag_id', async (c) => {
-    const row = await dagRow(ctx, c.req.param('dag_id'));
-    return c.json(await detail(ctx, row));
+  app.openapi(routes.getDag, async (c) => {
+    const row = await dagRow(ctx, c.req.valid('param').dag_id);
+    return c.json(await detail(ctx, row), 200);
   });
 
-  app.patch('/dags/:dag_id', async (c) => {
-    const row = await dagRow(ctx, c.req.param('dag_id'));
-    const body = await jsonBody(c.req);
-    onlyFields(body, ['is_paused']);
-    const paused = optionalBoolean(body, 'is_paused');
-    if (paused === undefined) throw badRequest('"is_paused" is required', 'is_paused');
-    await setPaused(ctx.db, row.dag_id, paused);
-    return c.json(await detail(ctx, await dagRow(ctx, row.dag_id)));
+  app.openapi(routes.patchDag, async (c) => {
+    const row = await dagRow(ctx, c.req.valid('param').dag_id);
+    await setPaused(ctx.db, row.dag_id, c.req.valid('json').is_paused);
+    return c.json(await detail(ctx, await dagRow(ctx, row.dag_id)), 200);
   });
 
-  app.get('/importErrors', async (c) => {
+  app.openapi(routes.listImportErrors, async (c) => {
     const items: Api.ImportError[] = (await importErrors(ctx.db)).map((e) => ({
       file: e.file,
       message: e.message,
       updated_at: iso(e.updated_at) as string,
     }));
-    return c.json({ items, total_entries: items.length } satisfies Api.Page<Api.ImportError>);
+    return c.json({ items, total_entries: items.length } satisfies Api.Page<Api.ImportError>, 200);
   });
 
   return app;

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import {
   checkCountsOf,
   checksOfRun,
@@ -8,10 +8,10 @@ import {
   taskInstancesOf,
 } from '../../store/read/index.ts';
 import type { TaskOutcome } from '../../dag/index.ts';
+import * as routes from '../api/routes/grid.ts';
 import type * as Api from '../api/types.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
 import { iso } from '../present.ts';
-import { optionalDate, wholeNumber } from '../validate.ts';
 import { dagRow } from './dags.ts';
 import { runOf } from './runs.ts';
 import { operatorsOf } from './task-instances.ts';
@@ -20,13 +20,12 @@ const seconds = (start: number | null, end: number | null) =>
   start === null || end === null ? null : (Number(end) - Number(start)) / 1000;
 
 /** The grid (a window of runs × tasks), a run's checks, and per-run statistics for the charts. */
-export function gridRoutes(ctx: ServerContext): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function gridRoutes(ctx: ServerContext): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
 
-  app.get('/dags/:dag_id/grid', async (c) => {
-    const dag = await dagRow(ctx, c.req.param('dag_id'));
-    const limit = wholeNumber(c.req.query('limit'), 'limit', { min: 1, max: 500, default: 50 });
-    const before = optionalDate(c.req.query('before'), 'before');
+  app.openapi(routes.getGrid, async (c) => {
+    const dag = await dagRow(ctx, c.req.valid('param').dag_id);
+    const { limit, before } = c.req.valid('query');
     const runs = await runWindow(ctx.db, dag.dag_id, limit + 1, before?.getTime());
     const shown = runs.slice(0, limit).reverse();
     const taskIds = [...(await operatorsOf(ctx, dag.dag_id)).keys()];
@@ -56,11 +55,12 @@ export function gridRoutes(ctx: ServerContext): Hono<AppEnv> {
       total_runs: await countRuns(ctx.db, dag.dag_id),
       older: runs.length > limit && shown[0] ? iso(shown[0].logical_date) : null,
     };
-    return c.json(grid);
+    return c.json(grid, 200);
   });
 
-  app.get('/dags/:dag_id/dagRuns/:run_id/checks', async (c) => {
-    const run = await runOf(ctx, c.req.param('dag_id'), c.req.param('run_id'));
+  app.openapi(routes.getRunChecks, async (c) => {
+    const { dag_id, run_id } = c.req.valid('param');
+    const run = await runOf(ctx, dag_id, run_id);
     // A run a range run covered: the range's results for its interval, and those for the whole range.
     const covered = Number(run.tasks_pk) !== Number(run.id);
     const found = await checksOfRun(
@@ -84,12 +84,12 @@ export function gridRoutes(ctx: ServerContext): Hono<AppEnv> {
       const n = covered ? rowsInInterval(o.outcome, Number(run.logical_date)) : rowsWritten(o.outcome);
       if (n !== undefined) rows[o.task_id] = n;
     }
-    return c.json({ checks, rows } satisfies Api.RunChecks);
+    return c.json({ checks, rows } satisfies Api.RunChecks, 200);
   });
 
-  app.get('/dags/:dag_id/stats', async (c) => {
-    const dag = await dagRow(ctx, c.req.param('dag_id'));
-    const limit = wholeNumber(c.req.query('limit'), 'limit', { min: 1, max: 2000, default: 200 });
+  app.openapi(routes.getDagStats, async (c) => {
+    const dag = await dagRow(ctx, c.req.valid('param').dag_id);
+    const { limit } = c.req.valid('query');
     const runs = (await runWindow(ctx.db, dag.dag_id, limit)).reverse();
     const operators = await operatorsOf(ctx, dag.dag_id);
     // A run a range run covered has the figures the range's operators gave per interval.
@@ -119,7 +119,7 @@ export function gridRoutes(ctx: ServerContext): Hono<AppEnv> {
         checks_failed: checks.get(Number(r.id))?.failed ?? 0,
       })),
     };
-    return c.json(stats);
+    return c.json(stats, 200);
   });
 
   return app;

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { DagSpec } from '../../dag/index.ts';
 import {
   intervalObjectsOf,
@@ -9,9 +9,9 @@ import {
 } from '../../operators/index.ts';
 import { checksOfRun } from '../../store/read/index.ts';
 import type { ReadRunRow } from '../../store/runs/index.ts';
+import * as routes from '../api/routes/grid.ts';
 import type * as Api from '../api/types.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
-import { wholeNumber } from '../validate.ts';
 import { dagRow } from './dags.ts';
 import { runOf } from './runs.ts';
 import { readWarehouse } from './warehouse.ts';
@@ -22,18 +22,14 @@ import { readWarehouse } from './warehouse.ts';
  * warehouse's staging bookkeeping and the run's recorded checks; a warehouse no stage has written
  * has no bookkeeping, and answers empty lists.
  */
-export function runLedgerRoutes(ctx: ServerContext): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function runLedgerRoutes(ctx: ServerContext): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
   const use = readWarehouse(ctx);
 
-  app.get('/dags/:dag_id/dagRuns/:run_id/rejects', async (c) => {
-    const { run, spec } = await runAndSpec(ctx, c.req.param('dag_id'), c.req.param('run_id'));
-    const limit = wholeNumber(c.req.query('limit'), 'limit', { min: 1, max: 1000, default: 100 });
-    const offset = wholeNumber(c.req.query('offset'), 'offset', {
-      min: 0,
-      max: Number.MAX_SAFE_INTEGER,
-      default: 0,
-    });
+  app.openapi(routes.listRunRejects, async (c) => {
+    const { dag_id, run_id } = c.req.valid('param');
+    const { run, spec } = await runAndSpec(ctx, dag_id, run_id);
+    const { limit, offset } = c.req.valid('query');
     const scope = readScope(run, spec);
     const { page, tables } = await use(
       async (warehouse) => ({
@@ -48,11 +44,12 @@ export function runLedgerRoutes(ctx: ServerContext): Hono<AppEnv> {
       scope: scopeOf(run, tables.length === 0 || tables.every((t) => t.narrowed)),
       rejected: tables.reduce((sum, t) => sum + t.rejected, 0),
     };
-    return c.json(answer);
+    return c.json(answer, 200);
   });
 
-  app.get('/dags/:dag_id/dagRuns/:run_id/ledger', async (c) => {
-    const { run, spec } = await runAndSpec(ctx, c.req.param('dag_id'), c.req.param('run_id'));
+  app.openapi(routes.getRunLedger, async (c) => {
+    const { dag_id, run_id } = c.req.valid('param');
+    const { run, spec } = await runAndSpec(ctx, dag_id, run_id);
     const figures = await use((warehouse) => runLedger(warehouse, readScope(run, spec)), false);
     const tables: Api.LedgerTable[] = figures.map((t) => ({
       table: t.table,
@@ -71,7 +68,7 @@ export function runLedgerRoutes(ctx: ServerContext): Hono<AppEnv> {
       reconciliations,
       passed: judged.length === 0 ? null : judged.every(Boolean),
     };
-    return c.json(ledger);
+    return c.json(ledger, 200);
   });
 
   return app;

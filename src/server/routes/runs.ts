@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { ParamError, resolveConf, type Dag, type DagSpec } from '../../dag/index.ts';
 import {
   clearAcrossRuns,
@@ -9,57 +9,37 @@ import {
   type RunRow,
 } from '../../store/runs/index.ts';
 import { findRun, listRuns } from '../../store/read/index.ts';
+import * as routes from '../api/routes/runs.ts';
 import type * as Api from '../api/types.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { presentRun } from '../present.ts';
-import {
-  isoDate,
-  jsonBody,
-  oneOf,
-  onlyFields,
-  optionalBoolean,
-  optionalDate,
-  optionalObject,
-  optionalStringList,
-  requiredString,
-  wholeNumber,
-} from '../validate.ts';
 import { dagRow, loadedDag } from './dags.ts';
 
-const RUN_STATES = ['queued', 'running', 'success', 'failed'] as const;
-
 /** Runs: list, detail, trigger; clearing a run or some of its tasks. */
-export function runRoutes(ctx: ServerContext): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function runRoutes(ctx: ServerContext): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
 
-  app.get('/dags/:dag_id/dagRuns', async (c) => {
-    const dag = await dagRow(ctx, c.req.param('dag_id'));
-    const q = c.req.query();
-    const states = q.state ? q.state.split(',') : undefined;
-    for (const s of states ?? []) {
-      if (!(RUN_STATES as readonly string[]).includes(s))
-        throw badRequest(`"state" must be among ${RUN_STATES.join(', ')}, got "${s}"`, 'state');
-    }
+  app.openapi(routes.listDagRuns, async (c) => {
+    const dag = await dagRow(ctx, c.req.valid('param').dag_id);
+    const q = c.req.valid('query');
     const { runs, total } = await listRuns(ctx.db, dag.dag_id, {
-      states: states as Api.RunState[] | undefined,
-      logicalFrom: optionalDate(q.logical_date_gte, 'logical_date_gte')?.getTime(),
-      logicalTo: optionalDate(q.logical_date_lte, 'logical_date_lte')?.getTime(),
-      limit: wholeNumber(q.limit, 'limit', { min: 1, max: 1000, default: 100 }),
-      offset: wholeNumber(q.offset, 'offset', { min: 0, max: 10_000_000, default: 0 }),
-      rangeRuns: oneOf(q.range_runs, 'range_runs', ['true', 'false'], 'false') === 'true',
+      states: q.state,
+      logicalFrom: q.logical_date_gte?.getTime(),
+      logicalTo: q.logical_date_lte?.getTime(),
+      limit: q.limit,
+      offset: q.offset,
+      rangeRuns: q.range_runs === 'true',
     });
-    return c.json({ items: runs.map(presentRun), total_entries: total } satisfies Api.Page<Api.DagRun>);
+    return c.json({ items: runs.map(presentRun), total_entries: total } satisfies Api.Page<Api.DagRun>, 200);
   });
 
-  app.post('/dags/:dag_id/dagRuns', async (c) => {
-    const row = await dagRow(ctx, c.req.param('dag_id'));
-    const body = await jsonBody(c.req);
-    onlyFields(body, ['logical_date', 'conf']);
-    const date = isoDate(body.logical_date, 'logical_date');
+  app.openapi(routes.triggerDagRun, async (c) => {
+    const row = await dagRow(ctx, c.req.valid('param').dag_id);
+    const body = c.req.valid('json');
     const dag = loadedDag(ctx, row.dag_id);
-    const conf = checkedConf(dag, optionalObject(body, 'conf') ?? {});
-    const run = dag.runFor(date, 'manual', conf);
+    const conf = checkedConf(dag, body.conf ?? {});
+    const run = dag.runFor(body.logical_date, 'manual', conf);
     const created = await createRun(ctx.db, dag, run, ctx.now());
     if (created === undefined) {
       const existing = await getRun(ctx.db, dag.id, run.logicalDate.getTime());
@@ -71,48 +51,41 @@ export function runRoutes(ctx: ServerContext): Hono<AppEnv> {
     return c.json(presentRun(await runOf(ctx, dag.id, run.runId)), 201);
   });
 
-  app.get('/dags/:dag_id/dagRuns/:run_id', async (c) => {
-    return c.json(presentRun(await runOf(ctx, c.req.param('dag_id'), c.req.param('run_id'))));
+  app.openapi(routes.getDagRun, async (c) => {
+    const { dag_id, run_id } = c.req.valid('param');
+    return c.json(presentRun(await runOf(ctx, dag_id, run_id)), 200);
   });
 
-  app.post('/dags/:dag_id/dagRuns/:run_id/clear', async (c) => {
-    const run = await runOf(ctx, c.req.param('dag_id'), c.req.param('run_id'));
-    const body = await jsonBody(c.req);
-    onlyFields(body, ['dry_run', 'only_failed']);
+  app.openapi(routes.clearDagRun, async (c) => {
+    const { dag_id, run_id } = c.req.valid('param');
+    const run = await runOf(ctx, dag_id, run_id);
+    const body = c.req.valid('json');
     return c.json(
       await clear(ctx, run, undefined, {
-        dryRun: optionalBoolean(body, 'dry_run') ?? false,
-        onlyFailed: optionalBoolean(body, 'only_failed') ?? false,
+        dryRun: body.dry_run ?? false,
+        onlyFailed: body.only_failed ?? false,
       }),
+      200,
     );
   });
 
-  app.post('/dags/:dag_id/clearTaskInstances', async (c) => {
-    const dag = await dagRow(ctx, c.req.param('dag_id'));
-    const body = await jsonBody(c.req);
-    onlyFields(body, [
-      'dag_run_id',
-      'task_ids',
-      'include_downstream',
-      'include_upstream',
-      'include_future',
-      'include_past',
-      'only_failed',
-      'dry_run',
-    ]);
-    const run = await runOf(ctx, dag.dag_id, requiredString(body, 'dag_run_id'));
-    const taskIds = optionalStringList(body, 'task_ids');
+  app.openapi(routes.clearTaskInstances, async (c) => {
+    const dag = await dagRow(ctx, c.req.valid('param').dag_id);
+    const body = c.req.valid('json');
+    const run = await runOf(ctx, dag.dag_id, body.dag_run_id);
+    const taskIds = body.task_ids;
     const known = new Set((JSON.parse(dag.spec) as DagSpec).tasks.map((t) => t.id));
     for (const id of taskIds ?? []) if (!known.has(id)) throw notFound(`task "${id}" of DAG "${dag.dag_id}"`);
     return c.json(
       await clear(ctx, run, taskIds, {
-        downstream: optionalBoolean(body, 'include_downstream') ?? false,
-        upstream: optionalBoolean(body, 'include_upstream') ?? false,
-        future: optionalBoolean(body, 'include_future') ?? false,
-        past: optionalBoolean(body, 'include_past') ?? false,
-        onlyFailed: optionalBoolean(body, 'only_failed') ?? false,
-        dryRun: optionalBoolean(body, 'dry_run') ?? false,
+        downstream: body.include_downstream ?? false,
+        upstream: body.include_upstream ?? false,
+        future: body.include_future ?? false,
+        past: body.include_past ?? false,
+        onlyFailed: body.only_failed ?? false,
+        dryRun: body.dry_run ?? false,
       }),
+      200,
     );
   });
 

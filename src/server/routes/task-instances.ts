@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import type { DagSpec } from '../../dag/index.ts';
 import {
@@ -9,53 +9,50 @@ import {
   type TaskInstanceRow,
 } from '../../store/read/index.ts';
 import { getDagRow, type RunRow } from '../../store/runs/index.ts';
+import * as routes from '../api/routes/task-instances.ts';
 import type * as Api from '../api/types.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { presentTaskInstance, presentTry } from '../present.ts';
-import { wholeNumber } from '../validate.ts';
 import { runOf } from './runs.ts';
 
-const BASE = '/dags/:dag_id/dagRuns/:run_id/taskInstances';
 const LOG_PAGE = 5000;
 
 /** Task instances of a run, their tries and each try's log (JSON pages, or streamed as SSE). */
-export function taskInstanceRoutes(ctx: ServerContext): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function taskInstanceRoutes(ctx: ServerContext): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
 
-  app.get(BASE, async (c) => {
-    const run = await runOf(ctx, c.req.param('dag_id'), c.req.param('run_id'));
+  app.openapi(routes.listTaskInstances, async (c) => {
+    const { dag_id, run_id } = c.req.valid('param');
+    const run = await runOf(ctx, dag_id, run_id);
     const operators = await operatorsOf(ctx, run.dag_id);
     const order = [...operators.keys()];
     const items = (await taskInstancesOf(ctx.db, [Number(run.tasks_pk)]))
       .sort((a, b) => order.indexOf(a.task_id) - order.indexOf(b.task_id))
       .map((ti) => presentTaskInstance(run, ti, operators.get(ti.task_id) ?? 'unknown'));
-    return c.json({ items, total_entries: items.length } satisfies Api.Page<Api.TaskInstance>);
+    return c.json({ items, total_entries: items.length } satisfies Api.Page<Api.TaskInstance>, 200);
   });
 
-  app.get(`${BASE}/:task_id`, async (c) => {
-    const { run, ti } = await taskInstanceOf(ctx, c.req.param());
+  app.openapi(routes.getTaskInstance, async (c) => {
+    const { run, ti } = await taskInstanceOf(ctx, c.req.valid('param'));
     const operators = await operatorsOf(ctx, run.dag_id);
-    return c.json(presentTaskInstance(run, ti, operators.get(ti.task_id) ?? 'unknown'));
+    return c.json(presentTaskInstance(run, ti, operators.get(ti.task_id) ?? 'unknown'), 200);
   });
 
-  app.get(`${BASE}/:task_id/tries`, async (c) => {
-    const { ti } = await taskInstanceOf(ctx, c.req.param());
+  app.openapi(routes.listTaskTries, async (c) => {
+    const { ti } = await taskInstanceOf(ctx, c.req.valid('param'));
     const items = (await triesOf(ctx.db, ti.id)).map(presentTry);
-    return c.json({ items, total_entries: items.length } satisfies Api.Page<Api.TaskTry>);
+    return c.json({ items, total_entries: items.length } satisfies Api.Page<Api.TaskTry>, 200);
   });
 
-  app.get(`${BASE}/:task_id/logs/:try`, async (c) => {
-    const { ti } = await taskInstanceOf(ctx, c.req.param());
-    const tryNumber = wholeNumber(c.req.param('try'), 'try', { min: 1, max: 100_000, default: 1 });
+  app.openapi(routes.getTaskLog, async (c) => {
+    const params = c.req.valid('param');
+    const { ti } = await taskInstanceOf(ctx, params);
+    const tryNumber = params.try;
     const tries = await triesOf(ctx.db, ti.id);
     if (!tries.some((t) => Number(t.try_number) === tryNumber))
       throw notFound(`try ${tryNumber} of task "${ti.task_id}"`);
-    let after = wholeNumber(c.req.query('after'), 'after', {
-      min: 0,
-      max: Number.MAX_SAFE_INTEGER,
-      default: 0,
-    });
+    let after = c.req.valid('query').after;
 
     const chunk = async (): Promise<Api.LogChunk> => {
       // Read whether the try ended before the lines: its last lines commit with its end.
@@ -69,7 +66,8 @@ export function taskInstanceRoutes(ctx: ServerContext): Hono<AppEnv> {
       };
     };
 
-    if (!(c.req.header('accept') ?? '').includes('text/event-stream')) return c.json(await chunk());
+    if (!(c.req.header('accept') ?? '').includes('text/event-stream')) return c.json(await chunk(), 200);
+    // The stream's events are the document's text/event-stream answer (each a LogChunk).
     return streamSSE(c, async (stream) => {
       let open = true;
       stream.onAbort(() => {
@@ -91,10 +89,10 @@ export function taskInstanceRoutes(ctx: ServerContext): Hono<AppEnv> {
 
 async function taskInstanceOf(
   ctx: ServerContext,
-  params: Record<string, string>,
+  params: { dag_id: string; run_id: string; task_id: string },
 ): Promise<{ run: RunRow; ti: TaskInstanceRow }> {
-  const run = await runOf(ctx, params.dag_id ?? '', params.run_id ?? '');
-  const ti = await findTaskInstance(ctx.db, Number(run.tasks_pk), params.task_id ?? '');
+  const run = await runOf(ctx, params.dag_id, params.run_id);
+  const ti = await findTaskInstance(ctx.db, Number(run.tasks_pk), params.task_id);
   if (!ti) throw notFound(`task "${params.task_id}" in run "${run.run_id}"`);
   return { run, ti };
 }

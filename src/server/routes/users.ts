@@ -1,10 +1,10 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import * as routes from '../api/routes/users.ts';
 import type * as Api from '../api/types.ts';
 import { LastAdminError, listUsers } from '../../store/admin/index.ts';
 import { addUser, changeRole, removeUser, resetPassword, UserInputError } from '../auth/user-admin.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
 import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
-import { jsonBody, onlyFields } from '../validate.ts';
 
 /** The store's and the checks' refusals as API errors: 400 naming the field, 409 for the last admin. */
 async function answering<T>(work: () => Promise<T>, lastAdminField?: 'role' | 'username'): Promise<T> {
@@ -22,53 +22,45 @@ async function answering<T>(work: () => Promise<T>, lastAdminField?: 'role' | 'u
  * Users (admin only, ROUTE_ROLES): list, create, change a role, reset a password, delete. A
  * password is taken, never answered; each change but creation ends the user's sessions and tokens.
  */
-export function userRoutes(ctx: ServerContext): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function userRoutes(ctx: ServerContext): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
 
-  app.get('/users', async (c) => {
+  app.openapi(routes.listUsers, async (c) => {
     const items: Api.User[] = (await listUsers(ctx.db)).map((u) => ({
       username: u.username,
       role: u.role,
       created_at: new Date(u.created_at).toISOString(),
     }));
-    return c.json({ items, total_entries: items.length } satisfies Api.Page<Api.User>);
+    return c.json({ items, total_entries: items.length } satisfies Api.Page<Api.User>, 200);
   });
 
-  app.post('/users', async (c) => {
-    const body = await jsonBody(c.req);
-    onlyFields(body, ['username', 'role', 'password']);
+  app.openapi(routes.createUser, async (c) => {
+    const body = c.req.valid('json');
     const created = await answering(() =>
       addUser(ctx.db, { username: body.username, role: body.role, password: body.password }, ctx.now()),
     );
-    if (!created) throw conflict(`user "${String(body.username)}" exists already`);
-    const user: Pick<Api.User, 'username' | 'role'> = {
-      username: String(body.username),
-      role: body.role as Api.Role,
-    };
-    return c.json(user, 201);
+    if (!created) throw conflict(`user "${body.username}" exists already`);
+    return c.json({ username: body.username, role: body.role }, 201);
   });
 
-  app.patch('/users/:username', async (c) => {
-    const username = c.req.param('username');
-    const body = await jsonBody(c.req);
-    onlyFields(body, ['role']);
-    if (body.role === undefined) throw badRequest('"role" is required', 'role');
-    if (!(await answering(() => changeRole(ctx.db, username, body.role), 'role')))
+  app.openapi(routes.patchUser, async (c) => {
+    const { username } = c.req.valid('param');
+    const { role } = c.req.valid('json');
+    if (!(await answering(() => changeRole(ctx.db, username, role), 'role')))
       throw notFound(`user "${username}"`);
-    return c.json({ username, role: body.role as Api.Role });
+    return c.json({ username, role }, 200);
   });
 
-  app.post('/users/:username/password', async (c) => {
-    const username = c.req.param('username');
-    const body = await jsonBody(c.req);
-    onlyFields(body, ['password']);
+  app.openapi(routes.resetUserPassword, async (c) => {
+    const { username } = c.req.valid('param');
+    const body = c.req.valid('json');
     if (!(await answering(() => resetPassword(ctx.db, username, body.password))))
       throw notFound(`user "${username}"`);
     return c.body(null, 204);
   });
 
-  app.delete('/users/:username', async (c) => {
-    const username = c.req.param('username');
+  app.openapi(routes.deleteUser, async (c) => {
+    const { username } = c.req.valid('param');
     if (!(await answering(() => removeUser(ctx.db, username), 'username')))
       throw notFound(`user "${username}"`);
     return c.body(null, 204);

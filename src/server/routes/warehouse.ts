@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import {
   QueryRefusedError,
   QueryTimeoutError,
@@ -8,39 +9,30 @@ import {
   WarehouseUnavailableError,
   type ReadOnlyResult,
 } from '../../ports/index.ts';
+import * as routes from '../api/routes/warehouse.ts';
 import type * as Api from '../api/types.ts';
 import type { AppEnv, ServedWarehouse, ServerContext } from '../context.ts';
 import { toCsv } from '../csv.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { jsonBody, onlyFields, requiredString, wholeNumber } from '../validate.ts';
-
-const MAX_QUERY_ROWS = 10_000;
-const MAX_PAGE_ROWS = 1000;
-const MAX_SQL = 100_000;
 
 /**
  * The warehouse explorer (DESIGN §8), read-only: the tables with counts and columns, a page of a
  * table, and one read-only query. Each adapter decides what a read is with its own engine
  * (ports/warehouse-explorer.ts); here its refusals become answers that say why.
  */
-export function warehouseRoutes(ctx: ServerContext): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function warehouseRoutes(ctx: ServerContext): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
   const use = readWarehouse(ctx);
   const timeoutMs = () => ctx.warehouse?.queryTimeoutMs ?? 0;
 
-  app.get('/warehouse/tables', async (c) => {
+  app.openapi(routes.listWarehouseTables, async (c) => {
     const items = await use((warehouse) => warehouse.listTables(), false);
-    return c.json({ items, total_entries: items.length } satisfies Api.Page<Api.WarehouseTable>);
+    return c.json({ items, total_entries: items.length } satisfies Api.Page<Api.WarehouseTable>, 200);
   });
 
-  app.get('/warehouse/tables/:name/rows', async (c) => {
-    const name = c.req.param('name');
-    const limit = wholeNumber(c.req.query('limit'), 'limit', { min: 1, max: MAX_PAGE_ROWS, default: 100 });
-    const offset = wholeNumber(c.req.query('offset'), 'offset', {
-      min: 0,
-      max: Number.MAX_SAFE_INTEGER,
-      default: 0,
-    });
+  app.openapi(routes.getWarehouseTableRows, async (c) => {
+    const { name } = c.req.valid('param');
+    const { limit, offset } = c.req.valid('query');
     const { table, page } = await use(async (warehouse) => {
       const found = (await warehouse.listTables()).find((t) => t.name === name);
       if (!found) throw notFound(`warehouse table "${name}"`);
@@ -54,11 +46,8 @@ export function warehouseRoutes(ctx: ServerContext): Hono<AppEnv> {
     return respond(c, page, answer);
   });
 
-  app.post('/warehouse/query', async (c) => {
-    const body = await jsonBody(c.req);
-    onlyFields(body, ['sql', 'limit']);
-    const sql = requiredString(body, 'sql', MAX_SQL);
-    const limit = wholeNumber(body.limit, 'limit', { min: 1, max: MAX_QUERY_ROWS, default: 1000 });
+  app.openapi(routes.queryWarehouse, async (c) => {
+    const { sql, limit = 1000 } = c.req.valid('json');
     const result = await use(
       (warehouse) => warehouse.readOnlyQuery(sql, { limit, timeoutMs: timeoutMs() }),
       true,
