@@ -99,7 +99,7 @@ export class SqliteDb implements Db {
   #query<T>(sql: string, params: readonly DbValue[]): T[] {
     const { statement, order } = this.#prepare(sql);
     const values = order.map((i) => bindable(params[i - 1]));
-    // A write without RETURNING gives no rows (inOneStatement's last statement may be one).
+    // A write without RETURNING gives no rows (a batch may hold some).
     if (!statement.reader) {
       statement.run(...values);
       return [];

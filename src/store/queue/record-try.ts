@@ -20,8 +20,7 @@ export interface TryEnd {
 }
 
 /**
- * The try's row and the rest of its log, as statements that read none of each other's writes (for
- * inOneStatement). A range run's results per covered interval (thousands, for a month of hours) are
+ * The try's row and the rest of its log, as statements for one batch (end-try.ts). A range run's results per covered interval (thousands, for a month of hours) are
  * kept in check_results only (recordChecks), not again in the try's outcome.
  */
 export function recordTryStatements(dialect: MetadataDialect, end: TryEnd, now: number): Statement[] {
