@@ -5,6 +5,7 @@ import {
   AUDIT_DEFAULT_LIMIT,
   AUDIT_MAX_LIMIT,
   isAuditAction,
+  auditItem,
   listAudit,
 } from '../../store/admin/index.ts';
 import { parse, UsageError } from '../args.ts';
@@ -63,14 +64,7 @@ export async function auditList(args: readonly string[], io: CliIo): Promise<num
   };
   const db = await openMetadata(loadConfig(io.env));
   try {
-    const rows = (await listAudit(db, filter)).map((r) => ({
-      when: new Date(r.at).toISOString(),
-      username: r.username,
-      address: r.address,
-      action: r.action,
-      object: r.object,
-      fields: r.fields,
-    }));
+    const rows = (await listAudit(db, filter)).map(auditItem);
     if (values.json) print(io.stdout, JSON.stringify(rows, null, 2));
     else
       printTable(io.stdout, [

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import * as routes from '../api/routes/audit.ts';
 import type * as Api from '../api/types.ts';
-import { listAudit } from '../../store/admin/index.ts';
+import { auditItem, listAudit } from '../../store/admin/index.ts';
 import type { AppEnv, ServerContext } from '../context.ts';
 
 /**
@@ -22,14 +22,7 @@ export function eventLogRoutes(ctx: ServerContext): OpenAPIHono<AppEnv> {
       limit: q.limit,
       offset: q.offset,
     });
-    const items: Api.EventLog[] = rows.map((r) => ({
-      when: new Date(r.at).toISOString(),
-      username: r.username,
-      address: r.address,
-      action: r.action,
-      object: r.object,
-      fields: r.fields,
-    }));
+    const items: Api.EventLog[] = rows.map(auditItem);
     return c.json({ items } satisfies Api.EventLogs, 200);
   });
   return app;

@@ -25,6 +25,12 @@ export interface AuditRow extends AuditEntry {
   readonly id: number;
 }
 
+/** A row as the API and `audit list --json` show it: its time in ISO 8601, no id. */
+export function auditItem(row: AuditEntry): Omit<AuditEntry, 'at'> & { readonly when: string } {
+  const { at, username, address, action, object, fields } = row;
+  return { when: new Date(at).toISOString(), username, address, action, object, fields };
+}
+
 export interface AuditFilter {
   readonly username?: string;
   readonly action?: AuditAction;

@@ -42,6 +42,7 @@ export {
   AUDIT_DEFAULT_LIMIT,
   AUDIT_MAX_LIMIT,
   AuditFilterError,
+  auditItem,
   isAuditAction,
   listAudit,
   recordAudit,
