@@ -97,7 +97,7 @@ export class EndWriter {
           this.#options.reserve(ended.claimed.length);
           return [{ result: ended.result, claimed: ended.claimed }];
         }
-        const ends = batch.map(({ end, task }) => ({ ...end, runPk: task.runPk }));
+        const ends = batch.map(({ end, task, leaf }) => ({ ...end, runPk: task.runPk, leaf }));
         const ended = await endTriesAndClaim(db, ends, now, { limit: extra + batch.length, scope });
         this.#options.reserve(ended.claimed.length);
         // The first end's slot takes the claimed tasks; the others hand theirs over with it.

@@ -15,7 +15,7 @@ import {
 } from '../../lifecycle/index.ts';
 import { sqlList, type Db, type DbSession, type Statement } from '../db/index.ts';
 import { completeRunIfDone, countEnds, runGraph, skipTasks } from '../runs/index.ts';
-import { claimTasks, readClaim, writeClaim, type ClaimedTask, type ClaimScope } from './claim.ts';
+import { readClaim, writeClaim, type ClaimedTask, type ClaimScope } from './claim.ts';
 import { recordChecks, recordTryStatements, type TryEnd } from './record-try.ts';
 
 const ACTIVE = sqlList(ACTIVE_TASK_STATES);
@@ -48,12 +48,16 @@ export interface NextClaim {
   readonly scope?: ClaimScope;
 }
 
+/** A try's end as a worker hands it in with others: its run (for the order) and the leaf hint. */
+export type HandedEnd = TryEnd & {
+  readonly runPk: number;
+  /** The worker's DAG has nothing below the task (a hint: the run's own graph decides). */
+  readonly leaf?: boolean;
+};
+
 /**
  * A try's end and its worker's next claim (claim.ts) in one transaction: one commit where there
- * were two, and the downstream tasks this end made ready are among those it may claim. On
- * PostgreSQL that is three round trips (the lock; the try's rows with the claim's reads; the
- * claim's writes with the commit), and two for the success of a task its worker knows has nothing
- * below it (`leaf`, a hint: the run's own graph decides).
+ * were two, and the downstream tasks this end made ready are among those it may claim.
  */
 export async function endTryAndClaim(
   db: Db,
@@ -61,84 +65,111 @@ export async function endTryAndClaim(
   now: number,
   next: NextClaim & { readonly leaf?: boolean },
 ): Promise<{ readonly result: TryEndResult; readonly claimed: ClaimedTask[] }> {
-  const plain = end.state !== 'success' && end.state !== 'skipped';
-  if (!next.leaf || plain || end.outcome.follow || end.outcome.shortCircuit)
-    return db.transaction((tx) => endInTransaction(tx, end, now, next));
-  try {
-    return await db.transaction((tx) => endLeafInTransaction(tx, end, now, next));
-  } catch (error) {
-    if (!(error instanceof StaleTry)) throw error;
-    // Not this worker's try any more: what the end wrote is rolled back, and the claim made anew.
-    return {
-      result: { state: 'stale' },
-      claimed: await claimTasks(db, end.worker, next.limit, now, next.scope),
-    };
-  }
+  const { results, claimed } = await endTriesAndClaim(db, [{ ...end, runPk: 0, leaf: next.leaf }], now, next);
+  return { result: results[0] as TryEndResult, claimed };
 }
 
 /**
- * Several tries' ends and one claim for their worker in one transaction (one commit for all):
- * a worker whose tries end while another end is being written records them together. The ends
- * are written in their runs' order, so that two such transactions lock runs in the same order.
+ * Tries' ends and one claim for their worker in one transaction (one commit for all): a worker
+ * whose tries end while another end is being written records them together. The ends are
+ * written in their runs' order, so that two such transactions lock runs in the same order. When
+ * every end is a success (or skip) of a leaf task, whose verdict needs nothing read first, the
+ * locks, the tries' rows and the claim's reads go in one round trip and the claim's writes with
+ * the commit in a second, however many ends there are; otherwise each end is written in turn
+ * (its lock; its rows; what it makes of the tasks below it), then the claim.
  */
-export function endTriesAndClaim(
+export async function endTriesAndClaim(
   db: Db,
-  ends: readonly (TryEnd & { readonly runPk: number })[],
+  ends: readonly HandedEnd[],
   now: number,
   next: NextClaim,
 ): Promise<{ readonly results: TryEndResult[]; readonly claimed: ClaimedTask[] }> {
   const order = ends
     .map((end, i) => ({ end, i }))
     .sort((a, b) => a.end.runPk - b.end.runPk || a.end.tiId - b.end.tiId);
-  return db.transaction(async (tx) => {
-    const results: TryEndResult[] = new Array<TryEndResult>(ends.length);
-    for (const { end, i } of order) results[i] = (await endInTransaction(tx, end, now)).result;
-    const claimed = await writeClaim(
-      tx,
-      ends[0]?.worker ?? '',
-      now,
-      await readClaim(tx, next.limit, now, next.scope),
-    );
-    return { results, claimed };
-  });
+  const inTurn = () =>
+    db.transaction(async (tx) => {
+      const [only] = ends;
+      // One end: its rows go with the claim's reads where its verdict allows (endInTransaction).
+      if (only && ends.length === 1) {
+        const { result, claimed } = await endInTransaction(tx, only, now, next);
+        return { results: [result], claimed };
+      }
+      const results: TryEndResult[] = new Array<TryEndResult>(ends.length);
+      for (const { end, i } of order) results[i] = (await endInTransaction(tx, end, now)).result;
+      const read = await readClaim(tx, next.limit, now, next.scope);
+      return { results, claimed: await writeClaim(tx, ends[0]?.worker ?? '', now, read) };
+    });
+  if (!ends.every(endsLeaf)) return inTurn();
+  try {
+    return await db.transaction(async (tx) => {
+      const { ended, claimed } = await endLeavesInTransaction(
+        tx,
+        order.map(({ end }) => end),
+        now,
+        next,
+      );
+      const results: TryEndResult[] = new Array<TryEndResult>(ends.length);
+      order.forEach(({ i }, k) => (results[i] = ended[k] as TryEndResult));
+      return { results, claimed };
+    });
+  } catch (error) {
+    if (!(error instanceof StaleTry)) throw error;
+    // One of them is not this worker's try any more: all that was written is rolled back, and
+    // the ends go in turn (the stale one recording nothing).
+    return inTurn();
+  }
+}
+
+function endsLeaf(end: HandedEnd): boolean {
+  const verdictKnown = end.state === 'success' || end.state === 'skipped';
+  return verdictKnown && end.leaf === true && !end.outcome.follow && !end.outcome.shortCircuit;
 }
 
 class StaleTry extends Error {}
 
 /**
- * A success or skip whose verdict needs nothing read first: the lock, the try's rows and the
- * claim's reads go in one round trip, each statement seeing the ones before it (the lock held).
+ * Successes and skips whose verdicts need nothing read first: the locks, the tries' rows and the
+ * claim's reads in one round trip, each statement seeing the ones before it (the locks held).
  */
-async function endLeafInTransaction(
+async function endLeavesInTransaction(
   tx: DbSession,
-  end: TryEnd,
+  ends: readonly TryEnd[],
   now: number,
   next: NextClaim,
-): Promise<{ result: TryEndResult; claimed: ClaimedTask[] }> {
-  const state = end.state as 'success' | 'skipped';
-  const ended: Statement[] = [
+): Promise<{ ended: TryEndResult[]; claimed: ClaimedTask[] }> {
+  const groups = ends.map((end): Statement[] => [
     lockStatement(tx, end),
     ...recordTryStatements(tx.dialect, end, now),
     {
       sql: 'UPDATE task_instances SET state = $1, ended_at = $2 WHERE id = $3',
-      params: [state, now, end.tiId],
+      params: [end.state, now, end.tiId],
     },
     othersActiveStatement(end.tiId),
-  ];
-  const read = await readClaim(tx, next.limit, now, next.scope, ended);
-  const ti = read.before[0]?.[0] as LockedTry | undefined;
-  if (!ti) throw new StaleTry();
-  await recordChecks(tx, end);
-  const othersActive = (read.before[ended.length - 1]?.length ?? 0) > 0;
-  const downstream = JSON.parse(ti.downstream) as string[];
-  const changed =
-    downstream.length > 0
-      ? await countEnds(tx, ti.run_pk, [{ state, downstream }], now)
-      : { ready: [], skipped: [], upstreamFailed: [] };
-  const mayHaveEnded = !othersActive || changed.upstreamFailed.length > 0 || changed.skipped.length > 0;
-  const runState = mayHaveEnded ? await completeRunIfDone(tx, ti.run_pk, now) : undefined;
-  const claimed = await writeClaim(tx, end.worker, now, read);
-  return { result: terminalResult(state, changed, runState), claimed };
+  ]);
+  const read = await readClaim(tx, next.limit, now, next.scope, groups.flat());
+  let at = 0;
+  const written = groups.map((group) => {
+    const rows = read.before.slice(at, (at += group.length));
+    const ti = rows[0]?.[0] as LockedTry | undefined;
+    if (!ti) throw new StaleTry();
+    return { ti, othersActive: (rows[rows.length - 1]?.length ?? 0) > 0 };
+  });
+  const ended: TryEndResult[] = [];
+  for (const [k, end] of ends.entries()) {
+    const { ti, othersActive } = written[k] as { ti: LockedTry; othersActive: boolean };
+    const state = end.state as 'success' | 'skipped';
+    await recordChecks(tx, end);
+    const downstream = JSON.parse(ti.downstream) as string[];
+    const changed =
+      downstream.length > 0
+        ? await countEnds(tx, ti.run_pk, [{ state, downstream }], now)
+        : { ready: [], skipped: [], upstreamFailed: [] };
+    const mayHaveEnded = !othersActive || changed.upstreamFailed.length > 0 || changed.skipped.length > 0;
+    const runState = mayHaveEnded ? await completeRunIfDone(tx, ti.run_pk, now) : undefined;
+    ended.push(terminalResult(state, changed, runState));
+  }
+  return { ended, claimed: await writeClaim(tx, ends[0]?.worker ?? '', now, read) };
 }
 
 /**

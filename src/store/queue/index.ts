@@ -6,7 +6,7 @@
 export { claimTasks, heartbeat } from './claim.ts';
 export type { ClaimedTask, ClaimScope } from './claim.ts';
 export { endTriesAndClaim, endTry, endTryAndClaim } from './end-try.ts';
-export type { TryEndResult } from './end-try.ts';
+export type { HandedEnd, TryEndResult } from './end-try.ts';
 export type { TryEnd } from './record-try.ts';
 export { appendLog } from './logs.ts';
 export { requeueZombies } from './zombies.ts';
