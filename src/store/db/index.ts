@@ -8,4 +8,4 @@ export { migrate, migrations } from './migrate.ts';
 export type { Migration } from './migrate.ts';
 export { PostgresDb } from './postgres-db.ts';
 export { SqliteDb } from './sqlite-db.ts';
-export { notifyQueue, placeholders, QUEUE_CHANNEL, sqlList, type Statement } from './sql.ts';
+export { placeholders, QUEUE_CHANNEL, sqlList, type Statement } from './sql.ts';

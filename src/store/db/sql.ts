@@ -1,14 +1,7 @@
-import type { DbSession } from './db.ts';
-
 export type { Statement } from './db.ts';
 
 /** The channel every change that makes work ready notifies (inside its transaction: sent on commit). */
 export const QUEUE_CHANNEL = 'downbeat_queue';
-
-/** Wakes listening workers when the transaction commits (PostgreSQL); SQLite workers are in process. */
-export async function notifyQueue(tx: DbSession): Promise<void> {
-  if (tx.dialect === 'postgres') await tx.execute(`SELECT pg_notify('${QUEUE_CHANNEL}', '')`);
-}
 
 /** A list of fixed names (states) as SQL literals, for `IN (…)`: never a value from a user. */
 export function sqlList(names: readonly string[]): string {

@@ -4,7 +4,7 @@
  * when the mark leaves tasks to run, and ends as its task states say.
  */
 import { markRun, markTask, type MarkState } from '../../lifecycle/index.ts';
-import { notifyQueue, type Db } from '../db/index.ts';
+import type { Db } from '../db/index.ts';
 import { completeRunIfDone, lockRun } from './complete-run.ts';
 import { decideWaiting } from './propagate.ts';
 import { ownTasks } from './range-runs.ts';
@@ -38,8 +38,7 @@ export async function markTaskInstance(
     const [row] = await tx.query<{ state: string }>('SELECT state FROM dag_runs WHERE id = $1', [runPk]);
     if (row?.state !== 'queued') {
       await tx.execute("UPDATE dag_runs SET state = 'running', ended_at = NULL WHERE id = $1", [runPk]);
-      const decided = await decideWaiting(tx, runPk, now);
-      if (decided.ready.length > 0) await notifyQueue(tx);
+      await decideWaiting(tx, runPk, now);
       await completeRunIfDone(tx, runPk, now);
       // Its backfill ends again by its runs' states, at the scheduler's next look.
       await reopenBackfill(tx, runPk);

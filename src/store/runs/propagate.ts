@@ -17,7 +17,7 @@ import {
   type UpstreamDelta,
   type WaitingTask,
 } from '../../lifecycle/index.ts';
-import { notifyQueue, placeholders, type Db, type DbSession } from '../db/index.ts';
+import { placeholders, QUEUE_CHANNEL, type Db, type DbSession } from '../db/index.ts';
 
 /** The task instances that changed state. */
 export interface Propagated {
@@ -56,13 +56,12 @@ export async function countEnds(
 ): Promise<Propagated> {
   const changed: Propagated = { ready: [], upstreamFailed: [], skipped: [] };
   await cascade(tx, runPk, ends, now, changed);
-  if (changed.ready.length > 0) await notifyQueue(tx);
   return changed;
 }
 
 /**
  * Decides every waiting task of run `runPk` from the counts it already has: at the start of a run
- * (the tasks without upstream are ready) and of a cleared one. The caller notifies the workers.
+ * (the tasks without upstream are ready) and of a cleared one; the tasks made ready notify (apply).
  */
 export async function decideWaiting(tx: DbSession, runPk: number, now: number): Promise<Propagated> {
   const changed: Propagated = { ready: [], upstreamFailed: [], skipped: [] };
@@ -146,10 +145,15 @@ async function apply(
   const ended = decided.ended;
   const ready = await readyByThePast(tx, runPk, decided.ready, waiting);
   if (ready.length > 0) {
-    const rows = await tx.query<{ task_id: string }>(
-      `UPDATE task_instances SET state = 'queued', ready_at = $2
+    // On PostgreSQL the statement that makes tasks ready wakes the listening workers itself (sent
+    // on commit; one notification however many rows): no round trip of its own.
+    const queued = `UPDATE task_instances SET state = 'queued', ready_at = $2
        WHERE run_pk = $1 AND state = 'scheduled' AND task_id IN (${placeholders(ready.length, 3)})
-       RETURNING task_id`,
+       RETURNING task_id`;
+    const rows = await tx.query<{ task_id: string }>(
+      tx.dialect === 'postgres'
+        ? `WITH queued AS (${queued}) SELECT task_id, pg_notify('${QUEUE_CHANNEL}', '') FROM queued`
+        : queued,
       [runPk, now, ...ready],
     );
     changed.ready.push(...rows.map((r) => r.task_id));
@@ -236,7 +240,6 @@ export async function releaseHeldTasks(db: Db, now: number): Promise<number> {
   for (const { run_pk: runPk } of runs) {
     ready += await db.transaction(async (tx) => {
       const decided = await decideWaiting(tx, Number(runPk), now);
-      if (decided.ready.length > 0) await notifyQueue(tx);
       return decided.ready.length;
     });
   }

@@ -1,5 +1,5 @@
 import { runsToStart, type QueuedRun } from '../../lifecycle/index.ts';
-import { notifyQueue, type Db } from '../db/index.ts';
+import type { Db } from '../db/index.ts';
 import { completeRunIfDone } from './complete-run.ts';
 import { decideWaiting } from './propagate.ts';
 import { startCovered } from './range-runs.ts';
@@ -63,7 +63,6 @@ export async function startQueuedRuns(
       // A cleared run may have nothing left to run (its cleared tasks' upstream failed).
       if (decided.ready.length === 0) await completeRunIfDone(tx, runPk, now);
     }
-    if (start.length > 0) await notifyQueue(tx);
     return start.length;
   });
 }
