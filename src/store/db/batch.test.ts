@@ -50,6 +50,19 @@ describe.each<MetadataDialect>(['sqlite', 'postgres'])('batch (%s)', (dialect) =
       ]);
   });
 
+  it('keeps the statements a failed batch prepared before its failure, and those it never reached', async () => {
+    await t.db.execute('INSERT INTO batch_t (id, name) VALUES ($1, $2)', [1, 'a']);
+    const first = { sql: 'SELECT name AS first FROM batch_t WHERE id = $1', params: [1] };
+    const never = { sql: 'SELECT name AS never FROM batch_t WHERE id = $1', params: [1] };
+    const duplicate = { sql: 'INSERT INTO batch_t (id, name) VALUES ($1, $2)', params: [1, 'again'] };
+    await expect(t.db.batch([first, duplicate, never])).rejects.toThrow(/unique|UNIQUE/);
+    // Prepared (by the server) before the failure, and not (after it): both answer afterwards.
+    for (let i = 0; i < 2; i += 1) {
+      expect(await t.db.batch([first, never])).toEqual([[{ first: 'a' }], [{ never: 'a' }]]);
+      expect(await t.db.query(first.sql, first.params)).toEqual([{ first: 'a' }]);
+    }
+  });
+
   it('takes values as parameters take them: text with quotes and backslashes, null and numbers', async () => {
     const tricky = "a'b\\c $1 ; DROP TABLE batch_t; --";
     await t.db.batch([{ sql: 'INSERT INTO batch_t (id, name) VALUES ($1, $2)', params: [7, tricky] }]);

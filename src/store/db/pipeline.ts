@@ -11,6 +11,8 @@ export interface PipelinedStatement {
 /** What node-postgres hands a submittable: its connection to the server (pg's own Query uses it so). */
 interface Connection {
   readonly parsedStatements: Record<string, string>;
+  on(event: 'parseComplete', listener: () => void): void;
+  off(event: 'parseComplete', listener: () => void): void;
   readonly stream: { cork?(): void; uncork?(): void };
   parse(message: { text: string; name?: string; types?: number[] }): void;
   bind(message: {
@@ -42,8 +44,13 @@ export class Pipeline implements pg.Submittable {
   #fields: Field[] = [];
   #rows: DbRow[] = [];
   #failed: Error | undefined;
-  #parsed: string[] = [];
+  /** The named statements whose Parse went out, in order: each ParseComplete confirms the first. */
+  #parsing: { name: string; text: string }[] = [];
   #connection: Connection | undefined;
+  readonly #onParsed = () => {
+    const parsed = this.#parsing.shift();
+    if (parsed && this.#connection) this.#connection.parsedStatements[parsed.name] = parsed.text;
+  };
   #settle!: { resolve: (rows: DbRow[][]) => void; reject: (error: Error) => void };
   readonly done: Promise<DbRow[][]>;
 
@@ -55,16 +62,19 @@ export class Pipeline implements pg.Submittable {
   submit(connection: unknown): void {
     const con = connection as Connection;
     this.#connection = con;
+    // A statement is known prepared once the server says so (as pg's own Query does): a batch
+    // that fails leaves those it prepared before the failure, and none after it.
+    con.on('parseComplete', this.#onParsed);
     con.stream.cork?.();
     try {
+      const sent = new Set<string>();
       for (const { text, values, name } of this.#statements) {
-        if (name === undefined || con.parsedStatements[name] === undefined) {
+        const known = name !== undefined && (con.parsedStatements[name] !== undefined || sent.has(name));
+        if (!known) {
           con.parse({ text, ...(name === undefined ? {} : { name }) });
-          // Known parsed from now on (as pg's own Query does once the server says so); forgotten
-          // if the list fails, since a failed Parse leaves no statement behind.
           if (name !== undefined) {
-            con.parsedStatements[name] = text;
-            this.#parsed.push(name);
+            sent.add(name);
+            this.#parsing.push({ name, text });
           }
         }
         con.bind({ portal: '', statement: name ?? '', values: [...values], valueMapper: prepareValue });
@@ -102,11 +112,12 @@ export class Pipeline implements pg.Submittable {
 
   handleError(error: Error): void {
     this.#failed = error;
-    for (const name of this.#parsed) delete this.#connection?.parsedStatements[name];
+    this.#connection?.off('parseComplete', this.#onParsed);
     this.#settle.reject(error);
   }
 
   handleReadyForQuery(): void {
+    this.#connection?.off('parseComplete', this.#onParsed);
     if (!this.#failed) this.#settle.resolve(this.#results);
   }
 
