@@ -4,16 +4,11 @@
  * overlapping, every task right of its upstream, labels at a readable size. Screenshots of it at
  * 100% and fitted are written to the folder printed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linkDownbeat } from '../../src/app/testing.ts';
-import { launchChromium } from './browser.ts';
+import { openUiSession, type UiSession } from './browser.ts';
 
-const REPO = new URL('../../', import.meta.url).pathname;
 const USER = 'grapher';
 const PASSWORD = 'five-hundred-tasks';
 const AUTH = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
@@ -29,58 +24,22 @@ export default dag({ id: 'bench_500', schedule: null, startDate: '2018-11-01' },
 });
 `;
 
-let root: string;
-let shots: string;
-let server: ChildProcess;
+let session: UiSession;
 let url: string;
-let browser: Browser;
 let page: Page;
-let output = '';
+let shots: string;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'downbeat-graph-'));
-  shots = join(tmpdir(), 'downbeat-ui-screenshots');
-  await mkdir(shots, { recursive: true });
-  const dags = join(root, 'dags');
-  await mkdir(dags);
-  await linkDownbeat(dags);
-  await writeFile(join(dags, 'big.dag.ts'), BIG_DAG);
-  server = spawn(process.execPath, [join(REPO, 'bin/downbeat.js'), 'standalone', '--port', '0'], {
-    env: {
-      ...process.env,
-      DOWNBEAT_HOME: join(root, 'home'),
-      DOWNBEAT_DAGS_FOLDER: dags,
-      DOWNBEAT_ADMIN_USER: USER,
-      DOWNBEAT_ADMIN_PASSWORD: PASSWORD,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  session = await openUiSession({
+    prefix: 'downbeat-graph-',
+    dags: { 'big.dag.ts': BIG_DAG },
+    user: USER,
+    password: PASSWORD,
   });
-  server.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  server.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const found = /web UI (http:\/\/[\d.:]+)/.exec(output)?.[1];
-    if (found) {
-      url = found;
-      break;
-    }
-    if (Date.now() > deadline) throw new Error(`standalone printed no URL:\n${output.slice(-3000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  process.stdout.write(`UI screenshots: ${shots}\n`);
-}, 120_000);
+  ({ url, page, shots } = session);
+}, 150_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
-  await rm(root, { recursive: true, force: true });
-});
+afterAll(() => session?.close());
 
 /** The little of the DOM these checks read (this tsconfig has no DOM types). */
 interface Rect {

@@ -3,16 +3,13 @@
  * warehouse, the Sparkify sample month): what a new user does, step by step, with a screenshot
  * of each view (the folder is printed; look at them).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Api from '../../src/server/api/types.ts';
-import { linkDownbeat } from '../../src/app/testing.ts';
 import { sparkifyAnalyses } from '../../pipelines/sparkify/analyses.ts';
-import { launchChromium } from './browser.ts';
+import { openUiSession, type UiSession } from './browser.ts';
 
 const REPO = new URL('../../', import.meta.url).pathname;
 const USER = 'newcomer';
@@ -107,13 +104,12 @@ export default dag({
 });
 `;
 
+let session: UiSession;
 let root: string;
 let shots: string;
-let server: ChildProcess;
 let url: string;
 let browser: Browser;
 let page: Page;
-let output = '';
 
 async function api<T>(path: string): Promise<T> {
   const response = await fetch(`${url}${path}`, { headers: { authorization: AUTH } });
@@ -135,7 +131,8 @@ async function until<T>(what: string, check: () => Promise<T | undefined | false
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not after ${ms / 1000} s\n${output.slice(-3000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not after ${ms / 1000} s\n${session.output().slice(-3000)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -143,53 +140,23 @@ async function until<T>(what: string, check: () => Promise<T | undefined | false
 const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'downbeat-ui-'));
-  shots = join(tmpdir(), 'downbeat-ui-screenshots');
-  await mkdir(shots, { recursive: true });
-  const dags = join(root, 'dags');
-  await mkdir(dags);
-  await linkDownbeat(dags);
-  await writeFile(
-    join(dags, 'sparkify.dag.ts'),
-    `export { default } from '${REPO}pipelines/sparkify/sparkify.dag.ts';\n`,
-  );
-  await writeFile(
-    join(dags, 'sparkify.cli.ts'),
-    `export { default, samples } from '${REPO}pipelines/sparkify/sparkify.cli.ts';\n`,
-  );
-  await writeFile(join(dags, 'flaky.dag.ts'), FLAKY_DAG);
-  await writeFile(join(dags, 'late-file.dag.ts'), LATE_FILE_DAG);
-  await writeFile(join(dags, 'rejects.dag.ts'), REJECTS_DAG);
-  server = spawn(process.execPath, [join(REPO, 'bin/downbeat.js'), 'standalone', '--port', '0'], {
-    env: {
-      ...process.env,
-      DOWNBEAT_HOME: join(root, 'home'),
-      DOWNBEAT_DAGS_FOLDER: dags,
-      DOWNBEAT_ADMIN_USER: USER,
-      DOWNBEAT_ADMIN_PASSWORD: PASSWORD,
-      FLAKY_MARKER: join(root, 'arrived'),
+  session = await openUiSession({
+    prefix: 'downbeat-ui-',
+    dags: {
+      'sparkify.dag.ts': `export { default } from '${REPO}pipelines/sparkify/sparkify.dag.ts';\n`,
+      'sparkify.cli.ts': `export { default, samples } from '${REPO}pipelines/sparkify/sparkify.cli.ts';\n`,
+      'flaky.dag.ts': FLAKY_DAG,
+      'late-file.dag.ts': LATE_FILE_DAG,
+      'rejects.dag.ts': REJECTS_DAG,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    user: USER,
+    password: PASSWORD,
+    env: (folder) => ({ FLAKY_MARKER: join(folder, 'arrived') }),
   });
-  server.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  server.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  url = await until('standalone prints its URL', () =>
-    Promise.resolve(/web UI (http:\/\/[\d.:]+)/.exec(output)?.[1]),
-  );
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  process.stdout.write(`UI screenshots: ${shots}\n`);
-}, 120_000);
+  ({ root, shots, url, browser, page } = session);
+}, 150_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
-  await rm(root, { recursive: true, force: true });
-});
+afterAll(() => session?.close());
 
 describe('the web UI, as a new user uses it', () => {
   it('sends a visitor to the login page, and lets the user in', async () => {
